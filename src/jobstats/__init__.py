@@ -1,0 +1,3 @@
+"""jobstats: honest statistics for job searches."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,184 @@
+"""Canonical data model of jobstats: the two tables everything downstream reads.
+
+Every loader turns the user's spreadsheet into these two tables; every analysis
+function reads only them. Nothing downstream knows about file formats.
+
+Applications table (one row per application)
+--------------------------------------------
+``application_id`` : str
+    Unique within the table. Taken from the file's id column when it has one,
+    otherwise ``"<sheet>:<excel row>"`` so a user can find the row in Excel.
+``client`` : str or NA
+    Whose search this is (a coach's client; the file stem when several files are
+    loaded together). NA for one person's own tracker.
+``company``, ``title`` : str or NA
+``source`` : str or NA
+    The channel the application went through, normalised where recognised to
+    :data:`SOURCES` (``"referral"``, ``"company site"``, ``"linkedin easy apply"``,
+    ...); an unrecognised value is kept as the user wrote it (stripped).
+``applied_on`` : datetime64
+    Date (and time when the file has one) of the application. Never missing:
+    rows without it are reported in the load report and dropped.
+``first_reply_on`` : datetime64 or NaT
+    First employer reply of any kind (rejection included). When the file has no
+    reply-date column it is the earliest of the interview, offer and rejection
+    dates. NaT when no reply date is known, even if the status says there was a
+    reply (then ``stage`` is still ``"replied"`` or later).
+``reply_kind`` : str or NA
+    What the first reply was, one of :data:`REPLY_KINDS`.
+``stage`` : str
+    Furthest stage reached, one of :data:`STAGES` (ordered). An application that
+    was interviewed and then rejected has stage ``"interview"``: it counts as
+    replied AND interviewed.
+``status`` : str
+    Current status, one of :data:`STATUSES`.
+``status_raw`` : str or NA
+    The status as the user wrote it.
+``followed_up`` : boolean
+    True when the file records any follow-up (dated or not).
+``row`` : int
+    Row number as the user sees it in Excel (1-based, header included), for
+    messages. ``sheet`` : str, the sheet (or file name for CSV) the row came from.
+Any other columns the user had are kept, after these, under their original
+header (made unique).
+
+Events table (one row per dated event)
+--------------------------------------
+``application_id`` : str
+``date`` : datetime64 or NaT
+    NaT only for follow-ups known from a yes/no column (undated).
+``kind`` : str, one of :data:`EVENT_KINDS`
+``channel`` : str or NA, one of :data:`CHANNELS` when known.
+``source_column`` : str, the header the event came from (for the load report).
+
+Override names
+--------------
+:data:`FIELDS` are the names a user may pass to ``load(columns=...)`` or
+``jobstats summary --column FIELD=HEADER`` to say which header holds what.
+``follow_up_on`` may name several columns (pass a list, or repeat ``--column``).
+"""
+
+from __future__ import annotations
+
+# --- vocabularies ---------------------------------------------------------
+
+#: Stages in order; ``stage`` is the furthest one reached.
+STAGES: tuple[str, ...] = ("applied", "replied", "screen", "interview", "offer", "accepted")
+STAGE_RANK: dict[str, int] = {s: i for i, s in enumerate(STAGES)}
+
+#: Normalised current status.
+STATUSES: tuple[str, ...] = (
+    "applied",  # sent, nothing heard yet (still waiting)
+    "no_response",  # the user gave up waiting: "Ghosted", "No response"
+    "screen",
+    "interview",
+    "offer",
+    "accepted",
+    "rejected",
+    "withdrawn",  # the applicant withdrew
+    "closed",  # posting removed / filled, no decision about the applicant
+)
+
+#: What the first employer reply was.
+REPLY_KINDS: tuple[str, ...] = ("rejection", "interview", "offer", "other")
+
+EVENT_KINDS: tuple[str, ...] = (
+    "applied",
+    "follow_up",
+    "reply",
+    "interview",
+    "thank_you",
+    "offer",
+    "rejection",
+    "withdrawn",
+)
+
+CHANNELS: tuple[str, ...] = ("email", "phone", "linkedin", "in person")
+
+#: Canonical source labels (unrecognised sources are kept as written).
+SOURCES: tuple[str, ...] = (
+    "referral",
+    "company site",
+    "linkedin easy apply",
+    "linkedin",
+    "job board",
+    "recruiter",
+    "other",
+)
+
+# --- field names a user may override -------------------------------------
+
+FIELDS: tuple[str, ...] = (
+    "application_id",
+    "client",
+    "company",
+    "title",
+    "source",
+    "applied_on",
+    "first_reply_on",
+    "reply_kind",
+    "status",
+    "follow_up_on",
+    "interview_on",
+    "thank_you_on",
+    "offer_on",
+    "rejected_on",
+    "notes",
+)
+
+#: Canonical columns of the applications table, in order (extras follow).
+APPLICATION_COLUMNS: tuple[str, ...] = (
+    "application_id",
+    "client",
+    "company",
+    "title",
+    "source",
+    "applied_on",
+    "first_reply_on",
+    "reply_kind",
+    "stage",
+    "status",
+    "status_raw",
+    "followed_up",
+    "notes",
+    "sheet",
+    "row",
+)
+
+EVENT_COLUMNS: tuple[str, ...] = ("application_id", "date", "kind", "channel", "source_column")
+
+
+# --- exceptions -----------------------------------------------------------
+
+
+class JobstatsError(Exception):
+    """Base class of every error jobstats raises on purpose.
+
+    The message is written for the user: it names the file (and sheet, row or
+    column where known) and says what to do. The CLI prints it without a
+    traceback and exits with code 2.
+    """
+
+
+class InputError(JobstatsError):
+    """The input cannot be used as given (bad file, bad arguments)."""
+
+
+class UnreadableFileError(InputError):
+    """The file cannot be opened or parsed (corrupt, encrypted, empty, too large)."""
+
+
+class UnsupportedFormatError(InputError):
+    """The file is of a format jobstats does not read (e.g. legacy .xls)."""
+
+
+class HeaderNotFoundError(InputError):
+    """No row of the file looks like a header of a job-application table."""
+
+
+class MissingColumnError(InputError):
+    """A required field (the applied date) was not recognised in the header."""
+
+
+class AnalysisError(JobstatsError):
+    """The tables cannot support the analysis asked for (e.g. no applications)."""
