@@ -19,7 +19,7 @@ report: $(STAMP)
 	$(BIN)/jobstats summary $(SAMPLE) --as-of $(SAMPLE_AS_OF)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider
 
 sample: $(STAMP)
 	$(BIN)/python scripts/make_sample_data.py
