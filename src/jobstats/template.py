@@ -11,6 +11,9 @@ no "used" rows beyond its header: a loader sees a header and nothing else.
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +31,7 @@ __all__ = [
     "HEADERS",
     "INSTRUCTIONS_SHEET",
     "LAST_VALIDATED_ROW",
+    "save_workbook_reproducibly",
     "write_template",
 ]
 
@@ -246,12 +250,54 @@ def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
     _fill_instructions(wb.create_sheet(INSTRUCTIONS_SHEET))
     wb.properties.creator = "jobstats"
     wb.properties.title = "Job search tracker"
-    wb.properties.created = _FIXED_TIMESTAMP
-    wb.properties.modified = _FIXED_TIMESTAMP
     try:
-        wb.save(path)
+        save_workbook_reproducibly(wb, path, timestamp=_FIXED_TIMESTAMP)
     except OSError as exc:
         raise InputError(f"{path}: cannot write the template ({exc.strerror or exc}).") from exc
+    return path
+
+
+def save_workbook_reproducibly(wb: Workbook, path: str | Path, *, timestamp: datetime) -> Path:
+    """Save an openpyxl workbook so that the same content gives the same bytes.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` ("modified") and
+    into every zip entry; both are replaced by ``timestamp`` here. Also used by
+    ``scripts/make_sample_data.py`` for the bundled sample workbooks.
+
+    Parameters
+    ----------
+    wb : openpyxl.Workbook
+        The workbook; its ``properties.created`` is set to ``timestamp`` too.
+    path : str or Path
+        Destination file (overwritten).
+    timestamp : datetime
+        Naive UTC time written as created/modified date and zip entry time.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    path = Path(path)
+    wb.properties.created = timestamp
+    buf = io.BytesIO()
+    wb.save(buf)  # sets properties.modified to now: patched below
+    stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    data,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=timestamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, data)
+    path.write_bytes(out.getvalue())
     return path
 
 
@@ -271,7 +317,7 @@ def _list_validation(choices: tuple[str, ...], title: str) -> DataValidation:
         type="list",
         formula1='"' + ",".join(choices) + '"',
         allow_blank=True,
-        showErrorMessage=False,  # warn-free: other words are kept as typed
+        showErrorMessage=False,  # accept other words too: the loader keeps them as typed
         showInputMessage=True,
         promptTitle=title,
         prompt="Pick from the list or type your own.",

@@ -2,5 +2,441 @@
 
 ``check_file(path)`` raises :class:`jobstats.schema.UnreadableFileError` or
 :class:`jobstats.schema.UnsupportedFormatError` for files that must be refused
-early, and returns the detected container kind otherwise.
+early, and returns the detected container kind otherwise: ``"zip"`` (xlsx, xlsm,
+ods), ``"ole2"`` (legacy .xls, only when the caller allows it) or ``"text"``
+(CSV / TSV).
+
+What the parsers themselves do with hostile XML (checked by experiment, 2026,
+openpyxl 3.1.5, python-calamine 0.9.1, odfpy 1.4, defusedxml 0.7):
+
+* openpyxl parses through defusedxml whenever it is installed
+  (``openpyxl.DEFUSEDXML`` is True; defusedxml is a dependency of jobstats): a
+  workbook whose XML declares entities fails with ``EntitiesForbidden``.
+* python-calamine parses with the Rust crate quick-xml, which does not expand
+  DTD entities at all: ``&e;`` of an internal, external (``SYSTEM "file:..."``)
+  or billion-laughs entity gives ``XmlError: unrecognized entity``; nothing is
+  read from disk or expanded.
+* pandas' ``odf`` engine (odfpy) also goes through defusedxml and raises
+  ``EntitiesForbidden``.
+
+So the parsers are safe on their own; :func:`check_file` refuses such files
+anyway, earlier, with a message the user can act on instead of a parser
+traceback. ``defusedxml.defuse_stdlib()`` is deprecated and is not used.
 """
+
+from __future__ import annotations
+
+import lzma
+import os
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+from jobstats.schema import UnreadableFileError, UnsupportedFormatError
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_ZIP_MEMBERS",
+    "MAX_ZIP_RATIO",
+    "MAX_ZIP_UNCOMPRESSED_BYTES",
+    "RATIO_CHECK_MIN_BYTES",
+    "XML_PROLOG_MAX_BYTES",
+    "check_file",
+]
+
+# --- limits ---------------------------------------------------------------
+
+#: Largest file accepted, on disk. A tracker of 100,000 applications as CSV is
+#: about 20 MB; 200 MB leaves a wide margin while keeping memory bounded.
+MAX_FILE_BYTES: int = 200 * 1024**2
+
+#: Largest total uncompressed size the members of a zip (xlsx/ods) may declare.
+MAX_ZIP_UNCOMPRESSED_BYTES: int = 500 * 1024**2
+
+#: Largest compression ratio (uncompressed / compressed) allowed on a large
+#: member. Spreadsheet XML compresses 5-50x; a block of zeros ~1000x.
+MAX_ZIP_RATIO: float = 200.0
+
+#: Members smaller than this (uncompressed) are not ratio-checked: a tiny
+#: member cannot hurt, and small repetitive XML parts legitimately compress well.
+RATIO_CHECK_MIN_BYTES: int = 10 * 1024**2
+
+#: Most members a zip may have (a real workbook has tens; charts and images
+#: add a few hundred at most).
+MAX_ZIP_MEMBERS: int = 10_000
+
+#: How much of an XML member is read (decompressed, streamed) to find its root
+#: element. Everything before the root must be free of ``<!DOCTYPE``; a
+#: real workbook's prolog is under 100 bytes, so a longer one is refused.
+XML_PROLOG_MAX_BYTES: int = 1024**2
+
+#: Bytes read from the start of a file to detect its kind.
+_SNIFF_BYTES: int = 64 * 1024
+
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # local file header; empty archive
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: Members where Excel/LibreOffice store embedded objects (OLE, other
+#: workbooks). The parsers never open them, so a nested archive there is legit.
+_EMBEDDING_DIRS = ("xl/embeddings/", "word/embeddings/", "ppt/embeddings/", "Object ")
+#: Signatures of files people pick by mistake, to name them in the message.
+_OTHER_MAGICS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+_RESAVE = "open it in Excel or LibreOffice and save it as .xlsx or CSV (UTF-8), then try again"
+_RESAVE_CAP = _RESAVE[0].upper() + _RESAVE[1:] + "."
+
+
+def check_file(path: str | os.PathLike[str], *, allow_legacy_xls: bool = False) -> str:
+    """Refuse files no parser should touch; return the container kind otherwise.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file the user gave. It is only read, never modified.
+    allow_legacy_xls : bool, default False
+        Return ``"ole2"`` for a legacy .xls instead of refusing it (for a loader
+        that can read BIFF through python-calamine).
+
+    Returns
+    -------
+    str
+        ``"zip"`` for an xlsx/xlsm/ods (or any zip that passed the checks),
+        ``"ole2"`` for a legacy .xls when allowed, ``"text"`` otherwise.
+
+    Raises
+    ------
+    jobstats.schema.UnreadableFileError
+        Missing, not a regular file, empty, too large, corrupt zip, zip bomb,
+        encrypted or nested members, XML with a DOCTYPE (entities), a
+        password-protected workbook, binary data in a text file.
+    jobstats.schema.UnsupportedFormatError
+        Legacy .xls (unless allowed), PDF/images/other archives, HTML or XML
+        saved with a spreadsheet extension.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("Company,Date Applied\\nAcme,2025-01-02\\n")
+    >>> check_file(p)
+    'text'
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        st = path.stat()  # follows symlinks: what matters is what would be read
+    except FileNotFoundError:
+        raise UnreadableFileError(
+            f"{name}: file not found. Check the path (and that the file was not moved)."
+        ) from None
+    except OSError as exc:
+        raise UnreadableFileError(
+            f"{name}: cannot be opened ({exc.strerror}). Check the path and permissions."
+        ) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UnreadableFileError(
+            f"{name}: is a folder, not a file. Pass the spreadsheet itself (.xlsx, .ods or .csv)."
+        )
+    if not stat.S_ISREG(st.st_mode):
+        # FIFOs and devices (/dev/zero, /dev/stdin) could block or never end.
+        raise UnreadableFileError(
+            f"{name}: is not a regular file. Save the tracker to a file and pass that file."
+        )
+    if st.st_size == 0:
+        raise UnreadableFileError(
+            f"{name}: is empty (0 bytes). Export or save the tracker again and pass the new file."
+        )
+    if st.st_size > MAX_FILE_BYTES:
+        raise UnreadableFileError(
+            f"{name}: is too large ({st.st_size / 1024**2:.0f} MB; the limit is "
+            f"{MAX_FILE_BYTES // 1024**2} MB). Remove unrelated sheets or columns, or "
+            "export only the applications as CSV."
+        )
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise UnreadableFileError(
+            f"{name}: cannot be read ({exc.strerror}). Check the file's permissions."
+        ) from None
+
+    if head.startswith(_ZIP_MAGICS):
+        _check_zip(path)
+        return "zip"
+    if head.startswith(_OLE2_MAGIC):
+        if _ole2_is_encrypted_ooxml(path):
+            raise UnreadableFileError(
+                f"{name}: is password-protected: open it in Excel, remove the password "
+                "(File > Info > Protect Workbook), save, and try again."
+            )
+        if allow_legacy_xls:
+            return "ole2"
+        raise UnsupportedFormatError(
+            f"{name}: is a legacy Excel 97-2003 file (.xls), which jobstats does not read: "
+            "re-save as .xlsx or CSV (File > Save As) and try again."
+        )
+    _check_text(name, head)
+    return "text"
+
+
+# --- zip containers (xlsx, xlsm, ods) -------------------------------------
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse corrupt zips, zip bombs, encrypted/nested members and XML with DTDs."""
+    name = str(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise UnreadableFileError(
+            f"{name}: is damaged: it starts like an .xlsx/.ods (zip) file but cannot be "
+            f"opened as one. Open it in Excel or LibreOffice (which may repair it), {_RESAVE}."
+        ) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise UnreadableFileError(
+                f"{name}: has {len(infos)} parts inside, more than the {MAX_ZIP_MEMBERS} a "
+                f"spreadsheet would have; it is not a normal workbook. {_RESAVE_CAP}"
+            )
+        total = sum(i.file_size for i in infos)
+        if total > MAX_ZIP_UNCOMPRESSED_BYTES:
+            raise UnreadableFileError(
+                f"{name}: would expand to {total / 1024**2:.0f} MB when opened (the limit is "
+                f"{MAX_ZIP_UNCOMPRESSED_BYTES // 1024**2} MB); it may be a zip bomb. If it is a "
+                "genuine tracker, export only the applications sheet as CSV."
+            )
+        for info in infos:
+            if info.is_dir():
+                continue
+            member = f"{name} (part {info.filename!r})"
+            if info.file_size >= RATIO_CHECK_MIN_BYTES:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if ratio > MAX_ZIP_RATIO:
+                    raise UnreadableFileError(
+                        f"{member}: compresses {ratio:.0f} times, far more than spreadsheet "
+                        "data does; it looks like a zip bomb and was not opened. If it is a "
+                        "genuine tracker, export the applications sheet as CSV."
+                    )
+            if info.flag_bits & 0x1:
+                raise UnreadableFileError(
+                    f"{member}: is encrypted inside the archive. Remove the password "
+                    f"(in Excel: File > Info > Protect Workbook), {_RESAVE}."
+                )
+            _check_member(zf, info, member)
+
+
+def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str) -> None:
+    """Stream the start of one member: no nested archive, no DTD before the root."""
+    embedded = info.filename.startswith(_EMBEDDING_DIRS)
+    buf = b""
+    try:
+        with zf.open(info) as fh:
+            while len(buf) < XML_PROLOG_MAX_BYTES:
+                chunk = fh.read(min(_SNIFF_BYTES, XML_PROLOG_MAX_BYTES - len(buf)))
+                if not chunk:
+                    break
+                buf += chunk
+                if len(buf) >= 8 and buf.startswith(_ZIP_MAGICS + (_OLE2_MAGIC,)):
+                    if embedded:  # an embedded object: never opened by the parsers
+                        return
+                    raise UnreadableFileError(
+                        f"{member}: is itself an archive nested inside the file, which "
+                        f"spreadsheets do not contain. {_RESAVE_CAP}"
+                    )
+                verdict = _xml_prolog_verdict(buf)
+                if verdict == "clean" or verdict == "not xml":
+                    return
+                if verdict == "dtd":
+                    raise UnreadableFileError(
+                        f"{member}: contains an XML DOCTYPE/ENTITY declaration, which Excel "
+                        "and LibreOffice never write and which is used in attacks (XML "
+                        "external entities, 'billion laughs'); the file was not opened. If "
+                        f"you trust its origin, {_RESAVE}."
+                    )
+                # "open": prolog not finished yet, read more
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
+            ValueError, zlib.error, lzma.LZMAError):
+        # corrupt compressed data, bad CRC, unsupported compression method
+        raise UnreadableFileError(
+            f"{member}: is damaged and cannot be decompressed. Open the file in Excel or "
+            f"LibreOffice (which may repair it), {_RESAVE}."
+        ) from None
+    if buf and len(buf) >= XML_PROLOG_MAX_BYTES and _xml_prolog_verdict(buf) == "open":
+        raise UnreadableFileError(
+            f"{member}: its XML header is over {XML_PROLOG_MAX_BYTES // 1024} KB long, which "
+            f"no spreadsheet program writes; the file was not opened. {_RESAVE_CAP}"
+        )
+
+
+_COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>", re.DOTALL)
+_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT = re.compile(r"<[A-Za-z_:\u00c0-\uffff]")
+
+
+def _decode_xml_head(buf: bytes) -> str | None:
+    """Decode the start of an XML document enough to scan its markup.
+
+    Hand-written (no library sniffs a prefix): BOM or the first ``<`` give the
+    encoding (XML spec, appendix F); ASCII-compatible encodings are read as
+    latin-1, which keeps every markup character.
+    """
+    if buf.startswith(b"\xef\xbb\xbf"):
+        return buf[3:].decode("latin-1")
+    for bom, enc in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if buf.startswith(bom):
+            return buf[len(bom) :].decode(enc, errors="replace")
+    for sig, enc in (
+        (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\x00\x00\x00<", "utf-32-be"),
+        (b"<\x00", "utf-16-le"),
+        (b"\x00<", "utf-16-be"),
+    ):
+        if buf.startswith(sig):
+            return buf.decode(enc, errors="replace")
+    text = buf.decode("latin-1")
+    if text.lstrip().startswith("<"):
+        return text
+    return None
+
+
+def _xml_prolog_verdict(buf: bytes) -> str:
+    """``"clean"``, ``"dtd"``, ``"open"`` (root not reached yet) or ``"not xml"``."""
+    text = _decode_xml_head(buf)
+    if text is None:
+        return "not xml"
+    # A DOCTYPE anywhere in what was read is refused: in XML it can only sit in
+    # the prolog (a literal '<' is escaped in content), so this is never legit.
+    if _DTD.search(text):
+        return "dtd"
+    stripped = _COMMENT_OR_PI.sub("", text)
+    if "<!--" in stripped or "<?" in stripped:
+        return "open"  # an unterminated comment / PI: the root is further on
+    return "clean" if _ROOT.search(stripped) else "open"
+
+
+# --- OLE2 compound files (legacy .xls, password-protected OOXML) ----------
+
+_ENCRYPTION_STREAMS = frozenset({"encryptioninfo", "encryptedpackage"})
+_ENDOFCHAIN = 0xFFFFFFFE
+
+
+def _ole2_is_encrypted_ooxml(path: Path) -> bool:
+    """Whether a compound file holds the EncryptionInfo/EncryptedPackage streams.
+
+    Excel saves a password-protected .xlsx as an OLE2 compound file with these
+    two streams ([MS-OFFCRYPTO] 2.3.4); a legacy .xls has a "Workbook" stream
+    instead. Hand-written reader of the directory ([MS-CFB] 2.2, 2.6): olefile
+    is not a dependency and only stream names are needed. Falls back to a raw
+    search of the UTF-16 names if the structure cannot be followed.
+    """
+    data = path.read_bytes()  # size already bounded by MAX_FILE_BYTES
+    try:
+        names = _ole2_stream_names(data)
+    except (struct.error, ValueError, IndexError):
+        names = None
+    if names is not None:
+        return bool(_ENCRYPTION_STREAMS & {n.lower() for n in names})
+    return any(s.encode("utf-16-le") in data for s in ("EncryptionInfo", "EncryptedPackage"))
+
+
+def _ole2_stream_names(data: bytes) -> list[str]:
+    """Names of the directory entries of an OLE2 compound file."""
+    sector_shift = struct.unpack_from("<H", data, 0x1E)[0]
+    if sector_shift not in (9, 12):
+        raise ValueError("bad sector size")
+    ssize = 1 << sector_shift
+    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+    first_difat, n_difat = struct.unpack_from("<II", data, 0x44)
+    n_sectors = len(data) // ssize  # upper bound, used to stop loops on cycles
+
+    def sector(i: int) -> bytes:
+        off = (i + 1) * ssize
+        if i >= n_sectors or off + ssize > len(data):
+            raise ValueError("sector out of range")
+        return data[off : off + ssize]
+
+    fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < _ENDOFCHAIN]
+    s = first_difat
+    for _ in range(min(n_difat, n_sectors)):
+        if s >= _ENDOFCHAIN:
+            break
+        entries = struct.unpack(f"<{ssize // 4}I", sector(s))
+        fat_sectors += [e for e in entries[:-1] if e < _ENDOFCHAIN]
+        s = entries[-1]
+    fat: list[int] = []
+    for s in fat_sectors[:n_fat]:
+        fat += struct.unpack(f"<{ssize // 4}I", sector(s))
+
+    names: list[str] = []
+    s, steps = first_dir, 0
+    while s < _ENDOFCHAIN:
+        steps += 1
+        if steps > n_sectors:
+            raise ValueError("cycle in directory chain")
+        block = sector(s)
+        for off in range(0, ssize, 128):
+            entry = block[off : off + 128]
+            length = struct.unpack_from("<H", entry, 64)[0]
+            if entry[66] in (1, 2, 5) and 2 <= length <= 64:
+                names.append(entry[: length - 2].decode("utf-16-le", errors="replace"))
+        s = fat[s] if s < len(fat) else _ENDOFCHAIN
+    return names
+
+
+# --- text files (CSV, TSV) ------------------------------------------------
+
+
+def _check_text(name: str, head: bytes) -> None:
+    """Refuse binary data, known non-spreadsheet formats and markup files."""
+    for magic, what in _OTHER_MAGICS:
+        if head.startswith(magic):
+            raise UnsupportedFormatError(
+                f"{name}: is {what}, not a spreadsheet. Pass the tracker itself "
+                "(.xlsx, .ods or .csv)."
+            )
+    if head.startswith(_UTF16_BOMS):
+        return  # UTF-16 text is full of NUL bytes: fine
+    if b"\x00" in head and not _looks_like_bomless_utf16(head):
+        # BOM-less UTF-16 is let through: the text reader recognises it.
+        raise UnreadableFileError(
+            f"{name}: contains binary data (NUL bytes), so it is not a text/CSV file and not "
+            f"a spreadsheet jobstats recognises. If it opens in a spreadsheet program, {_RESAVE}."
+        )
+    if b"\x00" in head:
+        return  # BOM-less UTF-16: the markup check below assumes 8-bit text
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"<"):
+        what = "a web page (HTML)" if b"<html" in start[:2048] or start.startswith(
+            b"<!doctype html"
+        ) else "an XML document"
+        raise UnsupportedFormatError(
+            f"{name}: is {what}, not a CSV file (some tools export web pages or XML with a "
+            f".xls or .csv name). Open it in Excel or LibreOffice and save it as .xlsx or CSV "
+            "(UTF-8), then try again."
+        )
+
+
+def _looks_like_bomless_utf16(head: bytes) -> bool:
+    """ASCII text in UTF-16 has a NUL in every other byte."""
+    sample = head[: len(head) - len(head) % 2]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd)

@@ -1,0 +1,130 @@
+"""``load`` and ``load_many``: the public entry points of the loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from jobstats.load.columns import pick_sheet
+from jobstats.load.readers import read_book
+from jobstats.load.report import ISSUE_COLUMNS, LoadReport, LoadResult
+from jobstats.load.tables import Collector, build_tables
+from jobstats.schema import APPLICATION_COLUMNS, InputError
+
+ColumnsArg = Mapping[str, "str | Sequence[str]"] | None
+
+
+def resolve_as_of(as_of: object) -> pd.Timestamp:
+    """The as-of date as a midnight Timestamp; None means today (resolved now)."""
+    if as_of is None:
+        return pd.Timestamp(dt.date.today())
+    try:
+        ts = pd.Timestamp(as_of)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"as_of={as_of!r} is not a date; use e.g. '2025-06-30'.") from exc
+    if ts is pd.NaT:
+        raise InputError(f"as_of={as_of!r} is not a date; use e.g. '2025-06-30'.")
+    return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
+
+
+def load(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    columns: ColumnsArg = None,
+    as_of: object = None,
+    dayfirst: bool | None = None,
+) -> LoadResult:
+    """Load a job-search tracker into the canonical tables.
+
+    Parameters
+    ----------
+    path : str or Path
+        .xlsx/.xlsm/.ods workbook or .csv/.tsv/.txt text export. The file is
+        only read, never modified.
+    sheet : str, optional
+        Sheet holding the applications; by default the sheet whose header has
+        an applied-date column, the most recognised fields and the most rows.
+    columns : dict, optional
+        Field -> header overrides, e.g. ``{"applied_on": "Sent"}``; fields are
+        :data:`jobstats.schema.FIELDS`; ``follow_up_on`` may be a list.
+    as_of : date-like, optional
+        Date the tracker is complete up to (follow-ups after it are plans).
+        Default: today, resolved at call time.
+    dayfirst : bool, optional
+        Force D/M/Y (True) or M/D/Y (False) for numeric dates; by default the
+        order is decided per column from the values (and reported).
+
+    Returns
+    -------
+    LoadResult
+        ``applications``, ``events``, ``report``, ``as_of``, ``path``.
+
+    Raises
+    ------
+    UnsupportedFormatError, UnreadableFileError, HeaderNotFoundError,
+    MissingColumnError, InputError
+
+    Examples
+    --------
+    >>> res = load("tracker.xlsx", as_of="2025-06-30")  # doctest: +SKIP
+    >>> print(res.report)  # doctest: +SKIP
+    """
+    path = Path(path)
+    when = resolve_as_of(as_of)
+    if not path.exists():
+        raise InputError(f"{path}: no such file. Check the path.")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the tracker file inside it.")
+    cols = dict(columns) if columns else None
+    book = read_book(path)
+    collector = Collector(file=path.name)
+    collector.notes += book.notes
+    chosen, header_idx, notes = pick_sheet(book, sheet, cols)
+    collector.notes += notes
+    apps, events, parts = build_tables(book, chosen, header_idx, columns=cols, as_of=when,
+                                       dayfirst=dayfirst, col=collector)
+    issues = pd.DataFrame(collector.issues, columns=list(ISSUE_COLUMNS))
+    issues = issues.astype({"row": "int64"}).sort_values(["sheet", "row"], kind="stable")
+    for c in ("file", "sheet", "column", "severity", "reason"):
+        issues[c] = issues[c].astype("str")
+    report = LoadReport(
+        file=path, files=[path], sheets=parts["sheets"], format=parts["format"],
+        mapping=parts["mapping"], extras=parts["extras"], ignored=parts["ignored"],
+        date_decisions=collector.decisions, notes=collector.notes,
+        issues=issues.reset_index(drop=True), n_applications=len(apps),
+    )
+    return LoadResult(apps, events, report, when, path)
+
+
+def load_many(paths: Iterable[str | Path], **kw: object) -> LoadResult:
+    """Load several trackers (e.g. a coach's clients) into one pair of tables.
+
+    ``client`` is set to the file stem where a file has no client column, and
+    ``application_id`` is prefixed with the client (``"<client>/<id>"``) so ids
+    stay unique. Keyword arguments are passed to :func:`load` for every file.
+    """
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise InputError("load_many: no files given.")
+    results = [load(p, **kw) for p in paths]
+    apps_parts, event_parts = [], []
+    for res in results:
+        a = res.applications.copy()
+        a["client"] = a["client"].fillna(res.path.stem).astype("str")
+        new_id = a["client"] + "/" + a["application_id"]
+        id_map = dict(zip(a["application_id"], new_id))
+        a["application_id"] = new_id
+        e = res.events.copy()
+        e["application_id"] = e["application_id"].map(id_map).astype("str")
+        apps_parts.append(a)
+        event_parts.append(e)
+    apps = pd.concat(apps_parts, ignore_index=True)
+    extras = [c for c in apps.columns if c not in APPLICATION_COLUMNS]
+    apps = apps[list(APPLICATION_COLUMNS) + extras]
+    events = pd.concat(event_parts, ignore_index=True)
+    report = LoadReport.merge([r.report for r in results])
+    return LoadResult(apps, events, report, results[0].as_of, results[0].path)

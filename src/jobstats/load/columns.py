@@ -1,0 +1,395 @@
+"""Header row, sheet choice and header -> field mapping.
+
+Works on raw grids (lists of rows) so CSV and workbook files behave alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jobstats.load.readers import RawBook, RawSheet
+from jobstats.load.vocab import (
+    FOLLOW_UP_CHANNEL_RE,
+    FOLLOW_UP_RE,
+    GENERIC_CHANNEL,
+    SIGNATURES,
+    SYNONYMS,
+    WEAK,
+    is_missing,
+    norm,
+    yes_no,
+)
+from jobstats.schema import FIELDS, HeaderNotFoundError, InputError
+
+MAX_HEADER_SCAN = 30
+DATE_FIELDS = ("applied_on", "first_reply_on", "interview_on", "offer_on", "rejected_on",
+               "thank_you_on")
+
+
+def classify(header: object) -> tuple[str | None, float]:
+    """Field a header names and how sure we are (1 strong, 0.5 weak, 0 none)."""
+    if is_missing(header) or not isinstance(header, str):
+        return None, 0.0
+    n = norm(header)
+    if not n:
+        return None, 0.0
+    for fld, names in SYNONYMS.items():
+        if n in names:
+            return fld, 1.0
+    if FOLLOW_UP_RE.match(n):
+        return "follow_up_on", 1.0
+    if FOLLOW_UP_CHANNEL_RE.match(n):
+        return "follow_up_channel", 0.5
+    for fld, names in WEAK.items():
+        if n in names:
+            return fld, 0.5
+    return None, 0.0
+
+
+def _blank(row: list[object]) -> bool:
+    return all(is_missing(v) or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _cell_text(v: object) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def _override_keys(columns: dict[str, object] | None) -> set[str]:
+    keys: set[str] = set()
+    for v in (columns or {}).values():
+        for h in v if isinstance(v, (list, tuple)) else [v]:
+            keys.add(_loose(str(h)))
+    return keys
+
+
+def _loose(text: str) -> str:
+    """Case- and space-insensitive form used to match ``columns=`` headers."""
+    return re.sub(r"\s+", " ", text.strip()).casefold()
+
+
+def find_header(sheet: RawSheet, columns: dict[str, object] | None = None) -> tuple[int, float]:
+    """Index of the header row among the first non-blank rows, and its score.
+
+    The header is the row mapping the most cells to known fields (title rows
+    above it score nothing); a row naming an applied date gets a bonus.
+    """
+    keys = _override_keys(columns)
+    best_idx, best_score, seen = -1, 0.0, 0
+    for idx, row in enumerate(sheet.rows):
+        if _blank(row):
+            continue
+        seen += 1
+        if seen > MAX_HEADER_SCAN:
+            break
+        score, fields = 0.0, set()
+        for cell in row:
+            if isinstance(cell, str) and keys and _loose(cell) in keys:
+                score += 1
+                continue
+            fld, w = classify(cell)
+            if fld and (fld not in fields or fld == "follow_up_on"):
+                score += w
+                fields.add(fld)
+        if "applied_on" in fields:
+            score += 0.5
+        if score > best_score:
+            best_idx, best_score = idx, score
+    return best_idx, best_score
+
+
+def unique_headers(cells: list[object]) -> tuple[list[str], list[str]]:
+    """Header texts made unique ("Notes", "Notes.1"); empty ones named by column letter.
+
+    Returns the names and a list of human notes about renamed duplicates.
+    """
+    names: list[str] = []
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    for j, c in enumerate(cells):
+        base = _cell_text(c) or f"Column {column_letter(j)}"
+        if isinstance(c, float) and c.is_integer():
+            base = str(int(c))
+        name = base
+        if base.casefold() in seen:
+            k = seen[base.casefold()]
+            name = f"{base}.{k}"
+            while name.casefold() in seen:
+                k += 1
+                name = f"{base}.{k}"
+            seen[base.casefold()] = k + 1
+            notes.append(f"duplicate header {base!r} in column {column_letter(j)} renamed {name!r}")
+        seen.setdefault(name.casefold(), 1)
+        names.append(name)
+    return names, notes
+
+
+def column_letter(j: int) -> str:
+    """Excel column letter of 0-based index ``j`` (0 -> A, 26 -> AA)."""
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def detect_format(headers: list[str]) -> str:
+    """Name of the export format whose signature headers are present, else "generic"."""
+    present = {norm(h) for h in headers}
+    best, best_hits = "generic", 0
+    for name, sig, need in SIGNATURES:
+        hits = len(sig & present)
+        if hits >= need and hits / len(sig) > best_hits:
+            best, best_hits = name, hits / len(sig)
+    return best
+
+
+@dataclass
+class ColumnMap:
+    """Which column (index into the header) holds which field."""
+
+    fields: dict[str, int] = field(default_factory=dict)
+    follow_up: list[int] = field(default_factory=list)  # dated follow-up columns
+    follow_up_flags: list[int] = field(default_factory=list)  # yes/no follow-up columns
+    follow_up_plans: list[int] = field(default_factory=list)  # reminders, not sent follow-ups
+    channel_of: dict[int, int] = field(default_factory=dict)  # follow-up col -> channel col
+    referral_flag: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def used(self) -> set[int]:
+        cols = set(self.fields.values()) | set(self.follow_up) | set(self.follow_up_flags)
+        cols |= set(self.follow_up_plans) | set(self.channel_of.values())
+        if self.referral_flag is not None:
+            cols.add(self.referral_flag)
+        return cols
+
+
+def _mostly_yes_no(values: list[object]) -> bool:
+    present = [v for v in values if not is_missing(v)]
+    if not present:
+        return False
+    return sum(yes_no(v) is not None for v in present) >= 0.8 * len(present)
+
+
+def map_columns(
+    headers: list[str],
+    values: list[list[object]],
+    *,
+    columns: dict[str, object] | None,
+    fmt: str,
+    where: str,
+) -> ColumnMap:
+    """Map headers to fields.
+
+    Parameters
+    ----------
+    headers : list of str
+        Unique header names.
+    values : list of list
+        Column-wise cell values (``values[j]`` is column ``j``), to tell yes/no
+        columns from date columns.
+    columns : dict, optional
+        User overrides, field -> header (``follow_up_on`` may be a list).
+    fmt : str
+        Detected export format (changes a few rules, e.g. Teal reminders).
+    where : str
+        File (and sheet) name for error messages.
+    """
+    cm = ColumnMap()
+    taken: set[int] = set()
+    loose = {_loose(h): j for j, h in reversed(list(enumerate(headers)))}
+
+    # 1. explicit overrides win.
+    for fld, spec in (columns or {}).items():
+        if fld not in FIELDS:
+            raise InputError(
+                f"columns=: unknown field {fld!r}. Valid fields: {', '.join(FIELDS)}."
+            )
+        specs = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+        if len(specs) > 1 and fld != "follow_up_on":
+            raise InputError(f"columns=: only follow_up_on may name several headers, not {fld!r}.")
+        for h in specs:
+            j = loose.get(_loose(str(h)))
+            if j is None:
+                j = next((k for k, x in enumerate(headers) if norm(x) == norm(h)), None)
+            if j is None:
+                raise InputError(
+                    f"{where}: columns={{{fld!r}: {h!r}}}: no such header. The headers are: "
+                    + ", ".join(repr(x) for x in headers)
+                )
+            taken.add(j)
+            if fld == "follow_up_on":
+                (cm.follow_up_flags if _mostly_yes_no(values[j]) else cm.follow_up).append(j)
+            else:
+                cm.fields[fld] = j
+    overridden = set((columns or {}).keys())
+
+    # 2. strong then weak synonyms, first header wins.
+    weak_candidates: dict[str, int] = {}
+    generic_channel: list[int] = []
+    # A "Channel"/"via" header names the source only when no plainer source header
+    # exists; otherwise it is the follow-up channel: look at those last.
+    order = sorted(range(len(headers)), key=lambda k: (norm(headers[k]) in GENERIC_CHANNEL, k))
+    for j in order:
+        h = headers[j]
+        if j in taken:
+            continue
+        fld, w = classify(h)
+        n = norm(h)
+        if fld is None:
+            continue
+        if fld == "follow_up_on":
+            if "follow_up_on" in overridden:
+                continue
+            taken.add(j)
+            if fmt == "teal" and n == "followupat":
+                cm.follow_up_plans.append(j)
+            elif _mostly_yes_no(values[j]):
+                cm.follow_up_flags.append(j)
+            else:
+                cm.follow_up.append(j)
+            continue
+        if fld == "follow_up_channel":
+            continue  # paired below
+        if fld in overridden or fld in cm.fields:
+            if w == 1.0 and fld in cm.fields:
+                cm.notes.append(
+                    f"{h!r} also looks like {fld} (already taken by "
+                    f"{headers[cm.fields[fld]]!r}); kept as an extra column"
+                )
+            if fld == "source" and n in GENERIC_CHANNEL:
+                generic_channel.append(j)
+            continue
+        if fld in DATE_FIELDS and _mostly_yes_no(values[j]):
+            cm.notes.append(f"{h!r} holds yes/no values, not dates; kept as an extra column")
+            continue
+        if w < 1.0:
+            if fld == "source" and _mostly_yes_no(values[j]):
+                if cm.referral_flag is None:
+                    cm.referral_flag = j
+                    taken.add(j)
+                continue
+            weak_candidates.setdefault(fld, j)
+            continue
+        cm.fields[fld] = j
+        taken.add(j)
+    for fld, j in weak_candidates.items():
+        if fld not in cm.fields and fld not in overridden:
+            cm.fields[fld] = j
+            taken.add(j)
+            if fld == "applied_on":
+                if fmt == "huntr":
+                    cm.notes.append(
+                        f"Huntr exports no applied date: {headers[j]!r} (when the card was "
+                        "created) is used as the applied date"
+                    )
+                else:
+                    cm.notes.append(f"{headers[j]!r} is used as the applied date (no clearer "
+                                    "applied-date column found)")
+
+    # 3. follow-up channels: "Follow-up N channel" pairs with the N-th follow-up;
+    # a lone "Channel"/"via" column (when another column is the source) serves all.
+    nums = {j: re.findall(r"\d+", norm(headers[j])) for j in cm.follow_up + cm.follow_up_flags}
+    for j, h in enumerate(headers):
+        if j in taken:
+            continue
+        m = FOLLOW_UP_CHANNEL_RE.match(norm(h))
+        if not m:
+            continue
+        num = m.group(1) or m.group(3)
+        targets = [k for k, d in nums.items() if (d[:1] == [num] if num else True)]
+        for k in targets:
+            cm.channel_of.setdefault(k, j)
+        taken.add(j)
+    if generic_channel and (cm.follow_up or cm.follow_up_flags):
+        for k in cm.follow_up + cm.follow_up_flags:
+            cm.channel_of.setdefault(k, generic_channel[0])
+
+    if cm.follow_up_plans:
+        cm.notes.append(
+            "Teal's follow_up_at is a reminder date, not a record of a sent follow-up: it is "
+            "not counted as a follow-up (kept as an extra column)"
+        )
+    return cm
+
+
+def pick_sheet(
+    book: RawBook, sheet: str | None, columns: dict[str, object] | None
+) -> tuple[RawSheet, int, list[str]]:
+    """Choose the applications sheet and its header row.
+
+    Returns the sheet, the header row index and notes for the report.
+    """
+    names = [s.name for s in book.sheets]
+    where = book.path.name
+    if sheet is not None and book.kind != "text":
+        chosen = next((s for s in book.sheets if s.name == sheet), None)
+        if chosen is None:
+            chosen = next((s for s in book.sheets if _loose(s.name) == _loose(sheet)), None)
+        if chosen is None:
+            raise InputError(
+                f"{where}: no sheet named {sheet!r}. Sheets in this file: "
+                + ", ".join(repr(n) for n in names)
+            )
+        idx, score = find_header(chosen, columns)
+        if idx < 0 or score < 1:
+            raise HeaderNotFoundError(_no_header_msg(where, chosen))
+        return chosen, idx, []
+    ranked = []
+    for s in book.sheets:
+        idx, score = find_header(s, columns)
+        if idx < 0:
+            continue
+        fields = {classify(c)[0] for c in s.rows[idx]}
+        has_applied = "applied_on" in fields or bool(columns and "applied_on" in columns)
+        n_rows = sum(not _blank(r) for r in s.rows[idx + 1:])
+        ranked.append(((has_applied, not s.hidden, score >= 2, score, n_rows), s, idx))
+    if not ranked or ranked and max(r[0] for r in ranked)[3] < 1.5:
+        if len(book.sheets) == 1:
+            raise HeaderNotFoundError(_no_header_msg(where, book.sheets[0]))
+        raise HeaderNotFoundError(
+            f"{where}: no sheet has a header row of a job-application table (looked for "
+            "headers such as 'Company', 'Date applied', 'Status' in the first "
+            f"{MAX_HEADER_SCAN} rows of sheets {', '.join(repr(n) for n in names)}). "
+            "Pass sheet=... and columns={'applied_on': 'YOUR HEADER', ...} "
+            "(CLI: --sheet NAME --column applied_on=HEADER)."
+        )
+    ranked.sort(key=lambda r: r[0], reverse=True)
+    _, chosen, idx = ranked[0]
+    notes = []
+    if len(book.sheets) > 1:
+        notes.append(f"sheet {chosen.name!r} chosen as the applications table "
+                     f"(sheets: {', '.join(repr(n) for n in names)})")
+    return chosen, idx, notes
+
+
+def _no_header_msg(where: str, s: RawSheet) -> str:
+    first = next((r for r in s.rows if not _blank(r)), None)
+    shown = ", ".join(repr(_cell_text(c)) for c in (first or [])[:8] if _cell_text(c))
+    return (
+        f"{where}, sheet {s.name!r}: no header row of a job-application table found in the "
+        f"first {MAX_HEADER_SCAN} non-blank rows (first row: {shown or 'empty'}). Give your "
+        "columns headers such as 'Company', 'Date applied', 'Status', or pass "
+        "columns={'applied_on': 'YOUR HEADER', ...} (CLI: --column applied_on=HEADER)."
+    )
+
+
+def find_follow_up_sheet(book: RawBook, apps: RawSheet) -> tuple[RawSheet, int] | None:
+    """A separate sheet of follow-ups: keyed by id or company + title, with a date."""
+    for s in book.sheets:
+        if s is apps:
+            continue
+        idx, _ = find_header(s)
+        if idx < 0:
+            continue
+        fields = [classify(c)[0] for c in s.rows[idx]]
+        has_key = "application_id" in fields or {"company", "title"} <= set(fields)
+        named = "follow" in norm(s.name)
+        has_date = "follow_up_on" in fields or (named and "applied_on" in fields)
+        strong_applied = any(
+            f == "applied_on" and classify(c)[1] == 1.0 for f, c in zip(fields, s.rows[idx])
+        )
+        if has_key and has_date and (named or not strong_applied):
+            return s, idx
+    return None

@@ -1,0 +1,182 @@
+"""Date columns: cell values -> datetime64, with the day/month order decided per column.
+
+Parsing itself is dateutil's; the only hand-written part is the per-column
+decision between M/D/Y and D/M/Y, which no library makes from a whole column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from dateutil import parser as du_parser
+
+from jobstats.load.vocab import is_missing
+
+#: Plausible Excel serials for a job search: 1950-01-01 .. 2100-01-01.
+SERIAL_MIN, SERIAL_MAX = 18264, 73051
+_YEAR_MIN, _YEAR_MAX = 1950, 2100
+_ISO = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_TRIPLE = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})(?!\d)")
+_NUMBER = re.compile(r"^\s*\d+(\.\d+)?\s*$")
+# Two defaults: a component missing from the text (e.g. the year of "8-Jul")
+# takes a different value from each, which is how incomplete dates are caught.
+_DEFAULT_A = dt.datetime(1901, 1, 1)
+_DEFAULT_B = dt.datetime(1902, 2, 2)
+
+
+@dataclass
+class ParsedDates:
+    """Result of parsing one column."""
+
+    values: pd.Series  # datetime64[ns], NaT where missing or unparseable
+    decision: str | None  # human line about the order / serial decision
+    bad: list[tuple[int, str]] = field(default_factory=list)  # (position, raw) unparseable
+    doubtful: list[tuple[int, str]] = field(default_factory=list)  # order contradicts column
+
+
+def _from_serial(x: float, epoch: pd.Timestamp) -> pd.Timestamp | None:
+    if not SERIAL_MIN <= x <= SERIAL_MAX:
+        return None
+    # Round to the second: Excel stores times as fractions of a day.
+    return (epoch + pd.Timedelta(days=float(x))).round("s")
+
+
+def _parse_text(s: str, dayfirst: bool, yearfirst: bool) -> pd.Timestamp | None:
+    try:
+        a = du_parser.parse(s, dayfirst=dayfirst, yearfirst=yearfirst, default=_DEFAULT_A)
+        b = du_parser.parse(s, dayfirst=dayfirst, yearfirst=yearfirst, default=_DEFAULT_B)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if a != b or not _YEAR_MIN <= a.year <= _YEAR_MAX:
+        return None
+    # Keep the wall-clock time the user wrote; drop the zone (no localisation).
+    return pd.Timestamp(a.replace(tzinfo=None))
+
+
+def parse_dates(
+    values: list[object],
+    *,
+    header: str,
+    epoch: pd.Timestamp,
+    dayfirst: bool | None = None,
+) -> ParsedDates:
+    """Parse one column of cell values into timestamps.
+
+    Parameters
+    ----------
+    values : list
+        Cell values as read (datetime, date, number, str or None).
+    header : str
+        Column header, used in the decision text.
+    epoch : Timestamp
+        Day 0 of the workbook's date system for serial numbers.
+    dayfirst : bool or None
+        Force D/M (True) or M/D (False) for numeric dates; None decides from
+        the values.
+    """
+    out: list[pd.Timestamp | None] = [None] * len(values)
+    bad: list[tuple[int, str]] = []
+    text: dict[int, str] = {}
+    n_serial = 0
+    for i, v in enumerate(values):
+        if is_missing(v):
+            continue
+        if isinstance(v, dt.datetime):
+            out[i] = pd.Timestamp(v.replace(tzinfo=None))
+        elif isinstance(v, dt.date):
+            out[i] = pd.Timestamp(v)
+        elif isinstance(v, bool) or isinstance(v, (dt.time, dt.timedelta)):
+            bad.append((i, str(v)))
+        elif isinstance(v, (int, float, np.integer, np.floating)):
+            ts = _from_serial(float(v), epoch)
+            if ts is None:
+                bad.append((i, str(v)))
+            else:
+                out[i], n_serial = ts, n_serial + 1
+        else:
+            s = str(v).strip()
+            if _NUMBER.match(s):
+                ts = _from_serial(float(s), epoch)
+                if ts is None:
+                    bad.append((i, s))
+                else:
+                    out[i], n_serial = ts, n_serial + 1
+            else:
+                text[i] = s
+
+    # Per-column order decision from the numeric D?M?Y values, separately for
+    # each separator ("01.03.2025" and "3/1/2025" may share a column).
+    triples = {i: m for i, s in text.items() if (m := _TRIPLE.match(s))}
+    order_by_sep: dict[str, bool] = {}
+    lines: list[str] = []
+    for sep in sorted({m.group(2) for m in triples.values()}):
+        group = [m for m in triples.values() if m.group(2) == sep]
+        dm, line = _decide(group, sep, header, dayfirst)
+        order_by_sep[sep] = dm
+        lines.append(line)
+    decision: str | None = "; ".join(lines) if lines else None
+    default_dm = bool(dayfirst)
+
+    doubtful: list[tuple[int, str]] = []
+    cache: dict[tuple[str, bool], pd.Timestamp | None] = {}
+    for i, s in text.items():
+        iso = bool(_ISO.match(s))
+        m = triples.get(i)
+        order_dm = order_by_sep[m.group(2)] if m is not None else default_dm
+        key = (s, order_dm and not iso)
+        if key not in cache:
+            cache[key] = _parse_text(s, dayfirst=order_dm and not iso, yearfirst=iso)
+        ts = cache[key]
+        if ts is None:
+            bad.append((i, s))
+            continue
+        out[i] = ts
+        if m is not None:
+            a, b = int(m.group(1)), int(m.group(3))
+            if (order_dm and b > 12 >= a) or (not order_dm and a > 12 >= b):
+                doubtful.append((i, s))
+
+    if n_serial:
+        system = "1904" if epoch.year == 1904 else "1900"
+        note = f"{header}: {n_serial} Excel serial numbers read as dates ({system} date system)"
+        decision = note if decision is None else f"{decision}; {note}"
+
+    series = pd.Series(
+        pd.to_datetime(pd.Series([pd.NaT if t is None else t for t in out], dtype=object),
+                       errors="coerce"),
+    ).astype("datetime64[ns]")
+    bad.sort()
+    return ParsedDates(series, decision, bad, doubtful)
+
+
+def _decide(group: list[re.Match[str]], sep: str, header: str,
+            dayfirst: bool | None) -> tuple[bool, str]:
+    """Decide D/M (True) or M/D (False) for numeric dates sharing one separator."""
+    first_gt12 = sum(int(m.group(1)) > 12 >= int(m.group(3)) for m in group)
+    second_gt12 = sum(int(m.group(3)) > 12 >= int(m.group(1)) for m in group)
+    shown = {"/": "D/M/Y", ".": "D.M.Y", "-": "D-M-Y"}[sep]
+    dm_name, md_name = shown, shown.replace("D", "_").replace("M", "D").replace("_", "M")
+    if dayfirst is not None:
+        return dayfirst, (f"{header}: {dm_name if dayfirst else md_name} as requested "
+                          f"(dayfirst={dayfirst})")
+    if first_gt12 and not second_gt12:
+        return True, f"{header}: {dm_name} (day > 12 in first position in {first_gt12} values)"
+    if second_gt12 and not first_gt12:
+        return False, f"{header}: {md_name} (day > 12 seen in {second_gt12} values)"
+    if first_gt12 and second_gt12:
+        dm = first_gt12 > second_gt12
+        return dm, (
+            f"{header}: ambiguous: {second_gt12} values are only valid as {md_name} and "
+            f"{first_gt12} only as {dm_name}; chose {dm_name if dm else md_name} (the majority); "
+            "the others are flagged. Check this column, or pass dayfirst=True/False."
+        )
+    dm = sep != "/"
+    return dm, (
+        f"{header}: ambiguous: all {len(group)} values fit both M/D and D/M; chose "
+        f"{dm_name if dm else md_name} (usual for '{sep}' dates) — pass dayfirst={not dm} "
+        "(CLI: --dayfirst / --monthfirst) if that is wrong."
+    )

@@ -1,0 +1,288 @@
+"""File formats -> raw grids of cell values (the only module that opens files).
+
+Every reader returns a :class:`RawBook`: one :class:`RawSheet` per sheet, each a
+list of rows of Python values exactly as stored (strings for text files;
+``datetime``/``float``/``str`` for workbooks). Nothing here interprets headers
+or dates; that is done on the grid so every format behaves the same.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from jobstats.load.safety import check_file
+from jobstats.schema import UnreadableFileError, UnsupportedFormatError
+
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+ODS_SUFFIXES = {".ods"}
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
+LEGACY_SUFFIXES = {".xls", ".xlsb", ".numbers"}
+
+#: Excel day 0 of each date system (serial -> date = epoch + serial days).
+EPOCH_1900 = pd.Timestamp("1899-12-30")
+EPOCH_1904 = pd.Timestamp("1904-01-01")
+
+
+@dataclass
+class RawSheet:
+    """One sheet (or a whole text file) as a grid of cell values."""
+
+    name: str
+    rows: list[list[object]]
+    hidden: bool = False
+
+
+@dataclass
+class RawBook:
+    """All sheets of one file plus what the reader learnt about it."""
+
+    path: Path
+    kind: str  # "xlsx", "ods" or "text"
+    sheets: list[RawSheet]
+    epoch: pd.Timestamp = EPOCH_1900
+    notes: list[str] = field(default_factory=list)
+
+
+def read_book(path: Path) -> RawBook:
+    """Read ``path`` into a :class:`RawBook`, choosing the reader by extension or content.
+
+    Raises
+    ------
+    UnsupportedFormatError
+        Legacy ``.xls`` (and other binary formats we do not read).
+    UnreadableFileError
+        Empty, corrupt or undecodable files.
+    """
+    check_file(path)
+    suffix = path.suffix.lower()
+    if suffix in LEGACY_SUFFIXES:
+        raise UnsupportedFormatError(
+            f"{path.name}: {suffix} files (legacy Excel / other binary formats) are not "
+            "supported. Open it in Excel or LibreOffice and save it as .xlsx or CSV, "
+            "then load that file."
+        )
+    try:
+        head = path.read_bytes()[:8]
+    except OSError as exc:
+        raise UnreadableFileError(f"{path.name}: cannot be read ({exc}).") from exc
+    if not head:
+        raise UnreadableFileError(
+            f"{path.name}: the file is empty (0 bytes). Export your tracker again."
+        )
+    if suffix in XLSX_SUFFIXES or suffix in ODS_SUFFIXES:
+        return _read_workbook(path, "ods" if suffix in ODS_SUFFIXES else "xlsx")
+    if suffix in TEXT_SUFFIXES:
+        return _read_text(path, tab=suffix in {".tsv", ".tab"})
+    # Unknown extension: decide from the content.
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile as exc:
+            raise UnreadableFileError(f"{path.name}: looks like a damaged zip file.") from exc
+        if "content.xml" in names:
+            return _read_workbook(path, "ods")
+        if any(n.startswith("xl/") for n in names):
+            return _read_workbook(path, "xlsx")
+        raise UnsupportedFormatError(
+            f"{path.name}: a zip archive that is not an Excel or OpenDocument workbook. "
+            "Save your tracker as .xlsx or CSV."
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnsupportedFormatError(
+            f"{path.name}: a legacy Office (.xls) or password-protected file. "
+            "Save it as .xlsx (without a password) or CSV."
+        )
+    if _looks_like_text(path):
+        return _read_text(path, tab=False)
+    raise UnsupportedFormatError(
+        f"{path.name}: unknown file format. jobstats reads .xlsx, .xlsm, .ods, .csv, .tsv "
+        "and .txt; save your tracker in one of these."
+    )
+
+
+# --- workbooks --------------------------------------------------------------
+
+
+def _read_workbook(path: Path, kind: str) -> RawBook:
+    """Read with python-calamine (5-10x faster than openpyxl, see
+    scripts/bench_xlsx_readers.py), falling back to openpyxl for xlsx files with
+    error cells: calamine turns ``#REF!`` into an empty string, which would hide
+    them from the load report."""
+    from python_calamine import CalamineWorkbook
+
+    notes: list[str] = []
+    epoch = EPOCH_1900
+    if kind == "xlsx":
+        has_errors, is_1904 = _scan_xlsx(path)
+        if is_1904:
+            epoch = EPOCH_1904
+            notes.append("workbook uses the 1904 date system; serial numbers converted accordingly")
+        if has_errors:
+            sheets = _read_openpyxl(path)
+            return RawBook(path, kind, sheets, epoch, notes)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        try:
+            meta = {m.name: m for m in wb.sheets_metadata}
+            sheets = []
+            for name in wb.sheet_names:
+                m = meta.get(name)
+                if m is not None and "WorkSheet" not in str(m.typ):
+                    continue  # chart sheets / macro sheets hold no table
+                hidden = m is not None and "Visible" not in str(m.visible)
+                rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheets.append(RawSheet(name, [list(r) for r in rows], hidden))
+        finally:
+            wb.close()
+    except UnreadableFileError:
+        raise
+    except Exception as exc:  # calamine raises its own error types plus OSError/ValueError
+        raise UnreadableFileError(
+            f"{path.name}: cannot be read as a {kind} workbook ({type(exc).__name__}: {exc}). "
+            "If it is password-protected, remove the password; otherwise open it in Excel "
+            "or LibreOffice and save it again as .xlsx or CSV."
+        ) from exc
+    return RawBook(path, kind, sheets, epoch, notes)
+
+
+def _scan_xlsx(path: Path) -> tuple[bool, bool]:
+    """Return (any worksheet has error cells, workbook uses the 1904 date system).
+
+    A byte search, not XML parsing: ``t="e"`` only occurs as the error cell type.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            is_1904 = False
+            names = zf.namelist()
+            if "xl/workbook.xml" in names:
+                wbxml = zf.read("xl/workbook.xml")
+                is_1904 = re.search(rb'date1904="(1|true)"', wbxml) is not None
+            has_errors = False
+            for name in names:
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with zf.open(name) as fh:
+                        tail = b""
+                        while chunk := fh.read(1 << 20):
+                            if b't="e"' in tail + chunk:
+                                has_errors = True
+                                break
+                            tail = chunk[-8:]
+                if has_errors:
+                    break
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFileError(
+            f"{path.name}: not a valid .xlsx file (damaged zip, or a file with the wrong "
+            "extension). Open it in Excel or LibreOffice and save it again as .xlsx or CSV."
+        ) from exc
+    return has_errors, is_1904
+
+
+def _read_openpyxl(path: Path) -> list[RawSheet]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # BadZipFile, KeyError for missing parts, InvalidFileException
+        raise UnreadableFileError(
+            f"{path.name}: cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}). "
+            "Open it in Excel or LibreOffice and save it again as .xlsx or CSV."
+        ) from exc
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            rows = [["" if v is None else v for v in r] for r in ws.iter_rows(values_only=True)]
+            sheets.append(RawSheet(ws.title, rows, ws.sheet_state != "visible"))
+        return sheets
+    finally:
+        wb.close()
+
+
+# --- text files -------------------------------------------------------------
+
+
+def _looks_like_text(path: Path) -> bool:
+    sample = path.read_bytes()[:4096]
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
+        return True
+    if b"\x00" in sample:
+        return False
+    control = sum(b < 9 or 13 < b < 32 for b in sample)
+    return control <= len(sample) // 100
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes: BOM first (utf-8-sig, utf-16), then strict utf-8, then cp1252.
+
+    Returns the text and the encoding used.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif len(data) > 1 and data[1:200:2].count(0) > len(data[1:200:2]) // 2:
+        encodings = ["utf-16-le"]  # UTF-16 without BOM: every other byte is NUL
+    elif len(data) > 1 and data[0:200:2].count(0) > len(data[0:200:2]) // 2:
+        encodings = ["utf-16-be"]
+    else:
+        # cp1252 leaves 5 bytes undefined; latin-1 decodes anything.
+        encodings = ["utf-8", "cp1252", "latin-1"]
+    for enc in encodings:
+        try:
+            return data.decode(enc), enc
+        except UnicodeError:
+            continue
+    raise UnreadableFileError(
+        f"{name}: cannot decode the text (tried {', '.join(encodings)}). "
+        "Save the file as CSV UTF-8 and load it again."
+    )
+
+
+def sniff_delimiter(text: str, prefer_tab: bool = False) -> str:
+    """Pick ``,`` ``;`` or tab: the one splitting the first lines into the most
+    columns, consistently. Hand-written because csv.Sniffer guesses from
+    character frequencies and is easily fooled by commas inside text fields."""
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()][:30]
+    best, best_score = ("\t" if prefer_tab else ","), 0.0
+    for delim in (["\t", ",", ";"] if prefer_tab else [",", ";", "\t"]):
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        score = mode * counts.count(mode) / len(counts)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _read_text(path: Path, tab: bool) -> RawBook:
+    data = path.read_bytes()
+    text, enc = decode_text(data, path.name)
+    if not text.strip():
+        raise UnreadableFileError(
+            f"{path.name}: the file holds no data (only blank space). Export your tracker again."
+        )
+    delim = sniff_delimiter(text, prefer_tab=tab)
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+    except csv.Error as exc:
+        raise UnreadableFileError(
+            f"{path.name}: cannot be parsed as delimited text ({exc}). "
+            "Open it in a spreadsheet program and save it as CSV UTF-8."
+        ) from exc
+    shown = {"\t": "tab", ",": "comma", ";": "semicolon"}[delim]
+    notes = [f"text file read as {enc}, {shown}-separated"]
+    return RawBook(path, "text", [RawSheet(path.name, rows)], EPOCH_1900, notes)

@@ -1,0 +1,377 @@
+"""Simulated job searches with known effects, in the canonical tables.
+
+No public tracker records when follow-ups were sent, so the follow-up analysis
+is validated on simulated searches whose data-generating process has a known,
+causal follow-up effect. The process (all vectorised over applications):
+
+* Reply times follow a proportional-hazards process on days since applying:
+  application *i* from source *s* has cumulative hazard ``c_s * W(d)``, where
+  ``W`` is a fixed, decreasing per-day shape (:data:`DAY_SHAPE`, constant within
+  the day bins the follow-up model uses, tail to day 89) summing to 1 and
+  ``c_s = -log(1 - p_s)``; so without follow-ups P(ever reply) is exactly
+  ``p_s``. The daily reply probability is ``1 - exp(-c_s w(d) m)``.
+* A follow-up sent on day ``f`` multiplies ``m`` by ``followup_hr`` from day
+  ``f + 1`` on (a reply on day ``f`` itself is not caused by it). Follow-ups go
+  only to applications still silent before day ``f``. A second follow-up
+  multiplies by ``second_followup_hr`` (default 1: no extra effect), so the
+  true hazard ratio of "followed up at least once" is ``followup_hr``.
+  Because the hazard has no hidden frailty, ``followup_hr`` is also the
+  population (marginal) hazard ratio a discrete-time cloglog model estimates.
+* After a reply: an interview invite with a source-dependent probability,
+  otherwise a rejection or another reply. After each interview (up to three
+  rounds) the chance to advance (next round or offer) has odds multiplied by
+  ``thank_you_or`` when a thank-you note was sent.
+* Everything dated after ``as_of`` is not on record (censoring).
+
+Reply times are drawn by inverse transform on the cumulative hazard
+(``searchsorted``), so a million applications take a few seconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jobstats.schema import APPLICATION_COLUMNS, EVENT_COLUMNS
+
+__all__ = ["simulate_search", "DEFAULT_SOURCES", "DAY_SHAPE"]
+
+#: source -> (share of applications, P(ever reply) without follow-up).
+DEFAULT_SOURCES: dict[str, tuple[float, float]] = {
+    "referral": (0.10, 0.65),
+    "company site": (0.30, 0.35),
+    "linkedin easy apply": (0.35, 0.12),
+    "job board": (0.20, 0.20),
+    "recruiter": (0.05, 0.55),
+}
+
+#: P(interview invite | reply) by source (others: 0.3).
+P_INTERVIEW: dict[str, float] = {
+    "referral": 0.55,
+    "recruiter": 0.5,
+    "company site": 0.35,
+    "job board": 0.3,
+    "linkedin easy apply": 0.25,
+}
+
+# (first day, last day, share of the eventual replies in this bin): most
+# replies within a few days, a long tail to ~90 days. Constant per day within
+# a bin, so the follow-up model's day bins describe the baseline exactly.
+_SHAPE_BINS: tuple[tuple[int, int, float], ...] = (
+    (0, 0, 0.10),
+    (1, 1, 0.14),
+    (2, 2, 0.12),
+    (3, 3, 0.09),
+    (4, 4, 0.07),
+    (5, 5, 0.05),
+    (6, 6, 0.04),
+    (7, 9, 0.09),
+    (10, 13, 0.08),
+    (14, 20, 0.08),
+    (21, 29, 0.06),
+    (30, 44, 0.04),
+    (45, 59, 0.025),
+    (60, 89, 0.015),
+)
+
+
+def _day_shape() -> np.ndarray:
+    w = np.zeros(_SHAPE_BINS[-1][1] + 1)
+    for lo, hi, mass in _SHAPE_BINS:
+        w[lo : hi + 1] = mass / (hi - lo + 1)
+    return w / w.sum()
+
+
+#: Per-day share of the cumulative reply hazard (sums to 1).
+DAY_SHAPE: np.ndarray = _day_shape()
+
+_CHANNELS = np.array(["email", "phone", "linkedin"])
+_CHANNEL_P = np.array([0.64, 0.21, 0.15])
+_TITLES = np.array(
+    [
+        "Data Analyst",
+        "Data Scientist",
+        "Analytics Engineer",
+        "BI Analyst",
+        "Machine Learning Engineer",
+        "Product Analyst",
+        "Data Engineer",
+    ]
+)
+_WORDS_A = ["North", "Blue", "Bright", "Summit", "Iron", "Cedar", "Harbor", "Quantum", "Silver", "Maple"]
+_WORDS_B = ["Analytics", "Labs", "Systems", "Health", "Logistics", "Bank", "Media", "Energy", "Retail", "Works"]
+_NEVER = np.iinfo(np.int64).max // 4
+
+
+def _reply_day(
+    cum: np.ndarray, target: np.ndarray
+) -> np.ndarray:
+    """First day d with ``cum[d] >= target`` (``_NEVER`` when none)."""
+    d = np.searchsorted(cum, target, side="left").astype(np.int64)
+    d[d >= len(cum)] = _NEVER
+    return d
+
+
+def _hr_for(followup_hr: float | dict[str, float], channel: np.ndarray) -> np.ndarray:
+    if isinstance(followup_hr, dict):
+        return np.array([float(followup_hr.get(c, 1.0)) for c in _CHANNELS])[channel]
+    return np.full(len(channel), float(followup_hr))
+
+
+def simulate_search(
+    n: int = 250,
+    *,
+    seed: int = 0,
+    start: str = "2025-01-06",
+    weeks: int = 20,
+    as_of: str | None = None,
+    sources: dict[str, tuple[float, float]] | None = None,
+    followup_hr: float | dict[str, float] = 1.6,
+    followup_prob: float = 0.45,
+    followup_delay: tuple[int, int] = (2, 25),
+    second_followup_prob: float = 0.3,
+    second_followup_hr: float = 1.0,
+    thank_you_prob: float = 0.6,
+    thank_you_or: float = 2.0,
+    client: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulate one job search with known reply, follow-up and thank-you effects.
+
+    Parameters
+    ----------
+    n : int
+        Number of applications.
+    seed : int
+        Seed of the random generator: the same seed gives identical tables.
+    start : str
+        First possible application date; applications are spread over
+        ``weeks`` weeks (fewer on weekends).
+    weeks : int
+        Length of the application period.
+    as_of : str, optional
+        Date of the snapshot; later events are not on record. Default
+        ``start + weeks * 7 + 30`` days.
+    sources : dict, optional
+        ``source -> (share, P(ever reply) without follow-up)``; default
+        :data:`DEFAULT_SOURCES`. Shares are normalised.
+    followup_hr : float or dict
+        True hazard ratio of a reply from the day after the first follow-up
+        on. A dict ``channel -> hazard ratio`` (channels email, phone,
+        linkedin) gives a channel-specific effect.
+    followup_prob : float
+        Chance that an application still silent on its planned follow-up day
+        is followed up.
+    followup_delay : (int, int)
+        Range (inclusive) of the planned follow-up day, days after applying.
+    second_followup_prob : float
+        Chance of a second follow-up, 5-14 days after the first, when still
+        silent.
+    second_followup_hr : float
+        Extra hazard multiplier from the day after a second follow-up.
+    thank_you_prob : float
+        Chance that a thank-you note follows an interview.
+    thank_you_or : float
+        Odds ratio of advancing after an interview (next round or offer) when a
+        thank-you note was sent.
+    client : str, optional
+        Value of the ``client`` column (NA when None).
+
+    Returns
+    -------
+    applications, events : pandas.DataFrame
+        Canonical tables (see :mod:`jobstats.schema`), sheet ``"simulated"``.
+
+    Examples
+    --------
+    >>> apps, events = simulate_search(100, seed=1)
+    >>> len(apps)
+    100
+    """
+    rng = np.random.default_rng(seed)
+    sources = DEFAULT_SOURCES if sources is None else sources
+    start_ts = pd.Timestamp(start).normalize()
+    as_of_ts = (
+        start_ts + pd.Timedelta(days=weeks * 7 + 30)
+        if as_of is None
+        else pd.Timestamp(as_of).normalize()
+    )
+    horizon = len(DAY_SHAPE)
+    cum_w = np.cumsum(DAY_SHAPE)
+    cum_w[-1] = 1.0
+
+    # --- applications: date and source -------------------------------------
+    n_days = weeks * 7
+    day_w = np.where(pd.date_range(start_ts, periods=n_days).day_of_week >= 5, 0.2, 1.0)
+    applied_day = rng.choice(n_days, size=n, p=day_w / day_w.sum())
+    names = list(sources)
+    shares = np.array([sources[s][0] for s in names], dtype=float)
+    src = rng.choice(len(names), size=n, p=shares / shares.sum())
+    c = -np.log1p(-np.array([sources[s][1] for s in names], dtype=float))[src]
+    censor_day = (as_of_ts - start_ts).days - applied_day  # last day on record
+
+    # --- replies and follow-ups (inverse transform on the cumulative hazard) --
+    e = rng.exponential(size=n)
+    reply = _reply_day(cum_w, e / c)
+    lo, hi = followup_delay
+    f1 = rng.integers(lo, hi + 1, size=n)
+    ch1 = rng.choice(3, size=n, p=_CHANNEL_P)
+    fu1 = (reply >= f1) & (rng.random(n) < followup_prob)
+    hr1 = _hr_for(followup_hr, ch1)
+    # after f1 the remaining hazard E - c W(f1) is spent at rate c * hr1
+    base1 = cum_w[np.minimum(f1, horizon - 1)]
+    after = fu1 & (e > c * base1)
+    t = base1[after] + (e[after] - c[after] * base1[after]) / (c[after] * hr1[after])
+    reply[after] = _reply_day(cum_w, t)
+    f2 = f1 + rng.integers(5, 15, size=n)
+    ch2 = rng.choice(3, size=n, p=_CHANNEL_P)
+    fu2 = fu1 & (reply >= f2) & (rng.random(n) < second_followup_prob)
+    if second_followup_hr != 1.0:
+        base2 = cum_w[np.minimum(f2, horizon - 1)]
+        spent = np.where(e > c * base1, c * base1 + c * hr1 * (base2 - base1), e)
+        after2 = fu2 & (e > spent)
+        t = base2[after2] + (e[after2] - spent[after2]) / (
+            c[after2] * hr1[after2] * second_followup_hr
+        )
+        reply[after2] = _reply_day(cum_w, t)
+    fu1 &= f1 <= censor_day
+    fu2 &= f2 <= censor_day
+    replied = reply <= censor_day
+
+    # --- what the reply was, interviews, thank-you notes, offers -------------
+    p_int = np.array([P_INTERVIEW.get(s, 0.3) for s in names])[src]
+    u = rng.random(n)
+    kind = np.where(u < p_int, 1, np.where(u < p_int + (1 - p_int) * 0.75, 0, 3))  # 0 rej 1 int 3 other
+    kind[(kind == 1) & (rng.random(n) < 0.03)] = 2  # a rare direct offer
+    # interview rounds: first 2-10 days after the invite, then 4-14 days apart
+    rounds = np.zeros(n, dtype=np.int64)
+    int_days = np.full((n, 3), _NEVER, dtype=np.int64)
+    ty_days = np.full((n, 3), _NEVER, dtype=np.int64)
+    outcome_day = np.full(n, _NEVER, dtype=np.int64)
+    outcome = np.zeros(n, dtype=np.int64)  # 0 none, 1 rejection, 2 offer
+    alive = replied & (kind == 1)
+    prev = np.where(alive, reply, 0)
+    base_logit = np.log(0.35 / 0.65)
+    for k in range(3):
+        gap = rng.integers(2, 11, size=n) if k == 0 else rng.integers(4, 15, size=n)
+        day_k = prev + gap
+        int_days[alive, k] = day_k[alive]
+        rounds[alive] = k + 1
+        ty = alive & (rng.random(n) < thank_you_prob)
+        ty_delay = rng.choice([0, 1, 2, 3, 5], size=n, p=[0.45, 0.3, 0.1, 0.1, 0.05])
+        ty_days[ty, k] = day_k[ty] + ty_delay[ty]
+        logit = base_logit + np.log(thank_you_or) * ty
+        advance = alive & (rng.random(n) < 1 / (1 + np.exp(-logit)))
+        out_day = day_k + rng.integers(3, 15, size=n)
+        stop = alive & ~advance
+        rejected = stop & (rng.random(n) < 0.8)  # the rest never hear back
+        outcome[rejected], outcome_day[rejected] = 1, out_day[rejected]
+        offer = advance & ((k == 2) | (rng.random(n) < 0.4))
+        outcome[offer], outcome_day[offer] = 2, out_day[offer]
+        alive = advance & ~offer
+        prev = day_k
+    direct = replied & (kind == 2)
+    outcome[direct], outcome_day[direct] = 2, reply[direct]
+    plain_rej = replied & (kind == 0)
+    outcome[plain_rej], outcome_day[plain_rej] = 1, reply[plain_rej]
+    accept_u = rng.random(n)
+    decide_day = outcome_day + rng.integers(1, 8, size=n)
+
+    # --- censor at as_of and build the tables ---------------------------------
+    seen_int = (int_days <= censor_day[:, None]).sum(axis=1)
+    seen_out = np.where(outcome_day <= censor_day, outcome, 0)
+    decided = (seen_out == 2) & (decide_day <= censor_day)
+    accepted = decided & (accept_u < 0.6)
+    declined = decided & ~accepted
+    screen = replied & (kind == 3) & (rng.random(n) < 0.4)
+    stage = np.full(n, "applied", dtype=object)
+    stage[replied] = "replied"
+    stage[screen] = "screen"
+    stage[seen_int > 0] = "interview"
+    stage[seen_out == 2] = "offer"
+    stage[accepted] = "accepted"
+    status = np.full(n, "applied", dtype=object)
+    ghost_mark = ~replied & (censor_day > 30) & (rng.random(n) < 0.5)
+    status[ghost_mark] = "no_response"
+    status[replied & (kind == 3)] = "applied"
+    status[screen] = "screen"
+    status[(seen_int > 0) | (replied & (kind == 1))] = "interview"
+    status[seen_out == 1] = "rejected"
+    status[seen_out == 2] = "offer"
+    status[accepted] = "accepted"
+    status[declined] = "withdrawn"
+    raw_map = {
+        "applied": "Applied",
+        "no_response": "Ghosted",
+        "screen": "Phone screen",
+        "interview": "Interviewing",
+        "rejected": "Rejected",
+        "offer": "Offer",
+        "accepted": "Accepted",
+        "withdrawn": "Declined offer",
+    }
+    kind_names = np.array(["rejection", "interview", "offer", "other"], dtype=object)
+
+    applied_on = start_ts + pd.to_timedelta(applied_day, unit="D")
+    first_reply = pd.Series(
+        applied_on + pd.to_timedelta(np.where(replied, reply, 0), unit="D")
+    ).where(replied)
+    ids = pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(len(str(n)))
+    ids = ("sim-" + ids).astype("str")
+    company = np.char.add(
+        np.char.add(rng.choice(_WORDS_A, size=n).astype(str), " "),
+        rng.choice(_WORDS_B, size=n).astype(str),
+    )
+    reply_kind = pd.Series(np.where(replied, kind_names[kind], None), dtype="str")
+    apps = pd.DataFrame(
+        {
+            "application_id": ids,
+            "client": pd.Series([client] * n if client is not None else None, index=range(n), dtype="str"),
+            "company": company,
+            "title": rng.choice(_TITLES, size=n),
+            "source": np.array(names, dtype=object)[src],
+            "applied_on": applied_on,
+            "first_reply_on": first_reply,
+            "reply_kind": reply_kind,
+            "stage": stage,
+            "status": status,
+            "status_raw": pd.Series(status).map(raw_map),
+            "followed_up": fu1,
+            "notes": pd.Series(None, index=range(n), dtype="str"),
+            "sheet": "simulated",
+            "row": np.arange(2, n + 2),
+        }
+    )
+    apps = apps[list(APPLICATION_COLUMNS)]
+
+    def _ev(mask: np.ndarray, day: np.ndarray, kind_: str, col: str, channel=None) -> pd.DataFrame:
+        idx = np.flatnonzero(mask)
+        return pd.DataFrame(
+            {
+                "application_id": ids.to_numpy()[idx],  # str dtype kept below
+                "date": applied_on[idx] + pd.to_timedelta(day[idx], unit="D"),
+                "kind": kind_,
+                "channel": None if channel is None else _CHANNELS[channel[idx]],
+                "source_column": col,
+                "_order": idx,
+            }
+        )
+
+    zero = np.zeros(n, dtype=np.int64)
+    parts = [
+        _ev(np.ones(n, bool), zero, "applied", "Date Applied"),
+        _ev(fu1, f1, "follow_up", "Follow-up 1", ch1),
+        _ev(fu2, f2, "follow_up", "Follow-up 2", ch2),
+        _ev(replied, reply, "reply", "First Response"),
+    ]
+    for k in range(3):
+        parts.append(_ev(int_days[:, k] <= censor_day, int_days[:, k], "interview", f"Interview {k + 1}"))
+        parts.append(_ev(ty_days[:, k] <= censor_day, ty_days[:, k], "thank_you", f"Thank-you {k + 1}"))
+    parts.append(_ev(seen_out == 2, outcome_day, "offer", "Offer Date"))
+    parts.append(_ev(seen_out == 1, outcome_day, "rejection", "Rejected Date"))
+    parts.append(_ev(declined, decide_day, "withdrawn", "Declined Date"))
+    events = pd.concat(parts, ignore_index=True)
+    events = events.sort_values(["_order", "date"], kind="stable").drop(columns="_order")
+    events["channel"] = events["channel"].astype("str")
+    events["application_id"] = events["application_id"].astype("str")
+    events = events.reset_index(drop=True)[list(EVENT_COLUMNS)]
+    return apps, events

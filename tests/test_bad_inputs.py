@@ -1,0 +1,285 @@
+"""Bad, broken and hostile inputs: each case of the corpus through ``load`` and the CLI.
+
+The catalogue (what each file is and what jobstats must do with it) lives in
+``tests/bad_inputs/make_corpus.py``. Every case checks: the documented outcome
+(a clear error naming the file and what to do, or the rows kept / dropped /
+warned about), no traceback from the CLI, bounded time and memory, and the
+input file byte-identical afterwards with nothing written beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bad_inputs.make_corpus import AS_OF, CASES, EARLY, Case, write_case, write_ole2
+from jobstats.schema import (
+    APPLICATION_COLUMNS,
+    InputError,
+    STAGES,
+    STATUSES,
+    JobstatsError,
+    UnreadableFileError,
+    UnsupportedFormatError,
+)
+
+#: Address-space limit of the CLI child process: a hostile file must be refused
+#: long before it could make jobstats allocate this much.
+MEMORY_LIMIT = 2 * 1024**3
+CLI_TIMEOUT = 60  # seconds; the 300,000-row sheet gets twice that
+IDS = [c.name for c in CASES]
+
+
+def _squash(text: str) -> str:
+    """Lower-case, no white space: the CLI wraps its message (and long paths)."""
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _has(text: str, fragment: str) -> bool:
+    return _squash(fragment) in _squash(text)
+
+
+def _sha256(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Build each file once (the bombs and the long sheet take a second each)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    built: dict[str, Path] = {}
+    for case in CASES:
+        sub = folder / case.name
+        sub.mkdir()
+        built[case.name] = write_case(case, sub)
+    return built
+
+
+@pytest.fixture
+def case_file(request: pytest.FixtureRequest, corpus: dict[str, Path], tmp_path: Path):
+    """A private copy of the case's file in an otherwise empty folder."""
+    case: Case = request.param
+    folder = tmp_path / "in"
+    folder.mkdir()
+    src = corpus[case.name]
+    dst = folder / case.filename
+    if src.is_dir():
+        shutil.copytree(src, dst)
+    elif src.exists():
+        shutil.copy2(src, dst)
+    before = (_sha256(dst), _listing(folder))
+    yield case, dst
+    # The user's file is never modified, and nothing is written beside it.
+    assert (_sha256(dst), _listing(folder)) == before
+
+
+def _check_result(case: Case, result: object) -> None:
+    apps = result.applications  # type: ignore[attr-defined]
+    report = result.report  # type: ignore[attr-defined]
+    warnings = [str(w) for w in report.warnings]
+    if case.applications is not None:
+        assert len(apps) == case.applications, warnings
+    if case.dropped is not None:
+        assert report.dropped == case.dropped, warnings
+    if case.rows is not None:
+        # No row disappears without being reported.
+        assert len(apps) + report.dropped == case.rows, warnings
+    for fragment in case.warnings:
+        assert any(_has(w, fragment) for w in warnings), (fragment, warnings)
+    # Invariants of the canonical table on whatever was kept.
+    assert set(APPLICATION_COLUMNS) <= set(apps.columns)
+    assert apps["application_id"].is_unique
+    assert apps["applied_on"].notna().all()
+    replied = apps["first_reply_on"].notna()
+    assert (apps.loc[replied, "first_reply_on"] >= apps.loc[replied, "applied_on"].dt.normalize()).all()
+    assert set(apps["stage"]) <= set(STAGES)
+    assert set(apps["status"]) <= set(STATUSES)
+    if case.check is not None:
+        case.check(result)
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=IDS, indirect=True)
+def test_load(case_file: tuple[Case, Path]) -> None:
+    from jobstats.load import load
+
+    case, path = case_file
+    if case.outcome == "error":
+        assert case.error is not None
+        with pytest.raises(case.error) as info:
+            load(path, as_of=pd.Timestamp(AS_OF))
+        message = str(info.value)
+        assert _has(message, path.name), message
+        for fragment in case.fragments:
+            assert _has(message, fragment), (fragment, message)
+    elif case.outcome == "empty":
+        try:
+            result = load(path, as_of=pd.Timestamp(AS_OF))
+        except JobstatsError as exc:
+            assert _has(str(exc), path.name), str(exc)
+        else:
+            assert len(result.applications) == 0
+    else:
+        result = load(path, as_of=pd.Timestamp(AS_OF))
+        _check_result(case, result)
+
+
+def _limit_memory() -> None:  # runs in the child, before exec
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run_cli(path: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env.pop("JOBSTATS_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "jobstats.cli", "summary", str(path), "--as-of", AS_OF, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=IDS, indirect=True)
+def test_cli(case_file: tuple[Case, Path]) -> None:
+    case, path = case_file
+    proc = run_cli(path, CLI_TIMEOUT * (2 if case.slow else 1))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    if case.outcome in ("error", "empty"):
+        assert proc.returncode == 2, (proc.returncode, proc.stderr)
+        assert proc.stdout == ""
+        assert _has(proc.stderr, path.name), proc.stderr
+        for fragment in case.fragments:
+            assert _has(proc.stderr, fragment), (fragment, proc.stderr)
+        # One paragraph, not a dump.
+        assert len(proc.stderr) < 1500, proc.stderr
+        return
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    if case.applications is not None:
+        assert out["applications"] == case.applications
+    if case.dropped is not None:
+        assert out["rows_dropped"] == case.dropped
+    if case.rows is not None:
+        assert out["applications"] + out["rows_dropped"] == case.rows
+    for fragment in case.warnings:
+        assert any(_has(w, fragment) for w in out["warnings"]), (fragment, out["warnings"])
+
+
+# --- check_file on its own ------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in EARLY], ids=lambda c: c.name)
+def test_check_file_refuses_early(case: Case, corpus: dict[str, Path]) -> None:
+    """The hostile and unreadable files never reach a parser."""
+    from jobstats.load.safety import check_file
+
+    assert case.error is not None and issubclass(case.error, InputError)
+    with pytest.raises(case.error) as info:
+        check_file(corpus[case.name])
+    for fragment in (case.filename, *case.fragments):
+        assert _has(str(info.value), fragment), (fragment, str(info.value))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("xlsx_named_csv", "zip"), ("csv_named_xlsx", "text"), ("utf16", "text"),
+     ("wide_sheet", "zip"), ("date1904", "zip"), ("cp1252", "text")],
+)
+def test_check_file_kind(name: str, kind: str, corpus: dict[str, Path]) -> None:
+    from jobstats.load.safety import check_file
+
+    assert check_file(corpus[name]) == kind
+
+
+def test_check_file_accepts_real_workbooks(tmp_path: Path) -> None:
+    """No false alarm on what pandas/openpyxl/odfpy write (styles, shared strings...)."""
+    from jobstats.load.safety import check_file
+
+    df = pd.DataFrame({"Company": ["Acme", "Zoë & Co <b>"], "Date Applied": pd.to_datetime(
+        ["2025-03-01", "2025-03-02"]), "Notes": ["<!-- not markup -->", "a\nb"]})
+    df.to_excel(tmp_path / "t.xlsx", index=False)
+    df.to_excel(tmp_path / "t.ods", index=False, engine="odf")
+    df.to_csv(tmp_path / "t.csv", index=False)
+    df.to_csv(tmp_path / "t16.csv", index=False, encoding="utf-16")
+    assert [check_file(tmp_path / n) for n in ("t.xlsx", "t.ods", "t.csv", "t16.csv")] == [
+        "zip", "zip", "text", "text"]
+
+
+def test_check_file_legacy_xls_allowed_on_request(tmp_path: Path) -> None:
+    from jobstats.load.safety import check_file
+
+    write_ole2(tmp_path / "old.xls", {"Workbook": b"\x09\x08\x10\x00"})
+    assert check_file(tmp_path / "old.xls", allow_legacy_xls=True) == "ole2"
+    # ... but a password-protected workbook is refused either way.
+    write_ole2(tmp_path / "lock.xlsx", {"EncryptionInfo": b"\x04\x00", "EncryptedPackage": b"x"})
+    with pytest.raises(UnreadableFileError, match="password-protected"):
+        check_file(tmp_path / "lock.xlsx", allow_legacy_xls=True)
+
+
+def test_ole2_directory_reader_finds_stream_names(tmp_path: Path) -> None:
+    """The hand-written [MS-CFB] reader on a file with two directory sectors."""
+    from jobstats.load.safety import _ole2_stream_names
+
+    names = [f"Stream{i}" for i in range(6)] + ["EncryptedPackage"]
+    write_ole2(tmp_path / "f.bin", {n: n.encode() for n in names})
+    assert _ole2_stream_names((tmp_path / "f.bin").read_bytes()) == ["Root Entry", *names]
+
+
+def test_check_file_refuses_entity_in_any_part(tmp_path: Path) -> None:
+    """A DTD in a part no reader is expected to open (docProps) is refused too."""
+    from jobstats.load.safety import check_file
+
+    src = tmp_path / "ok.xlsx"
+    pd.DataFrame({"Company": ["Acme"], "Date Applied": ["2025-03-01"]}).to_excel(src, index=False)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "docProps/core.xml":
+                assert not data.startswith(b"<?xml")  # openpyxl writes no declaration here
+                data = b'<!DOCTYPE a [<!ENTITY b "c">]>' + data
+            zout.writestr(item, data)
+    with pytest.raises(UnreadableFileError, match="docProps/core.xml"):
+        check_file(bad)
+
+
+def test_check_file_refuses_fifo(tmp_path: Path) -> None:
+    """A named pipe would block a reader forever."""
+    from jobstats.load.safety import check_file
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(UnreadableFileError, match="not a regular file"):
+        check_file(fifo)
+
+
+def test_check_file_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jobstats.load import safety
+
+    p = tmp_path / "big.csv"
+    p.write_text("Company,Date Applied\n" + "Acme,2025-03-01\n" * 100, encoding="utf-8")
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(UnreadableFileError, match="too large"):
+        safety.check_file(p)

@@ -1,0 +1,190 @@
+"""Header detection, columns= overrides, and the errors users see."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from jobstats.load import load
+from jobstats.schema import (
+    FIELDS,
+    HeaderNotFoundError,
+    InputError,
+    MissingColumnError,
+    UnreadableFileError,
+    UnsupportedFormatError,
+)
+
+
+def write(tmp_path: Path, text: str, name: str = "t.csv", encoding: str = "utf-8") -> Path:
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def test_header_found_below_title_rows(tmp_path: Path) -> None:
+    path = write(tmp_path, "My job search 2025,,\nUpdated weekly,,\n,,\n"
+                           "Company,Role,Date applied\nA,Analyst,2025-01-02\n")
+    res = load(path, as_of="2025-06-30")
+    assert res.applications["row"].tolist() == [5]
+    assert any("header found on row 4" in n for n in res.report.notes)
+
+
+def test_trailing_empty_columns_and_rows_ignored(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied,Empty col,,,\nA,2025-01-02,,,,\n,,,,,\n,,,,,\n")
+    res = load(path, as_of="2025-06-30")
+    assert len(res.applications) == 1 and res.report.dropped == 0
+    assert res.report.ignored == ["Empty col"]
+    assert "Empty col" not in res.applications.columns
+
+
+def test_missing_applied_column_message(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Role,Status\nA,Analyst,Applied\n")
+    with pytest.raises(MissingColumnError) as err:
+        load(path)
+    msg = str(err.value)
+    assert "t.csv" in msg and "'Company'" in msg
+    assert 'columns={"applied_on": ' in msg and "--column applied_on=HEADER" in msg
+
+
+def test_columns_override(tmp_path: Path) -> None:
+    path = write(tmp_path, "Firm,Sent,Chased,Chased again,Result\n"
+                           "A,2025-01-02,2025-01-09,2025-01-16,Rejected\n")
+    res = load(path, as_of="2025-06-30",
+               columns={"company": "firm", "applied_on": " SENT ",
+                        "follow_up_on": ["Chased", "chased again"], "status": "Result"})
+    a = res.applications
+    assert a["company"].tolist() == ["A"] and a["status"].tolist() == ["rejected"]
+    assert (res.events["kind"] == "follow_up").sum() == 2
+    m = res.report.mapping
+    assert m.loc[m["field"] == "applied_on", "header"].tolist() == ["Sent"]
+
+
+def test_override_beats_synonym(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied,Real date\nA,2025-01-02,2025-02-03\n")
+    res = load(path, as_of="2025-06-30", columns={"applied_on": "Real date"})
+    assert res.applications["applied_on"].tolist() == [pd.Timestamp("2025-02-03")]
+    assert "Date applied" in res.applications.columns  # kept as an extra
+
+
+def test_override_unknown_field(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied\nA,2025-01-02\n")
+    with pytest.raises(InputError) as err:
+        load(path, columns={"applied": "Date applied"})
+    assert "'applied'" in str(err.value) and all(f in str(err.value) for f in FIELDS)
+
+
+def test_override_unknown_header(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied\nA,2025-01-02\n")
+    with pytest.raises(InputError) as err:
+        load(path, columns={"applied_on": "Sent"})
+    assert "'Sent'" in str(err.value) and "'Company', 'Date applied'" in str(err.value)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFileError, match="empty"):
+        load(write(tmp_path, ""))
+    with pytest.raises(UnreadableFileError, match="no data"):
+        load(write(tmp_path, "\n\n  \n", name="blank.csv"))
+
+
+def test_no_header(tmp_path: Path) -> None:
+    path = write(tmp_path, "1,2,3\n4,5,6\n")
+    with pytest.raises(HeaderNotFoundError) as err:
+        load(path)
+    assert "t.csv" in str(err.value) and "--column applied_on=HEADER" in str(err.value)
+
+
+def test_legacy_xls(tmp_path: Path) -> None:
+    path = tmp_path / "old.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(UnsupportedFormatError) as err:
+        load(path)
+    assert "old.xls" in str(err.value) and ".xlsx" in str(err.value)
+
+
+def test_corrupt_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not really a zip")
+    with pytest.raises(UnreadableFileError) as err:
+        load(path)
+    assert "bad.xlsx" in str(err.value)
+
+
+def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(UnreadableFileError):
+        load(path)
+
+
+def test_unknown_binary_extension(tmp_path: Path) -> None:
+    path = tmp_path / "x.bin"
+    path.write_bytes(bytes(range(256)) * 4)
+    # Refused either by the safety checks or by the format sniffing.
+    with pytest.raises((UnsupportedFormatError, UnreadableFileError)) as err:
+        load(path)
+    assert "x.bin" in str(err.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        load(tmp_path / "nope.csv")
+
+
+def test_wrong_sheet_name_lists_sheets(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Jobs"
+    wb.active.append(["Company", "Date applied"])
+    wb.create_sheet("Notes")
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        load(path, sheet="Applications")
+    assert "'Applications'" in str(err.value) and "'Jobs', 'Notes'" in str(err.value)
+
+
+def test_sheet_argument_picks_sheet(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2024"
+    for r in [["Company", "Date applied"], ["A", "2024-01-02"], ["B", "2024-01-03"]]:
+        ws.append(r)
+    ws2 = wb.create_sheet("2025")
+    for r in [["Company", "Date applied"], ["C", "2025-01-02"]]:
+        ws2.append(r)
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    assert load(path, as_of="2025-06-30").applications["company"].tolist() == ["A", "B"]
+    assert load(path, sheet="2025", as_of="2025-06-30").applications[
+        "company"].tolist() == ["C"]
+
+
+def test_bad_as_of(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied\nA,2025-01-02\n")
+    with pytest.raises(InputError, match="as_of"):
+        load(path, as_of="someday")
+
+
+def test_duplicate_ids_made_unique(tmp_path: Path) -> None:
+    path = write(tmp_path, "id,Company,Date applied\n7,A,2025-01-02\n7,B,2025-01-03\n8,C,2025-01-04\n")
+    res = load(path, as_of="2025-06-30")
+    assert res.applications["application_id"].tolist() == ["t.csv:2", "t.csv:3", "8"]
+    assert (res.report.issues["reason"].str.contains("duplicate id '7'")).sum() == 2
+
+
+def test_every_dropped_row_is_reported(tmp_path: Path) -> None:
+    lines = ["Company,Date applied,Status"] + [
+        f"C{i},{'2025-01-%02d' % (i + 1) if i % 3 else ''},{'Saved' if i % 5 == 0 else 'Applied'}"
+        for i in range(20)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    res = load(path, as_of="2025-06-30")
+    # rows with i % 3 == 0 or i % 5 == 0 are not applications: counted by hand = 9
+    assert len(res.applications) + res.report.dropped == 20
+    assert res.report.dropped == 9
+    assert res.report.issues.query("severity == 'dropped'")["row"].is_unique

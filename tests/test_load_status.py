@@ -1,0 +1,123 @@
+"""Status, source and channel vocabularies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jobstats.load import load
+from jobstats.load.vocab import parse_channel, parse_source, parse_status, yes_no
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "stage"),
+    [
+        ("reeejected", "rejected", "replied"),
+        ("Rejection :(", "rejected", "replied"),
+        ("Inter + Rejec", "rejected", "interview"),
+        ("Ghosted", "no_response", None),
+        ("No response to application", "no_response", None),
+        ("no response", "no_response", None),
+        ("Phone screen", "screen", "screen"),
+        ("INTERVIEWING", "interview", "interview"),
+        ("interview", "interview", "interview"),
+        ("Position Removed", "closed", None),
+        ("Offer", "offer", "offer"),
+        ("Accepted", "accepted", "accepted"),
+        ("Hired", "accepted", "accepted"),
+        ("Applied", "applied", None),
+        ("APPLIED", "applied", None),
+        ("Submitted", "applied", None),
+        ("Withdrawn", "withdrawn", None),
+        ("WITHDRAWN", "withdrawn", None),
+        ('{"id": 3, "name": "Offer"}', "offer", "offer"),  # Teal JSON
+    ],
+)
+def test_status_table(raw: str, status: str, stage: str | None) -> None:
+    assert parse_status(raw) == (status, stage, True)
+
+
+@pytest.mark.parametrize(
+    "raw", ["wishlist", "saved", "SAVED", "Didn't apply", "Not applied", "Bookmarked", "To apply"])
+def test_not_applications(raw: str) -> None:
+    assert parse_status(raw)[0] == "not"
+
+
+def test_unrecognised_status_is_applied_and_flagged() -> None:
+    assert parse_status("purple elephant") == ("applied", None, False)
+    assert parse_status("") == (None, None, True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [("Referral", "referral"), ("LinkedIn Easy Apply", "linkedin easy apply"),
+     ("Linkedin", "linkedin"), ("Company Site", "company site"), ("Company", "company site"),
+     ("ZipRecruiter", "job board"), ("Indeed", "job board"), ("Recruiter", "recruiter"),
+     ("My uncle's bar", "My uncle's bar"), ("N/A", None)],
+)
+def test_sources(raw: str, label: str | None) -> None:
+    assert parse_source(raw) == label
+
+
+@pytest.mark.parametrize(
+    ("raw", "channel"),
+    [("Email", "email"), ("e-mail", "email"), ("Phone call", "phone"),
+     ("LinkedIn message", "linkedin"), ("In person", "in person"), ("carrier pigeon", None)],
+)
+def test_channels(raw: str, channel: str | None) -> None:
+    assert parse_channel(raw) == channel
+
+
+@pytest.mark.parametrize(("raw", "value"), [("Yes", True), ("y", True), ("x", True),
+                                            ("No", False), ("n", False), ("", None),
+                                            ("maybe", None)])
+def test_yes_no(raw: str, value: bool | None) -> None:
+    assert yes_no(raw) is value
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "t.csv"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_stage_from_dates_and_reply_kind(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied,Status,Reply date,Interview date,Offer date,"
+                           "Rejection date\n"
+                 "A,2025-01-01,Rejected,2025-01-05,,,2025-01-05\n"   # rejection only
+                 "B,2025-01-01,Applied,,2025-01-10,,\n"               # interview date, no reply col
+                 "C,2025-01-01,Offer,2025-01-03,2025-01-08,2025-01-20,\n"
+                 "D,2025-01-01,Position Removed,2025-01-02,,,\n"
+                 "E,2025-01-01,Applied,,,,\n"
+                 "F,2025-01-01,Ghosted,,,,\n")
+    a = load(path, as_of="2025-06-30").applications.set_index("company")
+    assert a["stage"].to_dict() == {"A": "replied", "B": "interview", "C": "offer",
+                                    "D": "replied", "E": "applied", "F": "applied"}
+    assert a["reply_kind"].fillna("-").to_dict() == {
+        "A": "rejection", "B": "interview", "C": "interview", "D": "other", "E": "-", "F": "-"}
+    # first_reply_on falls back to the interview date when there is no reply date.
+    assert str(a.loc["B", "first_reply_on"].date()) == "2025-01-10"
+
+
+def test_reply_before_application_is_dropped_with_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied,Status,Reply date\n"
+                           "A,2025-01-10,Rejected,2025-01-05\n")
+    res = load(path, as_of="2025-06-30")
+    a = res.applications
+    assert a["first_reply_on"].isna().all() and a["stage"].iat[0] == "replied"
+    assert res.report.issues["reason"].str.contains("before the application").any()
+
+
+def test_unrecognised_status_warned(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied,Status\nA,2025-01-10,purple elephant\n")
+    res = load(path, as_of="2025-06-30")
+    assert res.applications["status"].tolist() == ["applied"]
+    iss = res.report.issues
+    assert iss[["row", "column", "severity"]].values.tolist() == [[2, "Status", "warning"]]
+
+
+def test_referral_flag_sets_source(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied,Referral?\nA,2025-01-10,Yes\nB,2025-01-11,No\n")
+    a = load(path, as_of="2025-06-30").applications
+    assert a["source"].fillna("-").tolist() == ["referral", "-"]

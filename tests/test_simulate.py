@@ -1,0 +1,129 @@
+"""The simulator: canonical tables, reproducibility, and its known truths."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jobstats.schema import (
+    APPLICATION_COLUMNS,
+    CHANNELS,
+    EVENT_COLUMNS,
+    EVENT_KINDS,
+    REPLY_KINDS,
+    STAGE_RANK,
+    STATUSES,
+)
+from jobstats.simulate import DAY_SHAPE, DEFAULT_SOURCES, simulate_search
+
+
+@pytest.fixture(scope="module")
+def sim() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return simulate_search(6000, seed=11)
+
+
+def test_canonical_columns_and_vocabularies(sim) -> None:
+    apps, events = sim
+    assert tuple(apps.columns) == APPLICATION_COLUMNS
+    assert tuple(events.columns) == EVENT_COLUMNS
+    assert apps["application_id"].is_unique
+    assert (apps["row"] == np.arange(2, len(apps) + 2)).all()
+    assert (apps["sheet"] == "simulated").all()
+    assert set(apps["stage"]) <= set(STAGE_RANK)
+    assert set(apps["status"]) <= set(STATUSES)
+    assert set(apps["reply_kind"].dropna()) <= set(REPLY_KINDS)
+    assert set(events["kind"]) <= set(EVENT_KINDS)
+    assert set(events["channel"].dropna()) <= set(CHANNELS)
+    assert apps["applied_on"].notna().all()
+    assert pd.api.types.is_datetime64_any_dtype(apps["first_reply_on"])
+    assert set(events["application_id"]) <= set(apps["application_id"])
+
+
+def test_same_seed_same_tables_other_seed_differs() -> None:
+    a1, e1 = simulate_search(300, seed=3)
+    a2, e2 = simulate_search(300, seed=3)
+    pd.testing.assert_frame_equal(a1, a2)
+    pd.testing.assert_frame_equal(e1, e2)
+    a3, _ = simulate_search(300, seed=4)
+    assert not a1["applied_on"].equals(a3["applied_on"])
+
+
+def test_nothing_after_as_of_and_tables_agree(sim) -> None:
+    apps, events = sim
+    as_of = pd.Timestamp("2025-01-06") + pd.Timedelta(days=20 * 7 + 30)
+    assert events["date"].max() <= as_of
+    assert apps["first_reply_on"].max() <= as_of
+    replied = apps["first_reply_on"].notna()
+    assert (replied == (apps["stage"].map(STAGE_RANK) >= STAGE_RANK["replied"])).all()
+    assert (replied == apps["reply_kind"].notna()).all()
+    first_reply = events[events["kind"] == "reply"].groupby("application_id")["date"].min()
+    got = apps.set_index("application_id")["first_reply_on"].dropna()
+    pd.testing.assert_series_equal(got.sort_index(), first_reply.sort_index(), check_names=False)
+    interviewed = set(events.loc[events["kind"] == "interview", "application_id"])
+    stage_iv = set(apps.loc[apps["stage"].map(STAGE_RANK) >= STAGE_RANK["interview"], "application_id"])
+    direct_offers = set(apps.loc[apps["reply_kind"] == "offer", "application_id"])
+    assert interviewed <= stage_iv and stage_iv - interviewed <= direct_offers
+    # follow-ups go only to applications with no reply before that day
+    fu = events[events["kind"] == "follow_up"].merge(
+        apps[["application_id", "first_reply_on"]], on="application_id"
+    )
+    assert not (fu["date"] > fu["first_reply_on"]).any()
+    assert (apps["followed_up"] == apps["application_id"].isin(fu["application_id"])).all()
+
+
+def test_realistic_levels(sim) -> None:
+    apps, events = sim
+    reply = apps["first_reply_on"].notna().mean()
+    assert 0.25 <= reply <= 0.35
+    days = (apps["first_reply_on"] - apps["applied_on"]).dt.days.dropna()
+    assert days.median() <= 5 and days.max() >= 45  # fast spike, long tail
+    offers = (apps["stage"].map(STAGE_RANK) >= STAGE_RANK["offer"]).mean()
+    assert 0.005 < offers < 0.06
+    ch = events.loc[events["kind"] == "follow_up", "channel"].value_counts(normalize=True)
+    assert abs(ch["email"] - 0.64) < 0.03 and abs(ch["phone"] - 0.21) < 0.03
+    thanks = events[events["kind"] == "thank_you"]
+    assert 0 < len(thanks) < (events["kind"] == "interview").sum()  # some interviews without
+
+
+def test_reply_probability_per_source_without_followups() -> None:
+    """With no follow-ups and no censoring, P(ever reply) of a source is its p."""
+    apps, events = simulate_search(40000, seed=2, followup_prob=0.0, as_of="2027-01-01")
+    assert not (events["kind"] == "follow_up").any()
+    got = apps.groupby("source")["first_reply_on"].apply(lambda s: s.notna().mean())
+    n = apps["source"].value_counts()
+    for src, (_, p) in DEFAULT_SOURCES.items():
+        se = np.sqrt(p * (1 - p) / n[src])
+        assert abs(got[src] - p) < 4 * se, src
+
+
+def test_reply_day_distribution_matches_shape() -> None:
+    """Among replies (no follow-ups, no censoring) the reply day follows the
+    discrete hazard 1 - exp(-c w(d)); check day 0..2 shares with c of referral."""
+    src = {"referral": (1.0, 0.65)}
+    apps, _ = simulate_search(30000, seed=5, sources=src, followup_prob=0.0, as_of="2027-01-01")
+    d = (apps["first_reply_on"] - apps["applied_on"]).dt.days
+    c = -np.log(1 - 0.65)
+    surv = 1.0
+    for day in range(3):
+        p_day = surv * (1 - np.exp(-c * DAY_SHAPE[day]))
+        got = (d == day).mean()
+        assert abs(got - p_day) < 4 * np.sqrt(p_day * (1 - p_day) / len(apps))
+        surv *= np.exp(-c * DAY_SHAPE[day])
+
+
+def test_censoring_near_as_of() -> None:
+    apps, _ = simulate_search(8000, seed=9)
+    as_of = pd.Timestamp("2025-01-06") + pd.Timedelta(days=20 * 7 + 30)
+    age = (as_of - apps["applied_on"]).dt.days
+    replied = apps["first_reply_on"].notna()
+    assert replied[age < 40].mean() < replied[age > 100].mean()
+    late = apps["first_reply_on"].notna()
+    assert ((apps.loc[late, "first_reply_on"] - apps.loc[late, "applied_on"]).dt.days <= age[late]).all()
+
+
+def test_client_label() -> None:
+    apps, _ = simulate_search(20, seed=1, client="Ana")
+    assert (apps["client"] == "Ana").all()
+    apps, _ = simulate_search(20, seed=1)
+    assert apps["client"].isna().all()

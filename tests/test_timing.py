@@ -1,0 +1,155 @@
+"""Time to reply: Kaplan–Meier vs lifelines, Aalen–Johansen vs statsmodels."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from lifelines import KaplanMeierFitter
+from statsmodels.duration.survfunc import SurvfuncRight
+from statsmodels.duration.api import CumIncidenceRight  # noqa: F401  (import path check)
+
+from jobstats.simulate import simulate_search
+from jobstats.timing import (
+    competing_outcomes,
+    median_days_among_replied,
+    reply_curve,
+    reply_within,
+    time_to_reply,
+)
+
+AS_OF = "2025-06-25"
+
+
+@pytest.fixture(scope="module")
+def sim() -> pd.DataFrame:
+    apps, _ = simulate_search(800, seed=21)
+    return apps
+
+
+def _per_app(apps: pd.DataFrame, as_of: str = AS_OF) -> tuple[np.ndarray, np.ndarray]:
+    """Durations computed here, independently of jobstats.risksets."""
+    start = apps["applied_on"].dt.normalize()
+    c = (pd.Timestamp(as_of) - start).dt.days.to_numpy()
+    r = (apps["first_reply_on"].dt.normalize() - start).dt.days.to_numpy()
+    event = ~np.isnan(r) & (np.nan_to_num(r, nan=1e9) <= c)
+    return np.where(event, r, c), event
+
+
+def _check_against_lifelines(curve: pd.DataFrame, t: np.ndarray, e: np.ndarray) -> None:
+    kmf = KaplanMeierFitter().fit(t, e, alpha=0.05)
+    sf = kmf.survival_function_.iloc[:, 0]
+    ci = kmf.confidence_interval_
+    lo_s = ci.filter(like="lower").iloc[:, 0]
+    hi_s = ci.filter(like="upper").iloc[:, 0]
+    got = curve.set_index("day")
+    days = got.index.to_numpy()
+    # lifelines' timeline starts at 0 and holds every observed time
+    np.testing.assert_allclose(got["estimate"], 1 - sf.reindex(days, method="ffill"), atol=1e-6)
+    np.testing.assert_allclose(got["ci_low"], 1 - hi_s.reindex(days, method="ffill"), atol=1e-6)
+    np.testing.assert_allclose(got["ci_high"], 1 - lo_s.reindex(days, method="ffill"), atol=1e-6)
+
+
+def test_km_and_ci_match_lifelines(sim) -> None:
+    t, e = _per_app(sim)
+    _check_against_lifelines(reply_curve(sim, as_of=AS_OF), t, e)
+
+
+def test_km_by_group_matches_lifelines(sim) -> None:
+    curve = reply_curve(sim, by="source", as_of=AS_OF)
+    t, e = _per_app(sim)
+    for src, g in curve.groupby("source"):
+        m = (sim["source"] == src).to_numpy()
+        _check_against_lifelines(g, t[m], e[m])
+
+
+def test_km_matches_statsmodels_survfunc(sim) -> None:
+    """Second independent implementation (estimates and Greenwood SE)."""
+    t, e = _per_app(sim)
+    sf = SurvfuncRight(t, e.astype(int))
+    curve = reply_curve(sim, as_of=AS_OF).set_index("day")
+    np.testing.assert_allclose(1 - curve.loc[sf.surv_times, "estimate"], sf.surv_prob, atol=1e-9)
+
+
+def test_reply_within_reads_the_curve(sim) -> None:
+    t, e = _per_app(sim)
+    kmf = KaplanMeierFitter().fit(t, e)
+    tab = reply_within(sim, (7, 14, 30), as_of=AS_OF)
+    want = 1 - kmf.survival_function_at_times([7, 14, 30]).to_numpy()
+    np.testing.assert_allclose(tab["estimate"], want, atol=1e-9)
+    assert list(tab["at_risk"]) == [int((t >= k).sum()) for k in (7, 14, 30)]
+
+
+def test_reply_within_nan_when_nobody_followed_that_long() -> None:
+    apps = pd.DataFrame(
+        {
+            "application_id": list("abcdef"),
+            "applied_on": pd.to_datetime(["2025-01-01"] * 6),
+            "first_reply_on": pd.to_datetime(["2025-01-02", None, None, None, None, None]),
+            "stage": ["replied"] + ["applied"] * 5,
+        }
+    )
+    tab = reply_within(apps, (3, 30), as_of="2025-01-11")
+    assert tab.loc[0, "estimate"] == pytest.approx(1 / 6)
+    assert np.isnan(tab.loc[1, "estimate"]) and "nobody followed" in tab.loc[1, "note"]
+
+
+def test_hand_computed_km() -> None:
+    # replies on day 2 and day 20; two censored at day 10; two silent 60 days
+    apps = pd.DataFrame(
+        {
+            "application_id": list("abcdef"),
+            "applied_on": pd.to_datetime(
+                ["2025-01-01", "2025-01-01", "2025-02-20", "2025-02-20", "2025-01-01", "2025-01-01"]
+            ),
+            "first_reply_on": pd.to_datetime(["2025-01-03", "2025-01-21", None, None, None, None]),
+            "stage": ["replied", "replied", "applied", "applied", "applied", "applied"],
+        }
+    )
+    tab = reply_within(apps, (5, 30), as_of="2025-03-02")
+    assert tab["estimate"].tolist() == pytest.approx([1 / 6, 1 - (5 / 6) * (2 / 3)])
+
+
+def test_median_among_replied_is_labelled() -> None:
+    apps = pd.DataFrame(
+        {
+            "application_id": list("abcd"),
+            "source": ["x", "x", "x", "y"],
+            "applied_on": pd.to_datetime(["2025-01-01"] * 4),
+            "first_reply_on": pd.to_datetime(["2025-01-02", "2025-01-04", "2025-01-11", None]),
+            "stage": ["replied", "replied", "replied", "applied"],
+        }
+    )
+    tab = median_days_among_replied(apps, by="source", as_of="2025-03-01")
+    assert tab.loc[0, "median_days"] == 3 and tab.loc[0, "n_replied"] == 3
+    assert np.isnan(tab.loc[1, "median_days"]) and tab.loc[1, "note"] == "no replies on record"
+    assert "among applications that replied" in tab.loc[0, "measure"]
+
+
+def test_competing_outcomes_match_statsmodels(sim) -> None:
+    t, e = _per_app(sim)
+    kind = sim["reply_kind"].astype(object).to_numpy()
+    cause = np.where(~e, 0, np.where(kind == "rejection", 1, np.where(np.isin(kind, ["interview", "offer"]), 2, 3)))
+    ci = CumIncidenceRight(t, cause)
+    got = competing_outcomes(sim, as_of=AS_OF)
+    for k, name in enumerate(["rejection", "interview", "other"]):
+        g = got[got["outcome"] == name].set_index("day")["estimate"]
+        np.testing.assert_allclose(g.loc[ci.times], ci.cinc[k], atol=1e-9)
+    # the incidences add up to 1 - KM
+    total = got.groupby("day")["estimate"].sum()
+    km = reply_curve(sim, as_of=AS_OF).set_index("day")["estimate"]
+    np.testing.assert_allclose(total.loc[km.index], km, atol=1e-9)
+
+
+def test_time_to_reply_result(sim) -> None:
+    res = time_to_reply(sim, as_of=AS_OF)
+    t, e = _per_app(sim)
+    assert res.n == len(sim) and res.n_replied == int(e.sum()) and res.n_censored == int((~e).sum())
+    html = res._repr_html_()
+    assert "among applications that replied" in html and "censored" in html
+    d = res.to_dict()
+    json.dumps(d)  # JSON-ready
+    assert d["within"][0]["days"] == 7
+    assert d["within"][0]["note"] is None
