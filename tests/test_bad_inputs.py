@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -37,7 +39,8 @@ from jobstats.schema import (
 #: Address-space limit of the CLI child process: a hostile file must be refused
 #: long before it could make jobstats allocate this much.
 MEMORY_LIMIT = 2 * 1024**3
-CLI_TIMEOUT = 60  # seconds; the 300,000-row sheet gets twice that
+CLI_TIMEOUT = 60  # seconds; the 300,000-row sheet and the bombs get three times that
+CLI_WORKERS = 2  # concurrent CLI child processes (beside the in-process tests)
 IDS = [c.name for c in CASES]
 
 
@@ -161,10 +164,57 @@ def run_cli(path: Path, timeout: float) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("case_file", CASES, ids=IDS, indirect=True)
-def test_cli(case_file: tuple[Case, Path]) -> None:
-    case, path = case_file
-    proc = run_cli(path, CLI_TIMEOUT * (2 if case.slow else 1))
+@dataclass
+class CliRun:
+    proc: subprocess.CompletedProcess[str] | None
+    timed_out: bool
+    path: Path
+    before: tuple[str | None, list[str]]
+    after: tuple[str | None, list[str]]
+
+
+def _run_case_cli(case: Case, src: Path, folder: Path) -> CliRun:
+    folder.mkdir(parents=True)
+    dst = folder / case.filename
+    if src.is_dir():
+        shutil.copytree(src, dst)
+    elif src.exists():
+        shutil.copy2(src, dst)
+    before = (_sha256(dst), _listing(folder))
+    try:
+        proc, timed_out = run_cli(dst, CLI_TIMEOUT * (3 if case.slow else 1)), False
+    except subprocess.TimeoutExpired:
+        proc, timed_out = None, True
+    return CliRun(proc, timed_out, dst, before, (_sha256(dst), _listing(folder)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path],
+             tmp_path_factory: pytest.TempPathFactory):
+    """Start the CLI on every selected case in the background, a few at a time.
+
+    Each run is a fresh interpreter (importing pandas, scipy and statsmodels
+    takes most of its 1-3 s); they run while the in-process tests run, which
+    keeps this file's wall time near a minute on two cores.
+    """
+    wanted = {item.callspec.params["case"].name for item in request.session.items
+              if getattr(item, "originalname", "") == "test_cli"}
+    root = tmp_path_factory.mktemp("cli")
+    by_name = {c.name: c for c in CASES}
+    order = sorted(wanted, key=lambda n: not by_name[n].slow)  # slow ones first
+    pool = ThreadPoolExecutor(max_workers=CLI_WORKERS)
+    futures = {n: pool.submit(_run_case_cli, by_name[n], corpus[n], root / n) for n in order}
+    yield futures
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_cli(case: Case, cli_runs: dict[str, Future[CliRun]]) -> None:
+    run = cli_runs[case.name].result()
+    assert not run.timed_out, f"the CLI took over {CLI_TIMEOUT} s"
+    assert run.after == run.before, "the input file was modified or a file was written beside it"
+    proc, path = run.proc, run.path
+    assert proc is not None
     assert "Traceback" not in proc.stderr, proc.stderr
     if case.outcome in ("error", "empty"):
         assert proc.returncode == 2, (proc.returncode, proc.stderr)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jobstats.load import load
 from jobstats.load.dates import parse_dates
@@ -131,3 +133,42 @@ def test_as_of_resolved_at_call_time(tmp_path: Path) -> None:
     path.write_text("Company,Date applied\nA,2025-03-01\n", encoding="utf-8")
     assert load(path).as_of == pd.Timestamp(dt.date.today())
     assert load(path, as_of="2025-06-30 15:00").as_of == T("2025-06-30")
+
+
+_days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
+
+
+@settings(max_examples=60, deadline=None)
+@given(dates=st.lists(_days, min_size=1, max_size=20), dayfirst=st.booleans(),
+       witness=st.dates(min_value=dt.date(2020, 1, 13), max_value=dt.date(2020, 1, 31)))
+def test_order_recovered_from_one_decisive_value(dates, dayfirst, witness) -> None:
+    # Known truth: the dates are written in one order; one value with day > 12 proves it.
+    truth = [*dates, witness]
+    fmt = "{d.day}/{d.month}/{d.year}" if dayfirst else "{d.month}/{d.day}/{d.year}"
+    p = parse([fmt.format(d=d) for d in truth])
+    assert p.values.tolist() == [T(d) for d in truth]
+    assert "ambiguous" not in p.decision
+
+
+def test_xlsx_round_trip_against_known_dates(tmp_path: Path) -> None:
+    # Dates written by pandas as real Excel dates, then read back by the loader.
+    truth = pd.to_datetime(["2024-01-31 08:15", "2024-02-29", "2025-12-01 23:59:00"],
+                           format="ISO8601")
+    df = pd.DataFrame({"Company": ["A", "B", "C"], "Date applied": truth})
+    path = tmp_path / "t.xlsx"
+    df.to_excel(path, index=False)
+    got = load(path, as_of="2025-12-31").applications["applied_on"]
+    assert got.tolist() == truth.tolist()
+
+
+def test_ambiguous_column_follows_the_file_order(tmp_path: Path) -> None:
+    # The applied column proves D/M (25/1); the reply column alone is ambiguous.
+    path = tmp_path / "t.csv"
+    path.write_text("Company,Date applied,Reply date\nA,25/1/2025,3/2/2025\n"
+                    "B,2/2/2025,5/2/2025\n", encoding="utf-8")
+    res = load(path, as_of="2025-06-30")
+    a = res.applications
+    assert a["first_reply_on"].tolist() == [T("2025-02-03"), T("2025-02-05")]
+    assert a["applied_on"].tolist() == [T("2025-01-25"), T("2025-02-02")]
+    assert any(d.startswith("Reply date: no value decides alone; D/M/Y")
+               for d in res.report.date_decisions)

@@ -172,7 +172,8 @@ def test_bad_as_of(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_made_unique(tmp_path: Path) -> None:
-    path = write(tmp_path, "id,Company,Date applied\n7,A,2025-01-02\n7,B,2025-01-03\n8,C,2025-01-04\n")
+    path = write(tmp_path,
+                 "id,Company,Date applied\n7,A,2025-01-02\n7,B,2025-01-03\n8,C,2025-01-04\n")
     res = load(path, as_of="2025-06-30")
     assert res.applications["application_id"].tolist() == ["t.csv:2", "t.csv:3", "8"]
     assert (res.report.issues["reason"].str.contains("duplicate id '7'")).sum() == 2
@@ -188,3 +189,30 @@ def test_every_dropped_row_is_reported(tmp_path: Path) -> None:
     assert len(res.applications) + res.report.dropped == 20
     assert res.report.dropped == 9
     assert res.report.issues.query("severity == 'dropped'")["row"].is_unique
+
+
+def test_hidden_sheet_not_chosen(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Old"
+    for r in [["Company", "Date applied"]] + [[f"H{i}", "2024-01-02"] for i in range(5)]:
+        ws.append(r)
+    ws.sheet_state = "hidden"
+    ws2 = wb.create_sheet("Current")
+    for r in [["Company", "Date applied"], ["A", "2025-01-02"]]:
+        ws2.append(r)
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    res = load(path, as_of="2025-06-30")
+    assert res.applications["company"].tolist() == ["A"]
+    assert any("hidden sheet(s) 'Old'" in n for n in res.report.notes)
+
+
+def test_dropped_row_sharing_an_id_leaves_no_events(tmp_path: Path) -> None:
+    path = write(tmp_path, "id,Company,Date applied,Status,Reply date\n"
+                           "7,A,2025-01-02,Rejected,2025-01-09\n"
+                           "7,B,2025-01-03,Saved,2025-01-04\n")
+    res = load(path, as_of="2025-06-30")
+    assert res.applications["application_id"].tolist() == ["7"]
+    assert res.events[["kind", "date"]].values.tolist() == [
+        ["applied", pd.Timestamp("2025-01-02")], ["reply", pd.Timestamp("2025-01-09")]]

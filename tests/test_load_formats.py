@@ -242,7 +242,8 @@ def test_jobstats_template_maps_without_columns(tmp_path: Path) -> None:
     assert res.report.sheets == ["Applications"]
     mapped = set(res.report.mapping["header"])
     assert mapped >= set(head) - {"Follow-up 1 channel", "Follow-up 2 channel"}
-    assert res.report.extras == [] and res.report.ignored == []  # empty "Offer date" is still mapped
+    # The empty "Offer date" column is still mapped, so not listed as ignored.
+    assert res.report.extras == [] and res.report.ignored == []
     ev = res.events[res.events["application_id"] == res.applications["application_id"].iat[0]]
     fu = ev[ev["kind"] == "follow_up"]
     assert fu["date"].tolist() == [pd.Timestamp("2025-03-14"), pd.Timestamp("2025-03-19")]
@@ -261,9 +262,16 @@ def test_personal_xlsx_title_row_blank_rows_two_sheets(tmp_path: Path) -> None:
             ["Gamma", "DS", "02/04/2025", "Ghosted", None, None],
             [None, None, None, None, None, None]]
     contacts = [["Name", "Email", "Company"], ["Bob", "b@x.com", "Acme"]]
-    path = write_xlsx(tmp_path / "mine.xlsx", {"Contacts": contacts, "Applications": apps})
+    follow = [["Company", "Role", "Follow-up date", "Via"],
+              ["Beta", "Engineer", "21/03/2025", "LinkedIn"]]
+    path = write_xlsx(tmp_path / "mine.xlsx", {"Contacts": contacts, "Applications": apps,
+                                               "Follow-ups": follow})
     res = load(path, as_of=AS_OF)
     check_canonical(res)
+    assert res.report.sheets == ["Applications", "Follow-ups"]
+    fu = res.events[res.events["kind"] == "follow_up"]
+    assert fu[["application_id", "date", "channel"]].values.tolist() == [
+        ["Applications:6", pd.Timestamp("2025-03-21"), "linkedin"]]
     a = res.applications
     assert a["row"].tolist() == [4, 6, 7]  # title row, blank row 2 and blank row 5 counted
     assert a["application_id"].tolist() == ["Applications:4", "Applications:6",

@@ -121,3 +121,23 @@ def test_referral_flag_sets_source(tmp_path: Path) -> None:
     path = write(tmp_path, "Company,Date applied,Referral?\nA,2025-01-10,Yes\nB,2025-01-11,No\n")
     a = load(path, as_of="2025-06-30").applications
     assert a["source"].fillna("-").tolist() == ["referral", "-"]
+
+
+def test_referral_flag_overrides_source_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Source,Date applied,Referral?\n"
+                           "A,LinkedIn,2025-01-10,Yes\nB,Indeed,2025-01-11,No\n")
+    res = load(path, as_of="2025-06-30")
+    assert res.applications["source"].tolist() == ["referral", "job board"]
+    m = res.report.mapping
+    assert m.loc[m["field"] == "source", "header"].tolist() == ["Source", "Referral?"]
+
+
+def test_yes_no_response_column_is_a_reply_flag(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied,Response?\n"
+                           "A,2025-01-10,Yes\nB,2025-01-11,No\nC,2025-01-12,\n")
+    res = load(path, as_of="2025-06-30")
+    a = res.applications
+    assert a["stage"].tolist() == ["replied", "applied", "applied"]
+    assert a["status"].tolist() == ["applied"] * 3
+    assert a["reply_kind"].fillna("-").tolist() == ["other", "-", "-"]
+    assert len(res.report.issues) == 0

@@ -177,3 +177,16 @@ def test_followup_days_ignores_late_and_early() -> None:
     assert days.loc[0, "channel"] == "email"
     assert np.isnan(days.loc[1, "first"])
     assert any("before their application" in w for w in warns)
+
+
+def test_nothing_usable_raises_analysis_error() -> None:
+    from jobstats.schema import AnalysisError
+
+    apps = pd.DataFrame(
+        {"application_id": ["a"], "applied_on": pd.to_datetime(["2025-05-01"]),
+         "first_reply_on": [pd.NaT], "stage": ["applied"], "row": [2]}
+    )
+    with pytest.raises(AnalysisError, match="applied after the as-of date"):
+        daily_risk_sets(apps, as_of="2025-01-01", by="stage", followup=True)
+    with pytest.raises(AnalysisError, match="empty"):
+        daily_risk_sets(apps.iloc[:0], as_of="2025-01-01")

@@ -30,7 +30,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from jobstats.results import Result, require_rows, resolve_as_of, wilson
-from jobstats.risksets import daily_risk_sets, followup_days, reply_durations
+from jobstats.risksets import daily_risk_sets, followup_days, reply_durations, require_usable
 from jobstats.schema import STAGE_RANK
 
 __all__ = [
@@ -230,7 +230,8 @@ class FollowupEffect(Result):
         )
         for title, tab in (("By channel", self.by_channel), ("By number", self.by_number)):
             if len(tab):
-                parts.append(f"<p><b>{html.escape(title)}</b></p>" + tab.to_html(index=False, na_rep="—"))
+                table = tab.to_html(index=False, na_rep="—")
+                parts.append(f"<p><b>{html.escape(title)}</b></p>{table}")
         return "\n".join(parts)
 
 
@@ -325,12 +326,15 @@ def followup_effect(
     dur, _ = reply_durations(applications, as_of=as_of_ts)
     has_fu = fud["first"].notna().to_numpy()
     followed = int(has_fu.sum())
-    exposed = int((has_fu & dur["use"].to_numpy() & (dur["time"].to_numpy() > fud["first"].fillna(1e18).to_numpy())).sum())
+    after_fu = dur["time"].to_numpy() > fud["first"].fillna(np.inf).to_numpy()
+    exposed = int((has_fu & dur["use"].to_numpy() & after_fu).sum())
     undated = 0
     if events is not None and len(events):
+        # applications whose follow-ups are all undated
         fu_ev = events[events["kind"] == "follow_up"]
-        dated_ids = set(fu_ev.loc[fu_ev["date"].notna(), "application_id"])
-        undated = int(fu_ev.loc[fu_ev["date"].isna(), "application_id"].drop_duplicates().isin(dated_ids).__invert__().sum())
+        dated_ids = fu_ev.loc[fu_ev["date"].notna(), "application_id"].unique()
+        undated_ids = fu_ev.loc[fu_ev["date"].isna(), "application_id"].drop_duplicates()
+        undated = int((~undated_ids.isin(dated_ids)).sum())
     replies_after = int(risk.loc[risk["followed_up"] == 1, "replied"].sum())
     adj_text = f", adjusted for {', '.join(adjust)}" if adjust else ""
     method = (
@@ -364,12 +368,22 @@ def followup_effect(
                 reason = row["note"]
             else:
                 hr, lo, hi, p = row["hazard_ratio"], row["ci_low"], row["ci_high"], row["p_value"]
+    # applications contributing time to each level (usable, still waiting
+    # after the follow-up day)
+    t = np.where(dur["use"].to_numpy(), dur["time"].to_numpy(), -1)
+    f1 = fud["first"].to_numpy()
+    f2 = fud["second"].to_numpy()
+    in_1 = ~np.isnan(f1) & (t > np.nan_to_num(f1, nan=0))
+    in_2 = ~np.isnan(f2) & (t > np.nan_to_num(f2, nan=0))
+    chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)")
     by_channel = _breakdown(
-        risk, "followup_channel", "(none)", adjust, dur, fud, lambda f: f["channel"].astype(object).fillna("(unknown)")
+        risk, "followup_channel", "(none)", adjust, chan[in_1].value_counts()
     )
-    by_number = _breakdown(risk.assign(
-        followups=risk["followups"].map({0: "none", 1: "after first", 2: "after second or later"})
-    ), "followups", "none", adjust, dur, fud, None)
+    number = risk["followups"].map({0: "none", 1: "after first", 2: "after second or later"})
+    by_number = _breakdown(
+        risk.assign(followups=number), "followups", "none", adjust,
+        pd.Series({"after first": int(in_1.sum()), "after second or later": int(in_2.sum())}),
+    )
     return FollowupEffect(
         followed_up=followed,
         undated=undated,
@@ -393,28 +407,33 @@ def _breakdown(
     exposure: str,
     reference: str,
     adjust: list[str],
-    dur: pd.DataFrame,
-    fud: pd.DataFrame,
-    level_of_app: Any,
+    entries: pd.Series,
 ) -> pd.DataFrame:
-    """Hazard ratio per level of a multi-level exposure, NaN where too few."""
-    cols = ["level", "applications", "replies_after", "hazard_ratio", "ci_low", "ci_high", "p_value", "note"]
+    """Hazard ratio per level of a multi-level exposure, NaN where too few.
+
+    ``entries`` gives the number of applications contributing time per level.
+    """
+    cols = ["level", "applications", "replies_after", "hazard_ratio", "ci_low", "ci_high",
+            "p_value", "note"]
     levels = sorted(set(risk[exposure]) - {reference}, key=str)
     if not levels:
         return pd.DataFrame(columns=cols)
-    entries = _entries(risk, exposure)
     fit = _fit_cloglog(risk, exposure, reference, adjust)
     tab = fit.table.set_index("level") if not fit.table.empty else pd.DataFrame()
+    nan4 = dict(hazard_ratio=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan)
     rows = []
     for lv in levels:
         n_apps = int(entries.get(lv, 0))
         replies = int(risk.loc[risk[exposure] == lv, "replied"].sum())
         rec = {"level": lv, "applications": n_apps, "replies_after": replies}
         if n_apps < MIN_FOLLOWED_UP or replies < MIN_REPLIES_AFTER:
-            rec.update(hazard_ratio=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan)
-            rec["note"] = f"too few (applications {n_apps}, replies {replies}; need {MIN_FOLLOWED_UP} and {MIN_REPLIES_AFTER})"
+            rec.update(nan4)
+            rec["note"] = (
+                f"too few (applications {n_apps}, replies {replies}; "
+                f"need {MIN_FOLLOWED_UP} and {MIN_REPLIES_AFTER})"
+            )
         elif fit.reason is not None or lv not in tab.index:
-            rec.update(hazard_ratio=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan)
+            rec.update(nan4)
             rec["note"] = fit.reason or "no estimate"
         else:
             t = tab.loc[lv]
@@ -422,23 +441,6 @@ def _breakdown(
             rec["note"] = t["note"] if isinstance(t["note"], str) else None
         rows.append(rec)
     return pd.DataFrame(rows, columns=cols)
-
-
-def _entries(risk: pd.DataFrame, exposure: str) -> pd.Series:
-    """Applications entering each exposure level (from the risk-set counts).
-
-    At risk at day d = at risk at d-1 - replied - censored at d-1 + entries at
-    d, per cell; so entries = at_risk - (previous at_risk - leavers).
-    """
-    keys = [c for c in risk.columns if c not in ("day", "at_risk", "replied", "censored", "followed_up")]
-    r = risk.sort_values([*keys, "day"])
-    g = r.groupby(keys, sort=False)
-    prev_day = g["day"].shift(1)
-    carried = (g["at_risk"].shift(1) - g["replied"].shift(1) - g["censored"].shift(1)).where(
-        prev_day == r["day"] - 1, 0
-    ).fillna(0)
-    entries = r["at_risk"] - carried
-    return entries.groupby(r[exposure]).sum()
 
 
 def followup_timing(
@@ -473,6 +475,7 @@ def followup_timing(
     require_rows(applications, "follow-up timing")
     as_of_ts = resolve_as_of(as_of)
     dur, warnings = reply_durations(applications, as_of=as_of_ts)
+    require_usable(dur, warnings)
     fud, fw = followup_days(applications, events, as_of=as_of_ts)
     use = dur["use"].to_numpy()
     t = dur["time"].to_numpy()[use]
@@ -486,8 +489,11 @@ def followup_timing(
         f"{lo}-{edges[i + 1] - 1} days" if i + 1 < len(edges) else f"{lo}+ days"
         for i, lo in enumerate(edges)
     ]
-    acc = {lab: {"n": 0, "r": 0, "w_rate": 0.0, "w_var": 0.0, "ctrl_ids": set(), "dropped": 0} for lab in labels}
-    idx = np.arange(len(t))
+    acc: dict[str, dict[str, Any]] = {
+        lab: {"n": 0, "r": 0, "w_rate": 0.0, "w_var": 0.0, "dropped": 0,
+              "ctrl": np.zeros(len(t), dtype=bool)}
+        for lab in labels
+    }
     days = np.unique(fi[(fi < np.iinfo(np.int64).max // 4)])
     for f in days:
         if f < edges[0]:
@@ -510,40 +516,35 @@ def followup_timing(
         a["r"] += int((outcome & treated).sum())
         a["w_rate"] += nt * pc
         a["w_var"] += nt**2 * pc * (1 - pc) / mc
-        a["ctrl_ids"].update(idx[ctrl].tolist()) if mc < 200_000 else a["ctrl_ids"].update(())
-        a.setdefault("ctrl_count", 0)
-        a["ctrl_count"] = a.get("ctrl_count", 0) + mc
+        a["ctrl"] |= ctrl  # distinct control applications of the bin
+    numbers = ("rate_followed_up", "ci_low", "ci_high", "rate_controls", "ci_low_controls",
+               "ci_high_controls", "difference", "diff_ci_low", "diff_ci_high")
+    z = 1.959963984540054
     rows = []
     for lab in labels:
         a = acc[lab]
         n, r = a["n"], a["r"]
         rec: dict[str, Any] = {"delay_bin": lab, "n_followed_up": n, "replied_followed_up": r}
-        rec["n_controls"] = len(a["ctrl_ids"]) if a["ctrl_ids"] else int(a.get("ctrl_count", 0))
+        rec["n_controls"] = int(a["ctrl"].sum())
+        rec.update(dict.fromkeys(numbers, np.nan))
         if n == 0:
-            rec.update(rate_followed_up=np.nan, ci_low=np.nan, ci_high=np.nan, rate_controls=np.nan,
-                       ci_low_controls=np.nan, ci_high_controls=np.nan, difference=np.nan,
-                       diff_ci_low=np.nan, diff_ci_high=np.nan)
             rec["note"] = "no first follow-ups with a complete window in this range"
+        elif n < MIN_GROUP:
+            rec["note"] = f"too few followed-up applications (n={n})"
         else:
             p1 = r / n
             lo, hi = wilson([r], [n])
             pc = a["w_rate"] / n
-            vc = a["w_var"] / n**2
-            z = 1.959963984540054
+            se_c = math.sqrt(a["w_var"]) / n
             d = p1 - pc
-            sd = math.sqrt(p1 * (1 - p1) / n + vc)
+            se_d = math.sqrt(p1 * (1 - p1) / n + se_c**2)
             rec.update(
-                rate_followed_up=p1, ci_low=float(lo[0]), ci_high=float(hi[0]), rate_controls=pc,
-                ci_low_controls=max(0.0, pc - z * math.sqrt(vc)),
-                ci_high_controls=min(1.0, pc + z * math.sqrt(vc)),
-                difference=d, diff_ci_low=d - z * sd, diff_ci_high=d + z * sd,
+                rate_followed_up=p1, ci_low=float(lo[0]), ci_high=float(hi[0]),
+                rate_controls=pc, ci_low_controls=max(0.0, pc - z * se_c),
+                ci_high_controls=min(1.0, pc + z * se_c),
+                difference=d, diff_ci_low=d - z * se_d, diff_ci_high=d + z * se_d,
             )
             rec["note"] = None
-            if n < MIN_GROUP:
-                for k in ("rate_followed_up", "ci_low", "ci_high", "rate_controls", "ci_low_controls",
-                          "ci_high_controls", "difference", "diff_ci_low", "diff_ci_high"):
-                    rec[k] = np.nan
-                rec["note"] = f"too few followed-up applications (n={n})"
         if a["dropped"]:
             extra = f"{a['dropped']} followed-up left out: no same-day controls"
             rec["note"] = extra if rec["note"] is None else f"{rec['note']}; {extra}"
@@ -551,6 +552,15 @@ def followup_timing(
     out = pd.DataFrame(rows)
     out.attrs["warnings"] = warnings + fw
     return out
+
+
+def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """``values`` at ``keys`` (NaT where absent), aligned to ``keys``' index.
+
+    ``reindex`` rather than ``Series.map``: pandas 3 fails to map through an
+    empty datetime Series.
+    """
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
 
 
 #: Thank-you delay categories of :func:`thank_you_timing`.
@@ -585,50 +595,55 @@ def thank_you_timing(
     """
     require_rows(applications, "thank-you timing")
     as_of_ts = resolve_as_of(as_of)
-    ev = events[events["date"].notna() & (pd.to_datetime(events["date"]) <= as_of_ts + pd.Timedelta(days=1) - pd.Timedelta(1))]
-    iv = ev[ev["kind"] == "interview"].sort_values("date")
-    first_iv = iv.groupby("application_id")["date"].first()
-    later_iv = iv.merge(first_iv.rename("first"), left_on="application_id", right_index=True)
-    later_iv = later_iv[pd.to_datetime(later_iv["date"]).dt.normalize() > pd.to_datetime(later_iv["first"]).dt.normalize()]
-    has_later = set(later_iv["application_id"])
-    second_iv = later_iv.groupby("application_id")["date"].first().rename("second")
-    ty = ev[ev["kind"] == "thank_you"].merge(first_iv.rename("first"), left_on="application_id", right_index=True)
-    ty = ty.merge(second_iv, how="left", left_on="application_id", right_index=True)
-    ty_day = pd.to_datetime(ty["date"]).dt.normalize()
-    # a note for the first interview: on/after it and before the next one
-    ty = ty[(ty_day >= pd.to_datetime(ty["first"]).dt.normalize())
-            & ~(ty_day >= pd.to_datetime(ty["second"]).dt.normalize())]
-    first_ty = ty.sort_values("date").groupby("application_id")["date"].first()
-    recent = (as_of_ts - pd.to_datetime(first_iv).dt.normalize()).dt.days < min_days
+    ev = events[events["date"].notna()].assign(_at=lambda e: pd.to_datetime(e["date"]))
+    ev["_day"] = ev["_at"].dt.normalize()
+    ev = ev[ev["_day"] <= as_of_ts].sort_values("_at", kind="stable")
+    iv = ev[ev["kind"] == "interview"]
+    rounds = iv.groupby("application_id")["_at"]
+    first_at = rounds.first()  # first interview (with time when known)
+    later = iv[iv["_day"] > _lookup(first_at, iv["application_id"]).dt.normalize()]
+    second_day = later.groupby("application_id")["_day"].first()
+    # the thank-you for the first interview: on/after it, before the next round
+    ty = ev[ev["kind"] == "thank_you"]
+    ty_first = _lookup(first_at, ty["application_id"])
+    ty_next = _lookup(second_day, ty["application_id"])
+    ty = ty[(ty["_day"] >= ty_first.dt.normalize()) & ~(ty["_day"] >= ty_next)]
+    ty_at = ty.groupby("application_id")["_at"].first().reindex(first_at.index)
+
+    recent = (as_of_ts - first_at.dt.normalize()).dt.days < min_days
     n_recent = int(recent.sum())
-    first_iv = first_iv[~recent]
-    apps = applications.drop_duplicates("application_id").set_index("application_id")
-    rank = apps["stage"].map(STAGE_RANK).reindex(first_iv.index).fillna(0)
-    offer = (rank >= STAGE_RANK["offer"]).to_numpy()
-    nxt = offer | first_iv.index.isin(list(has_later))
-    tyd = first_ty.reindex(first_iv.index)
-    iv_t = pd.to_datetime(first_iv)
-    ty_t = pd.to_datetime(tyd)
-    has_time = (iv_t != iv_t.dt.normalize()) & (ty_t != ty_t.dt.normalize())
-    day_gap = (ty_t.dt.normalize() - iv_t.dt.normalize()).dt.days
-    hours = (ty_t - iv_t).dt.total_seconds() / 3600
+    keep = ~recent.to_numpy()
+    ids = first_at.index[keep]
+    iv_t, ty_t = first_at[keep], ty_at[keep]
+    stage = applications.drop_duplicates("application_id").set_index("application_id")["stage"]
+    offer = (stage.map(STAGE_RANK).reindex(ids).fillna(0) >= STAGE_RANK["offer"]).to_numpy()
+    nxt = offer | ids.isin(second_day.index)
+
+    has_time = ((iv_t != iv_t.dt.normalize()) & (ty_t != ty_t.dt.normalize())).to_numpy()
+    day_gap = (ty_t.dt.normalize() - iv_t.dt.normalize()).dt.days.to_numpy()
+    hours = ((ty_t - iv_t).dt.total_seconds() / 3600).to_numpy()
     within = np.where(has_time, hours <= 24, day_gap <= 1)
-    cat = np.where(ty_t.isna(), "never", np.where(within, "within 24 h", np.where(day_gap <= 3, "1-3 days", "later")))
+    cat = np.select(
+        [ty_t.isna().to_numpy(), within, day_gap <= 3],
+        ["never", "within 24 h", "1-3 days"],
+        "later",
+    )
     rows = []
     for lab in THANK_YOU_DELAYS:
         m = cat == lab
         n, k = int(m.sum()), int((m & nxt).sum())
         lo, hi = wilson([k], [n])
-        rec = {"thank_you": lab, "n": n, "next_stage": k,
-               "rate": k / n if n else np.nan, "ci_low": float(lo[0]), "ci_high": float(hi[0]),
-               "note": "descriptive, not causal"}
+        rec = {"thank_you": lab, "n": n, "next_stage": k, "rate": k / n if n else np.nan,
+               "ci_low": float(lo[0]), "ci_high": float(hi[0]), "note": "descriptive, not causal"}
         if n < 5:
             rec.update(rate=np.nan, ci_low=np.nan, ci_high=np.nan)
             rec["note"] = f"too few interviewed applications (n={n}); descriptive, not causal"
         rows.append(rec)
     out = pd.DataFrame(rows)
-    warns = []
+    out.attrs["warnings"] = []
     if n_recent:
-        warns.append(f"{n_recent} interview(s) in the last {min_days} days before {as_of_ts.date()} left out: too recent to see the next stage.")
-    out.attrs["warnings"] = warns
+        out.attrs["warnings"].append(
+            f"{n_recent} interview(s) in the last {min_days} days before {as_of_ts.date()} left "
+            "out: too recent to see the next stage."
+        )
     return out

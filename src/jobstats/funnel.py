@@ -126,7 +126,8 @@ def funnel_links(applications: pd.DataFrame) -> pd.DataFrame:
     interview = rank >= STAGE_RANK["interview"]
     offer = rank >= STAGE_RANK["offer"]
     accepted = rank >= STAGE_RANK["accepted"]
-    declined = offer & ~accepted & np.isin(status, ["withdrawn", "rejected", "closed", "no_response"])
+    gone = np.isin(status, ["withdrawn", "rejected", "closed", "no_response"])
+    declined = offer & ~accepted & gone
     links = [
         ("applied", "replied", replied),
         ("applied", "no reply (yet)", ~replied),

@@ -17,7 +17,7 @@ import pandas as pd
 
 from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, wilson
 from jobstats.risksets import reply_durations
-from jobstats.schema import STAGE_RANK
+from jobstats.schema import STAGE_RANK, AnalysisError
 from jobstats.timing import reply_within
 
 __all__ = ["rates", "MIN_N", "MEASURES"]
@@ -87,6 +87,11 @@ def rates(
     applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
     sent = (applied <= as_of_ts).to_numpy()
     warnings: list[str] = []
+    if not sent.any():
+        raise AnalysisError(
+            f"All {len(sent)} applications are dated after the as-of date {as_of_ts.date()}; "
+            "pass a later as_of."
+        )
     if (~sent).any():
         rows = applications.loc[~sent, "row"].tolist() if "row" in applications.columns else []
         warnings.append(
@@ -106,15 +111,15 @@ def rates(
         index=applications.index,
     )[sent]
     g = groups[sent]
-    if cols:
-        counts = flags.groupby([g[c] for c in cols], sort=True, dropna=False).agg(["size", "sum"])
-    else:
-        counts = flags.agg(["size", "sum"]).T.stack().to_frame().T
     out_rows = []
     for measure in ("response", "interview", "offer"):
-        sub = counts[measure].reset_index() if cols else pd.DataFrame(
-            {"size": [int(flags[measure].size)], "sum": [int(flags[measure].sum())]}
-        )
+        if cols:
+            keys = [g[c] for c in cols]
+            sub = flags[measure].groupby(keys, sort=True, dropna=False).agg(["size", "sum"])
+            sub = sub.reset_index()
+        else:
+            f = flags[measure]
+            sub = pd.DataFrame({"size": [int(f.size)], "sum": [int(f.sum())]})
         sub = sub.rename(columns={"size": "n", "sum": "events"})
         sub["measure"] = measure
         lo, hi = wilson(sub["events"], sub["n"])
@@ -136,19 +141,22 @@ def rates(
     out["n"] = out["n"].astype(np.int64)
     out["events"] = out["events"].astype(np.int64)
     out = out[[*cols, *_COLUMNS]]
-    _, dur_warnings = reply_durations(applications[sent], as_of=as_of_ts) if sent.any() else (None, [])
+    _, dur_warnings = reply_durations(applications[sent], as_of=as_of_ts)
     out.attrs["warnings"] = warnings + dur_warnings
     return out
 
 
-def _ghosting(apps: pd.DataFrame, cols: list[str], as_of: pd.Timestamp, ghost_days: int) -> pd.DataFrame:
+def _ghosting(
+    apps: pd.DataFrame, cols: list[str], as_of: pd.Timestamp, ghost_days: int
+) -> pd.DataFrame:
     """Censoring-aware ghosting rows: 1 - KM P(reply within ghost_days)."""
     dur, _ = reply_durations(apps, as_of=as_of)
     g = group_frame(apps, cols)
     g["n"] = dur["use"].astype(np.int64)
     # known ghosted: followed for ghost_days days with no reply (the estimate
     # also uses the partial follow-up of the others)
-    g["events"] = (dur["use"] & (dur["time"] >= ghost_days) & ~(dur["event"] & (dur["time"] <= ghost_days))).astype(np.int64)
+    replied_in_time = dur["event"] & (dur["time"] <= ghost_days)
+    g["events"] = (dur["use"] & (dur["time"] >= ghost_days) & ~replied_in_time).astype(np.int64)
     if cols:
         counts = g.groupby(cols, sort=True, dropna=False)[["n", "events"]].sum().reset_index()
     else:
@@ -156,9 +164,11 @@ def _ghosting(apps: pd.DataFrame, cols: list[str], as_of: pd.Timestamp, ghost_da
     usable = apps[dur["use"].to_numpy()]
     if len(usable):
         within = reply_within(usable, (ghost_days,), by=cols or None, as_of=as_of)
-        counts = counts.merge(within[[*cols, "estimate", "ci_low", "ci_high", "note"]], how="left", on=cols) if cols else pd.concat(
-            [counts, within[["estimate", "ci_low", "ci_high", "note"]]], axis=1
-        )
+        keep = within[[*cols, "estimate", "ci_low", "ci_high", "note"]]
+        if cols:
+            counts = counts.merge(keep, how="left", on=cols)
+        else:
+            counts = pd.concat([counts, keep], axis=1)
     else:
         counts[["estimate", "ci_low", "ci_high"]] = np.nan
         counts["note"] = "no usable dates"

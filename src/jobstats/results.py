@@ -21,8 +21,10 @@ from jobstats.schema import AnalysisError, InputError
 __all__ = [
     "MISSING",
     "Result",
+    "APPLIED_WEEK",
     "as_list",
     "group_frame",
+    "require_rows",
     "resolve_as_of",
     "to_jsonable",
     "wilson",
@@ -147,7 +149,10 @@ class Result:
         return type(self).__name__
 
     def _repr_html_(self) -> str:
-        parts = [f"<h4>{html.escape(self._title())}</h4>", self.summary.to_html(index=False, na_rep="—")]
+        parts = [
+            f"<h4>{html.escape(self._title())}</h4>",
+            self.summary.to_html(index=False, na_rep="—"),
+        ]
         if self.warnings:
             items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
             parts.append(f"<p><b>Warnings</b></p><ul>{items}</ul>")

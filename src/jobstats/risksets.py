@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from jobstats.results import MISSING, as_list, group_frame, require_rows, resolve_as_of
-from jobstats.schema import STAGE_RANK
+from jobstats.schema import STAGE_RANK, AnalysisError
 
-__all__ = ["daily_risk_sets", "reply_durations", "followup_days"]
+__all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable"]
 
 
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
@@ -88,6 +88,15 @@ def reply_durations(
     return out, warnings
 
 
+def require_usable(durations: pd.DataFrame, warnings: list[str]) -> None:
+    """Raise :class:`AnalysisError` when no application can be used for timing."""
+    if not durations["use"].any():
+        raise AnalysisError(
+            "No application can be used for time-to-reply estimates: "
+            + " ".join(warnings)
+        )
+
+
 def followup_days(
     applications: pd.DataFrame, events: pd.DataFrame | None, *, as_of: Any = None
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -105,7 +114,8 @@ def followup_days(
     """
     as_of_ts = resolve_as_of(as_of)
     out = pd.DataFrame(
-        {"first": np.nan, "second": np.nan, "channel": pd.Series(pd.NA, dtype="object")},
+        {"first": np.nan, "second": np.nan,
+         "channel": np.full(len(applications), pd.NA, dtype=object)},
         index=applications.index,
     )
     warnings: list[str] = []
@@ -137,11 +147,17 @@ def followup_days(
     rank = fu.groupby("_pos").cumcount()
     first = fu[rank == 0]
     second = fu[rank == 1]
-    idx = applications.index
-    out.loc[idx[first["_pos"].to_numpy()], "first"] = first["_day"].to_numpy(dtype=float)
-    out.loc[idx[second["_pos"].to_numpy()], "second"] = second["_day"].to_numpy(dtype=float)
+    # positional, so a non-unique index of the applications table is fine
+    first_day = np.full(len(applications), np.nan)
+    second_day = np.full(len(applications), np.nan)
+    channel = np.full(len(applications), pd.NA, dtype=object)
+    first_day[first["_pos"].to_numpy()] = first["_day"].to_numpy(dtype=float)
+    second_day[second["_pos"].to_numpy()] = second["_day"].to_numpy(dtype=float)
     if "channel" in first.columns:
-        out.loc[idx[first["_pos"].to_numpy()], "channel"] = first["channel"].astype(object).to_numpy()
+        channel[first["_pos"].to_numpy()] = first["channel"].astype(object).to_numpy()
+    out = pd.DataFrame(
+        {"first": first_day, "second": second_day, "channel": channel}, index=applications.index
+    )
     return out, warnings
 
 
@@ -191,6 +207,7 @@ def daily_risk_sets(
     application is at risk on days ``0..min(r, c)``.
     """
     dur, warnings = reply_durations(applications, as_of=as_of)
+    require_usable(dur, warnings)
     keep = dur["use"].to_numpy()
     apps = applications[keep]
     dur = dur[keep]
@@ -266,7 +283,10 @@ def daily_risk_sets(
     code_of_row = np.repeat(np.arange(n_keys), width)
     day = np.arange(size) - np.repeat(offset, width) + np.repeat(lo_day, width)
 
-    out = uniques.iloc[code_of_row].reset_index(drop=True) if key_cols else pd.DataFrame(index=range(size))
+    if key_cols:
+        out = uniques.iloc[code_of_row].reset_index(drop=True)
+    else:
+        out = pd.DataFrame(index=range(size))
     out["day"] = day
     out["at_risk"] = at_risk
     out["replied"] = replied

@@ -98,8 +98,10 @@ _TITLES = np.array(
         "Data Engineer",
     ]
 )
-_WORDS_A = ["North", "Blue", "Bright", "Summit", "Iron", "Cedar", "Harbor", "Quantum", "Silver", "Maple"]
-_WORDS_B = ["Analytics", "Labs", "Systems", "Health", "Logistics", "Bank", "Media", "Energy", "Retail", "Works"]
+_WORDS_A = ["North", "Blue", "Bright", "Summit", "Iron", "Cedar", "Harbor", "Quantum", "Silver",
+            "Maple"]
+_WORDS_B = ["Analytics", "Labs", "Systems", "Health", "Logistics", "Bank", "Media", "Energy",
+            "Retail", "Works"]
 _NEVER = np.iinfo(np.int64).max // 4
 
 
@@ -240,7 +242,8 @@ def simulate_search(
     # --- what the reply was, interviews, thank-you notes, offers -------------
     p_int = np.array([P_INTERVIEW.get(s, 0.3) for s in names])[src]
     u = rng.random(n)
-    kind = np.where(u < p_int, 1, np.where(u < p_int + (1 - p_int) * 0.75, 0, 3))  # 0 rej 1 int 3 other
+    # first reply kind: 1 interview invite, else 0 rejection (75%) or 3 other
+    kind = np.where(u < p_int, 1, np.where(u < p_int + (1 - p_int) * 0.75, 0, 3))
     kind[(kind == 1) & (rng.random(n) < 0.03)] = 2  # a rare direct offer
     # interview rounds: first 2-10 days after the invite, then 4-14 days apart
     rounds = np.zeros(n, dtype=np.int64)
@@ -325,7 +328,7 @@ def simulate_search(
     apps = pd.DataFrame(
         {
             "application_id": ids,
-            "client": pd.Series([client] * n if client is not None else None, index=range(n), dtype="str"),
+            "client": pd.Series(client, index=range(n), dtype="str"),
             "company": company,
             "title": rng.choice(_TITLES, size=n),
             "source": np.array(names, dtype=object)[src],
@@ -364,8 +367,9 @@ def simulate_search(
         _ev(replied, reply, "reply", "First Response"),
     ]
     for k in range(3):
-        parts.append(_ev(int_days[:, k] <= censor_day, int_days[:, k], "interview", f"Interview {k + 1}"))
-        parts.append(_ev(ty_days[:, k] <= censor_day, ty_days[:, k], "thank_you", f"Thank-you {k + 1}"))
+        iv_k, ty_k = int_days[:, k], ty_days[:, k]
+        parts.append(_ev(iv_k <= censor_day, iv_k, "interview", f"Interview {k + 1}"))
+        parts.append(_ev(ty_k <= censor_day, ty_k, "thank_you", f"Thank-you {k + 1}"))
     parts.append(_ev(seen_out == 2, outcome_day, "offer", "Offer Date"))
     parts.append(_ev(seen_out == 1, outcome_day, "rejection", "Rejected Date"))
     parts.append(_ev(declined, decide_day, "withdrawn", "Declined Date"))

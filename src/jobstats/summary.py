@@ -94,11 +94,11 @@ class Summary:
                     "n_followed_up": _num(fu.naive["n_followed_up"]),
                     "n_not_followed_up": _num(fu.naive["n_not_followed_up"]),
                 },
-                "note": fu.note,
+                "note": fu.reason,
             }
         return {
             "as_of": _iso(self.loaded.as_of),
-            "files": [str(p) for p in self.loaded.paths],
+            "files": [str(p) for p in self.loaded.report.files],
             "applications": int(len(apps)),
             "rows_dropped": int(self.loaded.report.dropped),
             "first_applied": _iso(apps["applied_on"].min()) if len(apps) else None,
@@ -146,7 +146,7 @@ class Summary:
         else:
             lines.append(f"  Follow-ups: {fu['followed_up']} applications followed up (dated).")
             if fu["hazard_ratio"] is None:
-                lines.append(f"    Effect: not estimable ({fu['note']})")
+                lines.append(f"    Effect: no estimate ({fu['note']})")
             else:
                 lines.append(
                     f"    Effect on the daily chance of a reply: x{fu['hazard_ratio']:.2f} "
@@ -185,7 +185,9 @@ def summarize(loaded: LoadResult) -> Summary:
     rate_table = rates(apps, as_of=as_of)
     response = rate_table.loc[rate_table["measure"] == "response"].iloc[0]
     within = reply_within(apps, days=HORIZONS, as_of=as_of)
-    median = median_days_among_replied(apps, as_of=as_of)
+    median = float(median_days_among_replied(apps, as_of=as_of)["median_days"].iloc[0])
+    for table in (rate_table, within):
+        warnings.extend(w for w in table.attrs.get("warnings", []) if w not in warnings)
     followup = None
     has_dated = bool(((events["kind"] == "follow_up") & events["date"].notna()).any())
     if has_dated:
@@ -199,7 +201,7 @@ def raise_empty(loaded: LoadResult) -> None:
     from jobstats.schema import AnalysisError
 
     raise AnalysisError(
-        f"{', '.join(str(p) for p in loaded.paths)}: no applications left to analyse after "
+        f"{', '.join(str(p) for p in loaded.report.files)}: no applications left to analyse after "
         f"loading ({loaded.report.dropped} rows dropped; see the load report). Check that the "
         "file holds one application per row with a date applied."
     )

@@ -11,7 +11,8 @@ import pandas as pd
 from jobstats.load.columns import pick_sheet
 from jobstats.load.readers import read_book
 from jobstats.load.report import ISSUE_COLUMNS, LoadReport, LoadResult
-from jobstats.load.tables import Collector, build_tables
+from jobstats.load.grid import Collector
+from jobstats.load.tables import build_tables
 from jobstats.schema import APPLICATION_COLUMNS, InputError
 
 ColumnsArg = Mapping[str, "str | Sequence[str]"] | None

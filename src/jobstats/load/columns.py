@@ -47,7 +47,8 @@ def classify(header: object) -> tuple[str | None, float]:
     return None, 0.0
 
 
-def _blank(row: list[object]) -> bool:
+def is_blank_row(row: list[object]) -> bool:
+    """True when every cell is empty, whitespace or a missing-value placeholder."""
     return all(is_missing(v) or (isinstance(v, str) and not v.strip()) for v in row)
 
 
@@ -77,7 +78,7 @@ def find_header(sheet: RawSheet, columns: dict[str, object] | None = None) -> tu
     keys = _override_keys(columns)
     best_idx, best_score, seen = -1, 0.0, 0
     for idx, row in enumerate(sheet.rows):
-        if _blank(row):
+        if is_blank_row(row):
             continue
         seen += 1
         if seen > MAX_HEADER_SCAN:
@@ -165,8 +166,15 @@ class ColumnMap:
         return cols
 
 
-def _mostly_yes_no(values: list[object]) -> bool:
-    present = [v for v in values if not is_missing(v)]
+def mostly_yes_no(values: list[object]) -> bool:
+    """True when >= 80% of the first 500 non-missing values are yes/no words
+    (a sample is enough to tell a flag column from a date column)."""
+    present = []
+    for v in values:
+        if not is_missing(v):
+            present.append(v)
+            if len(present) == 500:
+                break
     if not present:
         return False
     return sum(yes_no(v) is not None for v in present) >= 0.8 * len(present)
@@ -220,7 +228,7 @@ def map_columns(
                 )
             taken.add(j)
             if fld == "follow_up_on":
-                (cm.follow_up_flags if _mostly_yes_no(values[j]) else cm.follow_up).append(j)
+                (cm.follow_up_flags if mostly_yes_no(values[j]) else cm.follow_up).append(j)
             else:
                 cm.fields[fld] = j
     overridden = set((columns or {}).keys())
@@ -245,13 +253,18 @@ def map_columns(
             taken.add(j)
             if fmt == "teal" and n == "followupat":
                 cm.follow_up_plans.append(j)
-            elif _mostly_yes_no(values[j]):
+            elif mostly_yes_no(values[j]):
                 cm.follow_up_flags.append(j)
             else:
                 cm.follow_up.append(j)
             continue
         if fld == "follow_up_channel":
             continue  # paired below
+        if fld == "source" and w < 1.0 and mostly_yes_no(values[j]):
+            if cm.referral_flag is None:  # "Referral?" yes/no: a flag, not a source name
+                cm.referral_flag = j
+                taken.add(j)
+            continue
         if fld in overridden or fld in cm.fields:
             if w == 1.0 and fld in cm.fields:
                 cm.notes.append(
@@ -261,15 +274,10 @@ def map_columns(
             if fld == "source" and n in GENERIC_CHANNEL:
                 generic_channel.append(j)
             continue
-        if fld in DATE_FIELDS and _mostly_yes_no(values[j]):
+        if fld in DATE_FIELDS and mostly_yes_no(values[j]):
             cm.notes.append(f"{h!r} holds yes/no values, not dates; kept as an extra column")
             continue
         if w < 1.0:
-            if fld == "source" and _mostly_yes_no(values[j]):
-                if cm.referral_flag is None:
-                    cm.referral_flag = j
-                    taken.add(j)
-                continue
             weak_candidates.setdefault(fld, j)
             continue
         cm.fields[fld] = j
@@ -337,13 +345,16 @@ def pick_sheet(
             raise HeaderNotFoundError(_no_header_msg(where, chosen))
         return chosen, idx, []
     ranked = []
+    early: list[str] = []
+    if sheet is not None:
+        early.append(f"sheet={sheet!r} ignored: a text file has no sheets")
     for s in book.sheets:
         idx, score = find_header(s, columns)
         if idx < 0:
             continue
         fields = {classify(c)[0] for c in s.rows[idx]}
         has_applied = "applied_on" in fields or bool(columns and "applied_on" in columns)
-        n_rows = sum(not _blank(r) for r in s.rows[idx + 1:])
+        n_rows = sum(not is_blank_row(r) for r in s.rows[idx + 1:])
         ranked.append(((has_applied, not s.hidden, score >= 2, score, n_rows), s, idx))
     if not ranked or ranked and max(r[0] for r in ranked)[3] < 1.5:
         if len(book.sheets) == 1:
@@ -357,7 +368,11 @@ def pick_sheet(
         )
     ranked.sort(key=lambda r: r[0], reverse=True)
     _, chosen, idx = ranked[0]
-    notes = []
+    notes = early
+    hidden = [s.name for s in book.sheets if s.hidden]
+    if hidden:
+        notes.append(f"hidden sheet(s) {', '.join(repr(h) for h in hidden)} "
+                     + ("used" if chosen.hidden else "not used as the applications table"))
     if len(book.sheets) > 1:
         notes.append(f"sheet {chosen.name!r} chosen as the applications table "
                      f"(sheets: {', '.join(repr(n) for n in names)})")
@@ -365,7 +380,7 @@ def pick_sheet(
 
 
 def _no_header_msg(where: str, s: RawSheet) -> str:
-    first = next((r for r in s.rows if not _blank(r)), None)
+    first = next((r for r in s.rows if not is_blank_row(r)), None)
     shown = ", ".join(repr(_cell_text(c)) for c in (first or [])[:8] if _cell_text(c))
     return (
         f"{where}, sheet {s.name!r}: no header row of a job-application table found in the "
@@ -373,23 +388,3 @@ def _no_header_msg(where: str, s: RawSheet) -> str:
         "columns headers such as 'Company', 'Date applied', 'Status', or pass "
         "columns={'applied_on': 'YOUR HEADER', ...} (CLI: --column applied_on=HEADER)."
     )
-
-
-def find_follow_up_sheet(book: RawBook, apps: RawSheet) -> tuple[RawSheet, int] | None:
-    """A separate sheet of follow-ups: keyed by id or company + title, with a date."""
-    for s in book.sheets:
-        if s is apps:
-            continue
-        idx, _ = find_header(s)
-        if idx < 0:
-            continue
-        fields = [classify(c)[0] for c in s.rows[idx]]
-        has_key = "application_id" in fields or {"company", "title"} <= set(fields)
-        named = "follow" in norm(s.name)
-        has_date = "follow_up_on" in fields or (named and "applied_on" in fields)
-        strong_applied = any(
-            f == "applied_on" and classify(c)[1] == 1.0 for f, c in zip(fields, s.rows[idx])
-        )
-        if has_key and has_date and (named or not strong_applied):
-            return s, idx
-    return None

@@ -63,6 +63,7 @@ def parse_dates(
     header: str,
     epoch: pd.Timestamp,
     dayfirst: bool | None = None,
+    file_order: dict[str, bool] | None = None,
 ) -> ParsedDates:
     """Parse one column of cell values into timestamps.
 
@@ -77,6 +78,9 @@ def parse_dates(
     dayfirst : bool or None
         Force D/M (True) or M/D (False) for numeric dates; None decides from
         the values.
+    file_order : dict, optional
+        Separator -> D/M (True) or M/D (False) proved by the file's other date
+        columns (see :func:`file_order`); used when this column alone is ambiguous.
     """
     out: list[pd.Timestamp | None] = [None] * len(values)
     bad: list[tuple[int, str]] = []
@@ -115,7 +119,7 @@ def parse_dates(
     lines: list[str] = []
     for sep in sorted({m.group(2) for m in triples.values()}):
         group = [m for m in triples.values() if m.group(2) == sep]
-        dm, line = _decide(group, sep, header, dayfirst)
+        dm, line = _decide(group, sep, header, dayfirst, (file_order or {}).get(sep))
         order_by_sep[sep] = dm
         lines.append(line)
     decision: str | None = "; ".join(lines) if lines else None
@@ -153,8 +157,25 @@ def parse_dates(
     return ParsedDates(series, decision, bad, doubtful)
 
 
+def file_order(columns: list[list[object]]) -> dict[str, bool]:
+    """Day/month order proved by several date columns together, per separator.
+
+    A separator is decided when some value of some column can only be D/M (or
+    only M/D) and no value contradicts it.
+    """
+    counts: dict[str, list[int]] = {}
+    for values in columns:
+        for v in values:
+            if isinstance(v, str) and (m := _TRIPLE.match(v)):
+                a, b = int(m.group(1)), int(m.group(3))
+                c = counts.setdefault(m.group(2), [0, 0])
+                c[0] += a > 12 >= b
+                c[1] += b > 12 >= a
+    return {sep: dm > 0 for sep, (dm, md) in counts.items() if (dm > 0) != (md > 0)}
+
+
 def _decide(group: list[re.Match[str]], sep: str, header: str,
-            dayfirst: bool | None) -> tuple[bool, str]:
+            dayfirst: bool | None, from_file: bool | None = None) -> tuple[bool, str]:
     """Decide D/M (True) or M/D (False) for numeric dates sharing one separator."""
     first_gt12 = sum(int(m.group(1)) > 12 >= int(m.group(3)) for m in group)
     second_gt12 = sum(int(m.group(3)) > 12 >= int(m.group(1)) for m in group)
@@ -173,6 +194,11 @@ def _decide(group: list[re.Match[str]], sep: str, header: str,
             f"{header}: ambiguous: {second_gt12} values are only valid as {md_name} and "
             f"{first_gt12} only as {dm_name}; chose {dm_name if dm else md_name} (the majority); "
             "the others are flagged. Check this column, or pass dayfirst=True/False."
+        )
+    if from_file is not None:
+        return from_file, (
+            f"{header}: no value decides alone; {dm_name if from_file else md_name} as proved "
+            "by the file's other date columns"
         )
     dm = sep != "/"
     return dm, (

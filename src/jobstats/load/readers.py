@@ -117,7 +117,7 @@ def _read_workbook(path: Path, kind: str) -> RawBook:
     scripts/bench_xlsx_readers.py), falling back to openpyxl for xlsx files with
     error cells: calamine turns ``#REF!`` into an empty string, which would hide
     them from the load report."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     notes: list[str] = []
     epoch = EPOCH_1900
@@ -136,9 +136,9 @@ def _read_workbook(path: Path, kind: str) -> RawBook:
             sheets = []
             for name in wb.sheet_names:
                 m = meta.get(name)
-                if m is not None and "WorkSheet" not in str(m.typ):
+                if m is not None and m.typ != SheetTypeEnum.WorkSheet:
                     continue  # chart sheets / macro sheets hold no table
-                hidden = m is not None and "Visible" not in str(m.visible)
+                hidden = m is not None and m.visible != SheetVisibleEnum.Visible
                 rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
                 sheets.append(RawSheet(name, [list(r) for r in rows], hidden))
         finally:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
 
 import numpy as np
 import pandas as pd
 
-from jobstats.load.columns import (
-    ColumnMap,
-    _blank,
-    classify,
-    column_letter,
-    detect_format,
-    find_follow_up_sheet,
-    map_columns,
-    unique_headers,
-)
-from jobstats.load.dates import parse_dates
+from jobstats.load.columns import detect_format, map_columns, mostly_yes_no
+from jobstats.load.dates import file_order, parse_dates
+from jobstats.load.followups import find_follow_up_sheet, follow_up_sheet_events
+from jobstats.load.grid import Collector, Grid, text_value, make_grid
 from jobstats.load.readers import RawBook, RawSheet
 from jobstats.load.vocab import (
-    EXCEL_ERRORS,
-    GENERIC_CHANNEL,
     is_missing,
     norm,
     parse_channel,
@@ -42,79 +33,8 @@ _DATE_KIND = {"interview_on": "interview", "offer_on": "offer", "rejected_on": "
               "thank_you_on": "thank_you"}
 
 
-@dataclass
-class Collector:
-    """Accumulates issues and report lines while one file is processed."""
-
-    file: str
-    issues: list[dict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    decisions: list[str] = field(default_factory=list)
-
-    def add(self, sheet: str, row: int, column: str | None, severity: str, reason: str) -> None:
-        self.issues.append({"file": self.file, "sheet": sheet, "row": int(row),
-                            "column": column, "severity": severity, "reason": reason})
-
-
-@dataclass
-class Grid:
-    """A sheet below its header: unique headers, column-wise values, Excel row numbers."""
-
-    sheet: str
-    headers: list[str]
-    cols: list[list[object]]
-    rows: list[int]
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row i, col j) -> "#REF!"
-
-
-def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
-    """Cut the sheet at its header, drop blank rows and trailing empty columns,
-    turn Excel error values into missing (reported)."""
-    raw = sheet.rows
-    body = raw[header_idx + 1:]
-    width = 0
-    for r in [raw[header_idx], *body]:
-        for j in range(len(r) - 1, -1, -1):
-            if not is_missing(r[j]) and not (isinstance(r[j], str) and not r[j].strip()):
-                width = max(width, j + 1)
-                break
-    header_cells = (list(raw[header_idx]) + [None] * width)[:width]
-    headers, dup_notes = unique_headers(header_cells)
-    for n in dup_notes:
-        col.add(sheet.name, header_idx + 1, None, "warning", n)
-    records, rownums = [], []
-    for k, r in enumerate(body):
-        r = (list(r) + [None] * width)[:width]
-        if _blank(r):
-            continue  # blank rows are layout, not data
-        records.append(r)
-        rownums.append(header_idx + k + 2)
-    cols = [[rec[j] for rec in records] for j in range(width)]
-    errors: dict[tuple[int, int], str] = {}
-    for j, values in enumerate(cols):
-        for i, v in enumerate(values):
-            if isinstance(v, str):
-                s = v.strip()
-                if s.upper() in EXCEL_ERRORS:
-                    col.add(sheet.name, rownums[i], headers[j], "warning",
-                            f"Excel error value {s} treated as missing")
-                    values[i] = None
-                    errors[(i, j)] = s
-                elif not s:
-                    values[i] = None
-    return Grid(sheet.name, headers, cols, rownums, errors)
-
-
-def _text(v: object) -> object:
-    if is_missing(v):
-        return pd.NA
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def _str_series(values: list[object]) -> pd.Series:
-    return pd.Series([_text(v) for v in values], dtype="str")
+    return pd.Series([text_value(v) for v in values], dtype="str")
 
 
 def build_tables(
@@ -159,7 +79,16 @@ def build_tables(
     status = ["applied"] * n
     hint: list[str | None] = [None] * n
     status_raw: list[object] = [pd.NA] * n
-    if "status" in cm.fields:
+    if "status" in cm.fields and mostly_yes_no(g.cols[cm.fields["status"]]):
+        # "Response?" as yes/no: a got-a-reply flag, not a status.
+        j = cm.fields["status"]
+        col.notes.append(f"{H[j]!r} holds yes/no values: read as 'got a reply' (yes -> "
+                         "replied); the status is otherwise 'applied'")
+        for i, v in enumerate(g.cols[j]):
+            if not is_missing(v):
+                status_raw[i] = str(v).strip()
+                hint[i] = "replied" if yes_no(v) else None
+    elif "status" in cm.fields:
         j = cm.fields["status"]
         cache: dict[str, tuple] = {}
         for i, v in enumerate(g.cols[j]):
@@ -182,8 +111,12 @@ def build_tables(
             status[i], hint[i] = st, sg
 
     # --- dates ----------------------------------------------------------
+    date_cols = [j for f, j in cm.fields.items() if f.endswith("_on")] + cm.follow_up
+    order = file_order([g.cols[j] for j in date_cols])
+
     def dates(j: int) -> pd.Series:
-        p = parse_dates(g.cols[j], header=H[j], epoch=book.epoch, dayfirst=dayfirst)
+        p = parse_dates(g.cols[j], header=H[j], epoch=book.epoch, dayfirst=dayfirst,
+                        file_order=order)
         if p.decision:
             col.decisions.append(p.decision)
         for i, raw in p.bad:
@@ -199,8 +132,8 @@ def build_tables(
 
     ja = cm.fields["applied_on"]
     applied = dates(ja)
-    bad_applied = dict(parse_dates(g.cols[ja], header="", epoch=book.epoch,
-                                   dayfirst=dayfirst).bad) if applied.isna().any() else {}
+    bad_applied = dict(parse_dates(g.cols[ja], header="", epoch=book.epoch, dayfirst=dayfirst,
+                                   file_order=order).bad) if applied.isna().any() else {}
     for i in np.flatnonzero(applied.isna().to_numpy() & keep):
         raw = g.cols[ja][i]
         err = g.errors.get((i, ja))
@@ -224,10 +157,9 @@ def build_tables(
     auto_ids = [f"{g.sheet}:{r}" for r in g.rows]
     if "application_id" in cm.fields:
         jid = cm.fields["application_id"]
-        ids = [_text(v) for v in g.cols[jid]]
-        kept_ids = [x for x, k in zip(ids, keep) if k and x is not pd.NA]
-        dup = {x for x in kept_ids if kept_ids.count(x) > 1} if len(set(kept_ids)) < len(
-            kept_ids) else set()
+        ids = [text_value(v) for v in g.cols[jid]]
+        counts = Counter(x for x, k in zip(ids, keep) if k and x is not pd.NA)
+        dup = {x for x, c in counts.items() if c > 1}
         for i, x in enumerate(ids):
             if not keep[i]:
                 continue
@@ -263,25 +195,28 @@ def build_tables(
     srcs = [(s, dsrc.get(k, "")) for s, k in
             ((reply_col, "first_reply_on"), (intv, "interview_on"), (offer, "offer_on"),
              (rej, "rejected_on"))]
+    src_lists = [(list(s), name) for s, name in srcs]
     first_src = []
     for i, fr in enumerate(first_reply):
         first_src.append("" if pd.isna(fr) else
-                         next(name for s, name in srcs if pd.notna(s.iat[i]) and s.iat[i] == fr))
+                         next(name for s, name in src_lists if pd.notna(s[i]) and s[i] == fr))
 
     file_kind = ([parse_reply_kind(v) for v in g.cols[cm.fields["reply_kind"]]]
                  if "reply_kind" in cm.fields else [None] * n)
     stage: list[str] = []
     reply_kind: list[object] = []
     first_reply_list = list(first_reply)
+    # Plain lists: element access on Series (.iat) dominates the time otherwise.
+    intv_l, offer_l, rej_l, applied_l = (list(x) for x in (intv, offer, rej, applied))
     for i in range(n):
         base = hint[i] or ("accepted" if status[i] == "accepted" else "applied")
         rank = STAGE_RANK[base]
         fr = first_reply_list[i]
-        if pd.notna(fr) or pd.notna(rej.iat[i]) or status[i] == "rejected":
+        if pd.notna(fr) or pd.notna(rej_l[i]) or status[i] == "rejected":
             rank = max(rank, STAGE_RANK["replied"])
-        if pd.notna(intv.iat[i]):
+        if pd.notna(intv_l[i]):
             rank = max(rank, STAGE_RANK["interview"])
-        if pd.notna(offer.iat[i]):
+        if pd.notna(offer_l[i]):
             rank = max(rank, STAGE_RANK["offer"])
         if file_kind[i] is not None:
             rank = max(rank, STAGE_RANK["replied"])
@@ -291,14 +226,14 @@ def build_tables(
             col.add(g.sheet, g.rows[i], H[cm.fields["status"]], "warning",
                     f"status {status_raw[i]!r} says no response, but a reply is dated "
                     f"{fr.date()}: the date is kept and the application counts as replied")
-        if keep[i] and pd.notna(fr) and fr.normalize() < applied.iat[i].normalize():
+        if keep[i] and pd.notna(fr) and fr.normalize() < applied_l[i].normalize():
             col.add(g.sheet, g.rows[i], first_src[i] or None, "warning",
                     f"reply dated {fr.date()} is before the application "
-                    f"({applied.iat[i].date()}); reply date ignored (stage kept)")
+                    f"({applied_l[i].date()}); reply date ignored (stage kept)")
             first_reply_list[i] = pd.NaT
             first_src[i] = ""
         reply_kind.append(_reply_kind(st, status[i], file_kind[i], first_reply_list[i],
-                                      intv.iat[i], offer.iat[i], rej.iat[i]))
+                                      intv_l[i], offer_l[i], rej_l[i]))
     first_reply = pd.Series(first_reply_list, dtype="datetime64[ns]")
 
     # --- follow-ups ----------------------------------------------------
@@ -308,12 +243,13 @@ def build_tables(
     for j in cm.follow_up:
         d = dates(j)
         ch = cm.channel_of.get(j)
-        for i in np.flatnonzero(d.notna().to_numpy() & keep):
-            if d.iat[i].normalize() > as_of:
-                planned += 1
-                continue
+        dated = d.notna().to_numpy() & keep
+        future = dated & (d.dt.normalize() > as_of).to_numpy()
+        planned += int(future.sum())
+        d_list = list(d)
+        for i in np.flatnonzero(dated & ~future):
             channel = parse_channel(g.cols[ch][i]) if ch is not None else None
-            events_rows.append((app_id[i], d.iat[i], "follow_up", channel, H[j]))
+            events_rows.append((app_id[i], d_list[i], "follow_up", channel, H[j]))
             followed[i] = True
     undated = 0
     for j in cm.follow_up_flags:
@@ -366,24 +302,23 @@ def build_tables(
         apps[name] = pd.Series([None if is_missing(v) else v for v in g.cols[j]], dtype=object)
 
     # --- events (applied, reply, dated milestones) ------------------------
-    for i in range(n):
-        events_rows.append((app_id[i], applied.iat[i], "applied", None, H[ja]))
-        if pd.notna(first_reply.iat[i]):
-            events_rows.append((app_id[i], first_reply.iat[i], "reply", None, first_src[i]))
+    # (filtered on ``keep`` by position: a dropped row may share an id with a kept one)
+    events_rows += [(a, d, "applied", None, H[ja])
+                    for a, d, k in zip(app_id, applied_l, keep) if k]
+    events_rows += [(a, d, "reply", None, src) for a, d, src, k in
+                    zip(app_id, first_reply_list, first_src, keep) if k and pd.notna(d)]
     for fld, kind in _DATE_KIND.items():
         if fld in dcols:
-            s = dcols[fld]
-            for i in np.flatnonzero(s.notna().to_numpy()):
-                events_rows.append((app_id[i], s.iat[i], kind, None, dsrc[fld]))
+            events_rows += [(a, d, kind, None, dsrc[fld]) for a, d, k in
+                            zip(app_id, list(dcols[fld]), keep) if k and pd.notna(d)]
     events = pd.DataFrame(events_rows, columns=list(EVENT_COLUMNS))
-    kept_ids = set(a for a, k in zip(app_id, keep) if k)
-    events = events[events["application_id"].isin(kept_ids)]
 
     # --- a separate follow-ups sheet ------------------------------------
     apps_kept = apps[keep].reset_index(drop=True)
     fu = find_follow_up_sheet(book, sheet)
     if fu is not None:
-        extra_events = _follow_up_sheet(book, fu[0], fu[1], apps_kept, as_of, dayfirst, col)
+        extra_events = follow_up_sheet_events(book, fu[0], fu[1], apps_kept, as_of,
+                                              dayfirst, col)
         if len(extra_events):
             events = pd.concat([events, extra_events], ignore_index=True)
             apps_kept["followed_up"] = apps_kept["followed_up"] | apps_kept[
@@ -429,7 +364,8 @@ def _reply_kind(stage: str, status: str, file_kind: str | None, fr: pd.Timestamp
 
 
 def _simplify_status_date(fmt: str, g: Grid, status: list[str], dcols: dict[str, pd.Series],
-                          dsrc: dict[str, str], book: RawBook, dayfirst: bool | None, col: Collector) -> None:
+                          dsrc: dict[str, str], book: RawBook, dayfirst: bool | None,
+                          col: Collector) -> None:
     """Simplify exports only the date of the current status: use it as the date of
     the rejection / interview / offer the status names (stated in the report)."""
     if fmt != "simplify":
@@ -459,78 +395,10 @@ def _tidy_events(events: pd.DataFrame, app_order: list[str]) -> pd.DataFrame:
     """Canonical dtypes; sorted by application (file order), date, then kind."""
     events = events.astype({"application_id": "str", "kind": "str", "source_column": "str"})
     events["date"] = pd.to_datetime(events["date"]).astype("datetime64[ns]")
-    events["channel"] = events["channel"].astype("str").where(events["channel"].notna())
-    events["channel"] = events["channel"].astype("str")
+    events["channel"] = events["channel"].astype("str")  # None -> missing
     order = {k: i for i, k in enumerate(("applied", "follow_up", "reply", "interview",
                                         "thank_you", "offer", "rejection", "withdrawn"))}
     pos = {a: i for i, a in enumerate(app_order)}
     events = events.assign(_a=events["application_id"].map(pos), _o=events["kind"].map(order))
     events = events.sort_values(["_a", "date", "_o"], kind="stable", na_position="last")
     return events.drop(columns=["_a", "_o"]).reset_index(drop=True)
-
-
-def _follow_up_sheet(book: RawBook, sheet: RawSheet, header_idx: int, apps: pd.DataFrame,
-                     as_of: pd.Timestamp, dayfirst: bool | None,
-                     col: Collector) -> pd.DataFrame:
-    """Follow-up events from a separate sheet, joined to applications by id or
-    company + title (unmatched rows reported)."""
-    g = make_grid(sheet, header_idx, col)
-    kinds = [classify(h)[0] for h in g.headers]
-    jid = kinds.index("application_id") if "application_id" in kinds else None
-    jco = kinds.index("company") if "company" in kinds else None
-    jti = kinds.index("title") if "title" in kinds else None
-    jd = next((j for j, k in enumerate(kinds) if k == "follow_up_on"),
-              next((j for j, k in enumerate(kinds) if k == "applied_on"), None))
-    jch = next((j for j, h in enumerate(g.headers)
-                if kinds[j] == "follow_up_channel" or norm(h) in GENERIC_CHANNEL), None)
-    if jd is None:
-        return pd.DataFrame(columns=list(EVENT_COLUMNS))
-    col.notes.append(f"sheet {sheet.name!r} read as a follow-ups sheet (date: "
-                     f"{g.headers[jd]!r}, matched by "
-                     f"{'id' if jid is not None else 'company + job title'})")
-    d = parse_dates(g.cols[jd], header=f"{sheet.name}: {g.headers[jd]}", epoch=book.epoch,
-                    dayfirst=dayfirst)
-    if d.decision:
-        col.decisions.append(d.decision)
-    by_id = dict(zip(apps["application_id"], apps["application_id"]))
-    by_key: dict[tuple[str, str], list[int]] = {}
-    for k, (c, t) in enumerate(zip(apps["company"], apps["title"])):
-        by_key.setdefault((norm(c) if pd.notna(c) else "", norm(t) if pd.notna(t) else ""),
-                          []).append(k)
-    rows, planned = [], 0
-    for i, r in enumerate(g.rows):
-        date = d.values.iat[i]
-        if pd.isna(date):
-            raw = g.cols[jd][i]
-            col.add(sheet.name, r, g.headers[jd], "dropped",
-                    "follow-up without a date; not counted" if is_missing(raw) else
-                    f"follow-up date {str(raw)!r} not understood; not counted")
-            continue
-        target = None
-        if jid is not None and not is_missing(g.cols[jid][i]):
-            target = by_id.get(str(_text(g.cols[jid][i])))
-        elif jco is not None:
-            key = (norm(g.cols[jco][i] or ""), norm(g.cols[jti][i] or "") if jti is not None
-                   else "")
-            cands = by_key.get(key, [])
-            if jti is None:
-                cands = [k for kk, v in by_key.items() if kk[0] == key[0] for k in v]
-            before = [k for k in cands if apps["applied_on"].iat[k] <= date]
-            if before:  # the latest application before the follow-up
-                target = apps["application_id"].iat[max(before,
-                                                        key=lambda k: apps["applied_on"].iat[k])]
-        if target is None:
-            col.add(sheet.name, r, None, "dropped",
-                    "follow-up matches no application (by "
-                    f"{'id' if jid is not None else 'company and job title, applied before it'})"
-                    "; not counted")
-            continue
-        if date.normalize() > as_of:
-            planned += 1
-            continue
-        channel = parse_channel(g.cols[jch][i]) if jch is not None else None
-        rows.append((target, date, "follow_up", channel, f"{sheet.name}: {g.headers[jd]}"))
-    if planned:
-        col.notes.append(f"sheet {sheet.name!r}: {planned} follow-up(s) dated after the as-of "
-                         "date are plans: not counted")
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))

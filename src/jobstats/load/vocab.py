@@ -7,6 +7,8 @@ of the text (``"Date Applied (UTC)"`` -> ``"dateapplied"``).
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 import re
 
 from jobstats.schema import REPLY_KINDS
@@ -63,8 +65,8 @@ WEAK: dict[str, set[str]] = {
 
 #: Follow-up headers are matched by pattern (numbered columns are common).
 FOLLOW_UP_RE = re.compile(
-    r"^(last|first|second|third|\d*(st|nd|rd|th)?)?(date(of)?)?follow(ed)?up(s)?(\d+|one|two|three)?"
-    r"(date|on|sent|at|done)?(\d+)?\??$"
+    r"^(last|first|second|third|\d*(st|nd|rd|th)?)?(date(of)?)?follow(ed)?up(s)?"
+    r"(\d+|one|two|three)?(date|on|sent|at|done)?(\d+)?\??$"
 )
 FOLLOW_UP_CHANNEL_RE = re.compile(r"^followup(\d*)(channel|via|method|how|medium)(\d*)$")
 GENERIC_CHANNEL = _n("channel", "via", "follow-up channel", "contact method", "how")
@@ -104,8 +106,15 @@ def is_missing(value: object) -> bool:
     if isinstance(value, float) and value != value:
         return True
     if isinstance(value, str):
-        return norm(value) in MISSING and not value.strip().isdigit()
+        if len(value) > 12:  # fast path: every placeholder is short
+            return not value.strip()
+        return _missing_text(value)
     return False
+
+
+@functools.lru_cache(maxsize=8192)
+def _missing_text(value: str) -> bool:
+    return norm(value) in MISSING and not value.strip().isdigit()
 
 
 def yes_no(value: object) -> bool | None:
@@ -185,10 +194,13 @@ def parse_status(value: object) -> tuple[str | None, str | None, bool]:
     if is_missing(value):
         return None, None, True
     text = str(value).strip()
-    if text.startswith("{") and '"name"' in text:
-        m = re.search(r'"name"\s*:\s*"([^"]*)"', text)
-        if m:
-            text = m.group(1)
+    if text.startswith("{"):
+        try:
+            obj = json.loads(text)
+        except ValueError:
+            obj = None
+        if isinstance(obj, dict) and isinstance(obj.get("name"), str):
+            text = obj["name"]
     n = norm(text)
     if n in NOT_APPLIED:
         return "not", None, True

@@ -1,0 +1,243 @@
+"""Follow-up effect on simulated searches whose true effect is known."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jobstats.followup import (
+    followup_effect,
+    followup_timing,
+    naive_followup_rates,
+    thank_you_timing,
+)
+from jobstats.simulate import simulate_search
+
+AS_OF = "2025-06-25"  # the simulator's default as-of for start 2025-01-06, 20 weeks
+
+
+def _z(res, truth: float) -> float:
+    """Distance of the estimate from the truth in standard errors (log scale)."""
+    se = (math.log(res.ci_high) - math.log(res.ci_low)) / (2 * 1.959963984540054)
+    return (math.log(res.hazard_ratio) - math.log(truth)) / se
+
+
+@pytest.mark.parametrize("true_hr", [1.0, 1.6, 0.7])
+def test_hazard_ratio_recovered(true_hr: float) -> None:
+    apps, events = simulate_search(25000, seed=7, followup_hr=true_hr)
+    res = followup_effect(apps, events, as_of=AS_OF)
+    assert res.reason is None
+    # a single seed: within 3 standard errors (calibration of the 95% CI
+    # itself is checked over seeds in test_coverage_over_seeds)
+    assert abs(_z(res, true_hr)) < 3
+    assert res.ci_high / res.ci_low < 1.35  # tight enough to mean something
+    assert "cloglog" in res.method and "source" in res.method
+    if true_hr != 1.0:
+        assert not (res.ci_low <= 1.0 <= res.ci_high)
+
+
+def test_naive_points_the_wrong_way_time_aware_does_not() -> None:
+    apps, events = simulate_search(25000, seed=13, followup_hr=1.6)
+    res = followup_effect(apps, events, as_of=AS_OF)
+    naive = res.naive
+    # follow-ups help (true HR 1.6) but the naive comparison says they hurt
+    assert naive["rate_followed_up"] < naive["rate_not_followed_up"]
+    tab = naive_followup_rates(apps, events, as_of=AS_OF)
+    assert tab.loc[0, "ci_high"] < tab.loc[1, "ci_low"]
+    assert "naive" in tab.loc[0, "note"]
+    assert res.ci_low > 1.0 and abs(_z(res, 1.6)) < 3
+
+
+def test_coverage_over_seeds() -> None:
+    covered = 0
+    for seed in range(20):
+        apps, events = simulate_search(3000, seed=500 + seed, followup_hr=1.6)
+        res = followup_effect(apps, events, as_of=AS_OF)
+        covered += bool(res.ci_low <= 1.6 <= res.ci_high)
+    assert covered >= 16  # nominal 95%: P(<16 of 20) < 0.3% if calibrated
+
+
+def test_adjustment_removes_confounding_by_source() -> None:
+    """Referrals are followed up more AND reply more; the follow-up does nothing."""
+    a1, e1 = simulate_search(12000, seed=1, sources={"referral": (1, 0.65)}, followup_prob=0.9, followup_hr=1.0)
+    a2, e2 = simulate_search(12000, seed=2, sources={"job board": (1, 0.15)}, followup_prob=0.1, followup_hr=1.0)
+    for a, e, tag in ((a1, e1, "r"), (a2, e2, "j")):
+        a["application_id"] = tag + a["application_id"]
+        e["application_id"] = tag + e["application_id"]
+    apps = pd.concat([a1, a2], ignore_index=True)
+    events = pd.concat([e1, e2], ignore_index=True)
+    crude = followup_effect(apps, events, as_of=AS_OF, adjust_for=())
+    adjusted = followup_effect(apps, events, as_of=AS_OF, adjust_for=("source",))
+    assert crude.ci_low > 1.0  # confounded
+    assert abs(_z(adjusted, 1.0)) < 3
+    assert abs(_z(crude, 1.0)) > abs(_z(adjusted, 1.0)) + 3
+
+
+def test_several_clients_are_adjusted_for() -> None:
+    a1, e1 = simulate_search(3000, seed=1, client="ana")
+    a2, e2 = simulate_search(3000, seed=2, client="ben")
+    a2["application_id"] = "b" + a2["application_id"]
+    e2["application_id"] = "b" + e2["application_id"]
+    res = followup_effect(pd.concat([a1, a2]), pd.concat([e1, e2]), as_of=AS_OF)
+    assert "client" in res.method
+
+
+def test_small_sample_gives_reason_not_number() -> None:
+    apps, events = simulate_search(30, seed=3)
+    res = followup_effect(apps, events, as_of=AS_OF)
+    assert math.isnan(res.hazard_ratio) and math.isnan(res.ci_low)
+    assert res.reason.startswith("too few")
+    d = res.to_dict()
+    assert d["hazard_ratio"] is None
+    json.dumps(d)
+    assert "too few" in res._repr_html_()
+
+
+def test_undated_followups_counted_and_ignored() -> None:
+    apps, events = simulate_search(2000, seed=4)
+    fu = events.index[events["kind"] == "follow_up"]
+    events = events.copy()
+    events.loc[fu[:40], "date"] = pd.NaT
+    res = followup_effect(apps, events, as_of=AS_OF)
+    ids = events.loc[fu[:40], "application_id"]
+    still_dated = set(events.loc[events["kind"].eq("follow_up") & events["date"].notna(), "application_id"])
+    assert res.undated == int((~ids.drop_duplicates().isin(still_dated)).sum())
+    assert any("no date" in w for w in res.warnings)
+
+
+def test_by_channel_and_by_number() -> None:
+    hr = {"email": 2.0, "phone": 1.0, "linkedin": 1.0}
+    apps, events = simulate_search(40000, seed=9, followup_hr=hr)
+    res = followup_effect(apps, events, as_of=AS_OF)
+    ch = res.by_channel.set_index("level")
+    assert ch.loc["email", "ci_low"] <= 2.0 <= ch.loc["email", "ci_high"]
+    assert ch.loc["phone", "ci_low"] <= 1.0 <= ch.loc["phone", "ci_high"]
+    # applications with time after an email first follow-up, counted directly
+    fu = events[events["kind"] == "follow_up"].sort_values("date").groupby("application_id").first()
+    a = apps.set_index("application_id").join(fu[["date", "channel"]])
+    end = a["first_reply_on"].fillna(pd.Timestamp(AS_OF))
+    exposed = a["date"].notna() & (a["date"] < end)
+    for c in ("email", "phone", "linkedin"):
+        assert ch.loc[c, "applications"] == int((exposed & (a["channel"] == c)).sum())
+    apps, events = simulate_search(40000, seed=10, followup_hr=1.6, second_followup_hr=1.0)
+    num = followup_effect(apps, events, as_of=AS_OF).by_number.set_index("level")
+    # a second follow-up adds nothing: both periods have HR 1.6 vs no follow-up
+    for lv in ("after first", "after second or later"):
+        assert num.loc[lv, "ci_low"] <= 1.6 <= num.loc[lv, "ci_high"]
+
+
+def test_by_channel_too_few() -> None:
+    apps, events = simulate_search(400, seed=2)
+    ch = followup_effect(apps, events, as_of=AS_OF).by_channel.set_index("level")
+    assert ch["note"].str.startswith("too few").any()
+    assert ch.loc[ch["note"].str.startswith("too few").fillna(False), "hazard_ratio"].isna().all()
+
+
+@pytest.mark.parametrize("true_hr", [1.0, 2.0])
+def test_followup_timing_known_effect(true_hr: float) -> None:
+    apps, events = simulate_search(25000, seed=3, followup_hr=true_hr)
+    tab = followup_timing(apps, events, as_of=AS_OF)
+    assert list(tab["delay_bin"]) == ["0-2 days", "3-6 days", "7-13 days", "14-20 days", "21+ days"]
+    assert (tab["n_followed_up"] > 100).all()
+    if true_hr == 1.0:
+        covers = (tab["diff_ci_low"] <= 0) & (tab["diff_ci_high"] >= 0)
+        assert covers.sum() >= 4
+    else:
+        assert (tab["rate_followed_up"] > tab["rate_controls"]).all()
+        assert (tab["diff_ci_low"] > 0).all()
+
+
+def test_followup_timing_hand_case() -> None:
+    """Ten followed up on day 3; eleven others still waiting then; two replied earlier."""
+    reply_day = [5] + [None] * 9  # followed up (a0..a9): one reply, on day 5
+    reply_day += [4, 17, 18] + [None] * 8  # controls a10..a20: replies day 4 and 17 in window
+    reply_day += [2, 3]  # a21, a22 replied by day 3: not in the risk set
+    n = len(reply_day)
+    applied = pd.Timestamp("2025-01-01")
+    apps = pd.DataFrame(
+        {
+            "application_id": [f"a{i}" for i in range(n)],
+            "applied_on": [applied] * n,
+            "first_reply_on": [pd.NaT if d is None else applied + pd.Timedelta(days=d) for d in reply_day],
+            "stage": ["applied" if d is None else "replied" for d in reply_day],
+        }
+    )
+    events = pd.DataFrame(
+        {"application_id": [f"a{i}" for i in range(10)], "date": applied + pd.Timedelta(days=3),
+         "kind": "follow_up", "channel": "email"}
+    )
+    tab = followup_timing(apps, events, as_of="2025-03-01", window=14).set_index("delay_bin")
+    row = tab.loc["3-6 days"]
+    assert row["n_followed_up"] == 10 and row["replied_followed_up"] == 1
+    assert row["rate_followed_up"] == pytest.approx(0.1)
+    # window = days 4..17: controls' replies on day 4 and 17 count, day 18 not
+    assert row["n_controls"] == 11 and row["rate_controls"] == pytest.approx(2 / 11)
+    assert row["difference"] == pytest.approx(0.1 - 2 / 11)
+    assert tab.loc["0-2 days", "n_followed_up"] == 0
+    assert tab.loc["0-2 days", "note"].startswith("no first follow-ups")
+
+
+def test_thank_you_timing_known_effect() -> None:
+    apps, events = simulate_search(30000, seed=6, thank_you_or=3.0)
+    tab = thank_you_timing(apps, events, as_of=AS_OF).set_index("thank_you")
+    assert list(tab.index) == ["within 24 h", "1-3 days", "later", "never"]
+    assert tab.loc["within 24 h", "ci_low"] > tab.loc["never", "ci_high"]
+    assert (tab["note"].str.contains("not causal")).all()
+    apps, events = simulate_search(30000, seed=6, thank_you_or=1.0)
+    tab = thank_you_timing(apps, events, as_of=AS_OF).set_index("thank_you")
+    assert tab.loc["within 24 h", "ci_low"] < tab.loc["never", "ci_high"]
+    assert tab.loc["never", "ci_low"] < tab.loc["within 24 h", "ci_high"]
+
+
+def test_thank_you_categories_hand_case() -> None:
+    ids = [f"a{i}" for i in range(8)]
+    apps = pd.DataFrame(
+        {"application_id": ids, "stage": ["offer", "interview"] * 4,
+         "applied_on": pd.to_datetime(["2025-01-01"] * 8)}
+    )
+    iv = pd.Timestamp("2025-01-10 10:00")
+    ty = {  # thank-you delays
+        "a0": pd.Timedelta(hours=20),  # within 24 h (times known)
+        "a1": pd.Timedelta(hours=30),  # next calendar day but 30 h later: 1-3 days
+        "a2": pd.Timedelta(days=1) - pd.Timedelta(hours=10),  # same day
+        "a3": pd.Timedelta(days=3),
+        "a4": pd.Timedelta(days=6),
+    }
+    rows = [(i, iv, "interview") for i in ids] + [(i, iv + d, "thank_you") for i, d in ty.items()]
+    rows.append(("a5", iv + pd.Timedelta(days=7), "interview"))  # a later round
+    events = pd.DataFrame(rows, columns=["application_id", "date", "kind"])
+    tab = thank_you_timing(events=events, applications=apps, as_of="2025-03-01").set_index("thank_you")
+    assert tab["n"].tolist() == [2, 2, 1, 3]
+    # next stage: offers a0, a2, a4, a6 + later interview a5 (a5, a6: never)
+    assert tab["next_stage"].tolist() == [2, 0, 1, 2]
+    assert tab["rate"].isna().all()  # every group below 5
+
+
+def test_no_reply_without_followup_gives_reason() -> None:
+    """All replies come after follow-ups: the comparison group has no event."""
+    n = 40
+    applied = pd.Timestamp("2025-01-01")
+    replies = [applied + pd.Timedelta(days=5) if i < 12 else pd.NaT for i in range(n)]
+    apps = pd.DataFrame(
+        {
+            "application_id": [f"a{i}" for i in range(n)],
+            "source": "job board",
+            "applied_on": [applied] * n,
+            "first_reply_on": replies,
+            "stage": ["replied" if i < 12 else "applied" for i in range(n)],
+            "followed_up": [i < 20 for i in range(n)],
+        }
+    )
+    events = pd.DataFrame(
+        {"application_id": [f"a{i}" for i in range(20)], "date": applied + pd.Timedelta(days=1),
+         "kind": "follow_up", "channel": "email"}
+    )
+    res = followup_effect(apps, events, as_of="2025-03-01")
+    assert math.isnan(res.hazard_ratio)
+    assert "no replies in the comparison group" in res.reason
+    assert res.followed_up == 20 and res.replies_after_followup == 12
+    assert res.naive["rate_followed_up"] == pytest.approx(12 / 20)
