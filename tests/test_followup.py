@@ -241,3 +241,65 @@ def test_no_reply_without_followup_gives_reason() -> None:
     assert "no replies in the comparison group" in res.reason
     assert res.followed_up == 20 and res.replies_after_followup == 12
     assert res.naive["rate_followed_up"] == pytest.approx(12 / 20)
+
+
+def test_followup_timing_difference_interval_matches_newcombe_published_case() -> None:
+    """All follow-ups on one day, so the control rate is a plain proportion.
+
+    Newcombe (1998, Stat Med 17:873, Table II, example 56/70 vs 48/80) gives
+    the hybrid score interval 0.0524 to 0.3339 for the difference 0.2.
+    """
+    applied = pd.Timestamp("2025-01-01")
+    # 70 followed up on day 5 (56 reply on day 8); 80 never followed up (48 reply on day 8)
+    reply_day = [8] * 56 + [None] * 14 + [8] * 48 + [None] * 32
+    n = len(reply_day)
+    apps = pd.DataFrame(
+        {
+            "application_id": [f"a{i}" for i in range(n)],
+            "applied_on": [applied] * n,
+            "first_reply_on": [pd.NaT if d is None else applied + pd.Timedelta(days=d) for d in reply_day],
+            "stage": ["applied" if d is None else "replied" for d in reply_day],
+        }
+    )
+    events = pd.DataFrame(
+        {"application_id": [f"a{i}" for i in range(70)], "date": applied + pd.Timedelta(days=5),
+         "kind": "follow_up", "channel": "email"}
+    )
+    row = followup_timing(apps, events, as_of="2025-03-01").set_index("delay_bin").loc["3-6 days"]
+    assert row["difference"] == pytest.approx(0.2)
+    assert row["diff_ci_low"] == pytest.approx(0.0524, abs=5e-5)
+    assert row["diff_ci_high"] == pytest.approx(0.3339, abs=5e-5)
+
+
+def test_followup_timing_zero_replies_gets_a_wide_interval() -> None:
+    """0 of 20 replying must not yield a confident (near-zero-width) difference interval."""
+    applied = pd.Timestamp("2025-01-01")
+    reply_day = [None] * 20 + [9] * 3 + [None] * 37
+    n = len(reply_day)
+    apps = pd.DataFrame(
+        {
+            "application_id": [f"a{i}" for i in range(n)],
+            "applied_on": [applied] * n,
+            "first_reply_on": [pd.NaT if d is None else applied + pd.Timedelta(days=d) for d in reply_day],
+            "stage": ["applied" if d is None else "replied" for d in reply_day],
+        }
+    )
+    events = pd.DataFrame(
+        {"application_id": [f"a{i}" for i in range(20)], "date": applied + pd.Timedelta(days=7),
+         "kind": "follow_up", "channel": "email"}
+    )
+    row = followup_timing(apps, events, as_of="2025-03-01").set_index("delay_bin").loc["7-13 days"]
+    assert row["rate_followed_up"] == 0 and row["rate_controls"] == pytest.approx(0.075)
+
+    def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+        p = k / n
+        mid = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        return mid - half, mid + half
+
+    l1, u1 = wilson_by_hand(0, 20)  # 0 and 0.161
+    lc, uc = wilson_by_hand(3, 40)
+    d = -0.075
+    assert row["diff_ci_low"] == pytest.approx(d - math.sqrt((0 - l1) ** 2 + (uc - 0.075) ** 2))
+    assert row["diff_ci_high"] == pytest.approx(d + math.sqrt(u1**2 + (0.075 - lc) ** 2))
+    assert row["diff_ci_high"] > 0.08  # reaches well above 0: no false certainty

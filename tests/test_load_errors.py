@@ -119,8 +119,19 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("hello.txt", "hi")
-    with pytest.raises(UnreadableFileError):
+    with pytest.raises(UnsupportedFormatError, match="x.xlsx: a zip archive that is not"):
         load(path)
+
+
+def test_workbook_named_csv_and_csv_named_xlsx(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["Company", "Date applied"])
+    wb.active.append(["A", "2025-01-02"])
+    wb.save(tmp_path / "book.csv")
+    assert load(tmp_path / "book.csv", as_of="2025-06-30").applications[
+        "company"].tolist() == ["A"]
+    path = write(tmp_path, "Company,Date applied\nB,2025-01-03\n", name="text.xlsx")
+    assert load(path, as_of="2025-06-30").applications["company"].tolist() == ["B"]
 
 
 def test_unknown_binary_extension(tmp_path: Path) -> None:
@@ -216,3 +227,15 @@ def test_dropped_row_sharing_an_id_leaves_no_events(tmp_path: Path) -> None:
     assert res.applications["application_id"].tolist() == ["7"]
     assert res.events[["kind", "date"]].values.tolist() == [
         ["applied", pd.Timestamp("2025-01-02")], ["reply", pd.Timestamp("2025-01-09")]]
+
+
+def test_applied_after_as_of_dropped_and_duplicates_warned(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Job title,Date applied\n"
+                           "A,Analyst,2025-01-02\nA,Analyst,2025-01-02\n"
+                           "B,Analyst,2031-01-15\nC,東京データ,2025-06-30\n")
+    res = load(path, as_of="2025-06-30")
+    assert res.applications["company"].tolist() == ["A", "A", "C"]
+    assert res.applications["title"].iat[2] == "東京データ"  # non-Latin text is not "missing"
+    iss = res.report.issues
+    assert iss[["row", "severity"]].values.tolist() == [[3, "warning"], [4, "dropped"]]
+    assert "duplicate of row 2" in iss["reason"].iat[0] and "2031-01-15" in iss["reason"].iat[1]

@@ -31,6 +31,7 @@ from jobstats.load.vocab import parse_channel, parse_source, parse_status, yes_n
         ("Submitted", "applied", None),
         ("Withdrawn", "withdrawn", None),
         ("WITHDRAWN", "withdrawn", None),
+        ("Declined offer", "withdrawn", "offer"),
         ('{"id": 3, "name": "Offer"}', "offer", "offer"),  # Teal JSON
     ],
 )

@@ -469,8 +469,10 @@ def followup_timing(
         ``[delay_bin, n_followed_up, replied_followed_up, rate_followed_up,
         ci_low, ci_high, n_controls, rate_controls, ci_low_controls,
         ci_high_controls, difference, diff_ci_low, diff_ci_high, note]``.
-        Followed-up rate: Wilson CI; control rate and difference: normal
-        approximation treating days as independent (approximate).
+        Followed-up rate: Wilson CI; control rate: Wilson CI at the effective
+        sample size of the day-weighted controls; difference: Newcombe's hybrid
+        score interval. Controls are reused across days, so the control
+        intervals are approximate (somewhat narrow).
     """
     require_rows(applications, "follow-up timing")
     as_of_ts = resolve_as_of(as_of)
@@ -490,7 +492,7 @@ def followup_timing(
         for i, lo in enumerate(edges)
     ]
     acc: dict[str, dict[str, Any]] = {
-        lab: {"n": 0, "r": 0, "w_rate": 0.0, "w_var": 0.0, "dropped": 0,
+        lab: {"n": 0, "r": 0, "w_rate": 0.0, "w_inv": 0.0, "dropped": 0,
               "ctrl": np.zeros(len(t), dtype=bool)}
         for lab in labels
     }
@@ -515,11 +517,10 @@ def followup_timing(
         a["n"] += nt
         a["r"] += int((outcome & treated).sum())
         a["w_rate"] += nt * pc
-        a["w_var"] += nt**2 * pc * (1 - pc) / mc
+        a["w_inv"] += nt**2 / mc
         a["ctrl"] |= ctrl  # distinct control applications of the bin
     numbers = ("rate_followed_up", "ci_low", "ci_high", "rate_controls", "ci_low_controls",
                "ci_high_controls", "difference", "diff_ci_low", "diff_ci_high")
-    z = 1.959963984540054
     rows = []
     for lab in labels:
         a = acc[lab]
@@ -534,15 +535,24 @@ def followup_timing(
         else:
             p1 = r / n
             lo, hi = wilson([r], [n])
+            l1, u1 = float(lo[0]), float(hi[0])
             pc = a["w_rate"] / n
-            se_c = math.sqrt(a["w_var"]) / n
+            # Wilson interval for the weighted control rate at its effective
+            # sample size (Kish: (sum w)^2 / sum w^2/m_f), so a rate of 0 still
+            # gets an honest, non-degenerate interval.
+            n_eff = n**2 / a["w_inv"]
+            lo_c, hi_c = wilson([pc * n_eff], [n_eff])
+            lc, uc = float(lo_c[0]), float(hi_c[0])
             d = p1 - pc
-            se_d = math.sqrt(p1 * (1 - p1) / n + se_c**2)
+            # Newcombe's hybrid score interval for a difference of proportions
+            # (method 10): stays inside [-1, 1] and is not degenerate at 0 events,
+            # unlike the Wald interval.
             rec.update(
-                rate_followed_up=p1, ci_low=float(lo[0]), ci_high=float(hi[0]),
-                rate_controls=pc, ci_low_controls=max(0.0, pc - z * se_c),
-                ci_high_controls=min(1.0, pc + z * se_c),
-                difference=d, diff_ci_low=d - z * se_d, diff_ci_high=d + z * se_d,
+                rate_followed_up=p1, ci_low=l1, ci_high=u1,
+                rate_controls=pc, ci_low_controls=lc, ci_high_controls=uc,
+                difference=d,
+                diff_ci_low=d - math.sqrt((p1 - l1) ** 2 + (uc - pc) ** 2),
+                diff_ci_high=d + math.sqrt((u1 - p1) ** 2 + (pc - lc) ** 2),
             )
             rec["note"] = None
         if a["dropped"]:

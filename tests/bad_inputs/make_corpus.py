@@ -644,6 +644,33 @@ def b_zip_bomb_ratio(p: Path) -> None:
     _bomb(p, 100 * 1024**2)  # under the total, but ~1000x compression
 
 
+def b_zip_lying_size(p: Path) -> None:
+    """A 20 MB sheet whose headers declare 2,000 bytes (to slip under size limits).
+
+    Python's zipfile and calamine's Rust zip crate both stop at the declared
+    size and fail; the file must be refused as damaged, never inflated.
+    """
+    tmp = p.with_suffix(".tmp")
+    write_xlsx(tmp, [("Applications", [HEADER])])
+    big = (f'<?xml version="1.0"?><worksheet xmlns="{_NS}"><sheetData>'.encode()
+           + b" " * (20 * 1024**2) + b"</sheetData></worksheet>")
+    name = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, big if info.filename == name else src.read(info))
+    tmp.unlink()
+    data = bytearray(p.read_bytes())
+    # (signature, offset of the uncompressed size, of the name length, of the name)
+    for sig, o_size, o_nlen, o_name in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        i = data.find(sig)
+        while i != -1:
+            nlen = struct.unpack_from("<H", data, i + o_nlen)[0]
+            if data[i + o_name : i + o_name + nlen] == name.encode():
+                struct.pack_into("<I", data, i + o_size, 2000)
+            i = data.find(sig, i + 4)
+    p.write_bytes(bytes(data))
+
+
 def b_too_many_members(p: Path) -> None:
     b_xlsx_named_csv(p)
     with zipfile.ZipFile(p, "a", zipfile.ZIP_STORED) as z:
@@ -922,6 +949,9 @@ CASES: tuple[Case, ...] = (
     Case("zip_bomb_ratio", "bomb_ratio.xlsx", b_zip_bomb_ratio, "error",
          "a 100 MB member of zeros: compression ratio ~1000", UnreadableFileError,
          ("zip bomb", "image1.bin"), slow=True),
+    Case("zip_lying_size", "lying.xlsx", b_zip_lying_size, "error",
+         "a 20 MB member declaring 2,000 bytes (a bomb that lies about its size)",
+         UnreadableFileError, ("damaged", "sheet1.xml")),
     Case("too_many_members", "many_parts.xlsx", b_too_many_members, "error",
          "10,001 extra members", UnreadableFileError, ("parts",)),
     Case("nested_zip", "nested.xlsx", b_nested_zip, "error", "a zip inside the workbook",
@@ -1044,7 +1074,10 @@ CASES: tuple[Case, ...] = (
 
 
 #: Cases :func:`jobstats.load.safety.check_file` itself must refuse, before any parser.
-EARLY: frozenset[str] = frozenset(c.name for c in CASES[:21])
+EARLY: frozenset[str] = frozenset(
+    c.name for c in CASES
+    if c.outcome == "error" and c.error in (UnreadableFileError, UnsupportedFormatError, InputError)
+)
 
 
 def write_case(case: Case, folder: Path) -> Path:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from jobstats.load.readers import RawBook, RawSheet
 from jobstats.load.vocab import (
+    DATE_PATTERNS,
     FOLLOW_UP_CHANNEL_RE,
     FOLLOW_UP_RE,
     GENERIC_CHANNEL,
@@ -39,6 +40,9 @@ def classify(header: object) -> tuple[str | None, float]:
             return fld, 1.0
     if FOLLOW_UP_RE.match(n):
         return "follow_up_on", 1.0
+    for pat, fld in DATE_PATTERNS:
+        if pat.match(n):
+            return fld, 1.0
     if FOLLOW_UP_CHANNEL_RE.match(n):
         return "follow_up_channel", 0.5
     for fld, names in WEAK.items():

@@ -21,11 +21,6 @@ import pandas as pd
 from jobstats.load.safety import check_file
 from jobstats.schema import UnreadableFileError, UnsupportedFormatError
 
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-ODS_SUFFIXES = {".ods"}
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
-LEGACY_SUFFIXES = {".xls", ".xlsb", ".numbers"}
-
 #: Excel day 0 of each date system (serial -> date = epoch + serial days).
 EPOCH_1900 = pd.Timestamp("1899-12-30")
 EPOCH_1904 = pd.Timestamp("1904-01-01")
@@ -52,7 +47,7 @@ class RawBook:
 
 
 def read_book(path: Path) -> RawBook:
-    """Read ``path`` into a :class:`RawBook`, choosing the reader by extension or content.
+    """Read ``path`` into a :class:`RawBook`, choosing the reader by content (not name).
 
     Raises
     ------
@@ -61,52 +56,33 @@ def read_book(path: Path) -> RawBook:
     UnreadableFileError
         Empty, corrupt or undecodable files.
     """
-    check_file(path)
+    # Refuses hostile/corrupt files and tells the container from the content, so
+    # a workbook saved as .csv (or a CSV named .xlsx) is still read correctly.
+    kind = check_file(path)
     suffix = path.suffix.lower()
-    if suffix in LEGACY_SUFFIXES:
-        raise UnsupportedFormatError(
-            f"{path.name}: {suffix} files (legacy Excel / other binary formats) are not "
-            "supported. Open it in Excel or LibreOffice and save it as .xlsx or CSV, "
-            "then load that file."
-        )
-    try:
-        head = path.read_bytes()[:8]
-    except OSError as exc:
-        raise UnreadableFileError(f"{path.name}: cannot be read ({exc}).") from exc
-    if not head:
-        raise UnreadableFileError(
-            f"{path.name}: the file is empty (0 bytes). Export your tracker again."
-        )
-    if suffix in XLSX_SUFFIXES or suffix in ODS_SUFFIXES:
-        return _read_workbook(path, "ods" if suffix in ODS_SUFFIXES else "xlsx")
-    if suffix in TEXT_SUFFIXES:
-        return _read_text(path, tab=suffix in {".tsv", ".tab"})
-    # Unknown extension: decide from the content.
-    if head.startswith(b"PK\x03\x04"):
+    if kind == "zip":
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile as exc:
-            raise UnreadableFileError(f"{path.name}: looks like a damaged zip file.") from exc
+            raise UnreadableFileError(
+                f"{path.name}: looks like a damaged zip file. Open it in Excel or LibreOffice "
+                "and save it again as .xlsx or CSV."
+            ) from exc
         if "content.xml" in names:
             return _read_workbook(path, "ods")
         if any(n.startswith("xl/") for n in names):
             return _read_workbook(path, "xlsx")
         raise UnsupportedFormatError(
-            f"{path.name}: a zip archive that is not an Excel or OpenDocument workbook. "
-            "Save your tracker as .xlsx or CSV."
+            f"{path.name}: a zip archive that is not an Excel or OpenDocument workbook "
+            "(e.g. an Apple Numbers file). Export your tracker as .xlsx or CSV."
         )
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    if kind != "text":  # check_file refuses .xls itself; this guards any other kind
         raise UnsupportedFormatError(
-            f"{path.name}: a legacy Office (.xls) or password-protected file. "
-            "Save it as .xlsx (without a password) or CSV."
+            f"{path.name}: legacy Excel (.xls) and other binary formats are not supported. "
+            "Open it in Excel or LibreOffice and save it as .xlsx or CSV, then load that file."
         )
-    if _looks_like_text(path):
-        return _read_text(path, tab=False)
-    raise UnsupportedFormatError(
-        f"{path.name}: unknown file format. jobstats reads .xlsx, .xlsm, .ods, .csv, .tsv "
-        "and .txt; save your tracker in one of these."
-    )
+    return _read_text(path, tab=suffix in {".tsv", ".tab"})
 
 
 # --- workbooks --------------------------------------------------------------
@@ -207,16 +183,6 @@ def _read_openpyxl(path: Path) -> list[RawSheet]:
 
 
 # --- text files -------------------------------------------------------------
-
-
-def _looks_like_text(path: Path) -> bool:
-    sample = path.read_bytes()[:4096]
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
-        return True
-    if b"\x00" in sample:
-        return False
-    control = sum(b < 9 or 13 < b < 32 for b in sample)
-    return control <= len(sample) // 100
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:

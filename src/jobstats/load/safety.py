@@ -19,6 +19,12 @@ openpyxl 3.1.5, python-calamine 0.9.1, odfpy 1.4, defusedxml 0.7):
 * pandas' ``odf`` engine (odfpy) also goes through defusedxml and raises
   ``EntitiesForbidden``.
 
+* A zip member that lies about its size (headers declare 2 KB, the data
+  inflates to 20 MB or more) is not inflated past the declaration: Python's
+  zipfile stops there and fails the CRC check, calamine's Rust zip crate fails
+  with "File is larger than its declared uncompressed size". So the limits
+  below, computed from the declared sizes, hold.
+
 So the parsers are safe on their own; :func:`check_file` refuses such files
 anyway, earlier, with a message the user can act on instead of a parser
 traceback. ``defusedxml.defuse_stdlib()`` is deprecated and is not used.
@@ -95,6 +101,8 @@ _OTHER_MAGICS: tuple[tuple[bytes, str], ...] = (
 
 _RESAVE = "open it in Excel or LibreOffice and save it as .xlsx or CSV (UTF-8), then try again"
 _RESAVE_CAP = _RESAVE[0].upper() + _RESAVE[1:] + "."
+_REPAIR = ("Open it in Excel or LibreOffice (which may repair it) and save it as .xlsx or CSV "
+           "(UTF-8), then try again; or export the tracker again.")
 
 
 def check_file(path: str | os.PathLike[str], *, allow_legacy_xls: bool = False) -> str:
@@ -201,7 +209,7 @@ def _check_zip(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise UnreadableFileError(
             f"{name}: is damaged: it starts like an .xlsx/.ods (zip) file but cannot be "
-            f"opened as one. Open it in Excel or LibreOffice (which may repair it), {_RESAVE}."
+            f"opened as one. {_REPAIR}"
         ) from None
     with zf:
         infos = zf.infolist()
@@ -231,8 +239,8 @@ def _check_zip(path: Path) -> None:
                     )
             if info.flag_bits & 0x1:
                 raise UnreadableFileError(
-                    f"{member}: is encrypted inside the archive. Remove the password "
-                    f"(in Excel: File > Info > Protect Workbook), {_RESAVE}."
+                    f"{member}: is encrypted inside the archive. Open it in Excel, remove the "
+                    "password (File > Info > Protect Workbook), save, and try again."
                 )
             _check_member(zf, info, member)
 
@@ -270,8 +278,7 @@ def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str) -> No
             ValueError, zlib.error, lzma.LZMAError):
         # corrupt compressed data, bad CRC, unsupported compression method
         raise UnreadableFileError(
-            f"{member}: is damaged and cannot be decompressed. Open the file in Excel or "
-            f"LibreOffice (which may repair it), {_RESAVE}."
+            f"{member}: is damaged and cannot be decompressed. {_REPAIR}"
         ) from None
     if buf and len(buf) >= XML_PROLOG_MAX_BYTES and _xml_prolog_verdict(buf) == "open":
         raise UnreadableFileError(

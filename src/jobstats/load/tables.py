@@ -143,6 +143,16 @@ def build_tables(
         col.add(g.sheet, g.rows[i], H[ja], "dropped", reason)
         keep[i] = False
 
+    # An application dated after the as-of date cannot have happened yet: a typo
+    # (2031 for 2021) or a wrong as-of; either way it must not enter the rates.
+    applied_day = applied.dt.normalize().to_numpy()
+    for i in np.flatnonzero(keep & (applied_day > as_of.to_datetime64())):
+        col.add(g.sheet, g.rows[i], H[ja], "dropped",
+                f"applied date {applied.iat[i].date()} is after the as-of date "
+                f"({as_of.date()}): a typo, or pass a later as_of; row excluded")
+        keep[i] = False
+    _warn_duplicates(g, cm.fields, applied_day, keep, col)
+
     dcols: dict[str, pd.Series] = {}
     dsrc: dict[str, str] = {}  # field -> header its dates came from
     for fld in ("first_reply_on", "interview_on", "offer_on", "rejected_on", "thank_you_on"):
@@ -339,6 +349,26 @@ def build_tables(
     parts = {"format": fmt, "mapping": mapping_df, "extras": extras, "ignored": ignored,
              "sheets": [g.sheet] + ([fu[0].name] if fu is not None else [])}
     return apps_kept, events, parts
+
+
+def _warn_duplicates(g: Grid, fields: dict[str, int], applied_day: np.ndarray,
+                     keep: np.ndarray, col: Collector) -> None:
+    """Warn (not drop) about rows with the same company, job title and applied day:
+    often a row pasted twice, sometimes two real applications."""
+    if "company" not in fields:
+        return
+    titles = g.cols[fields["title"]] if "title" in fields else [None] * len(g.rows)
+    first: dict[tuple, int] = {}
+    for i, (c, t) in enumerate(zip(g.cols[fields["company"]], titles)):
+        if not keep[i] or is_missing(c):
+            continue
+        key = (norm(c), "" if is_missing(t) else norm(t), applied_day[i])
+        if key in first:
+            col.add(g.sheet, g.rows[i], None, "warning",
+                    f"possible duplicate of row {g.rows[first[key]]} (same company, job title "
+                    "and applied date); kept")
+        else:
+            first[key] = i
 
 
 def _reply_kind(stage: str, status: str, file_kind: str | None, fr: pd.Timestamp,

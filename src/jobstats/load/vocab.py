@@ -17,9 +17,10 @@ _UTC = re.compile(r"\((utc|gmt|local)\)|\butc\b", re.I)
 
 
 def norm(text: object) -> str:
-    """Normalise a header or value for matching: lower case, no punctuation/spaces/"(UTC)"."""
+    """Normalise a header or value for matching: case-folded, no punctuation/spaces/"(UTC)"."""
     s = _UTC.sub("", str(text)).casefold()
-    return re.sub(r"[^0-9a-z]+", "", s.replace("1st", "first"))
+    # Keep letters of every script: "東京データ" must not normalise to "" (= missing).
+    return re.sub(r"[\W_]+", "", s.replace("1st", "first"))
 
 
 def _n(*names: str) -> set[str]:
@@ -63,6 +64,20 @@ WEAK: dict[str, set[str]] = {
     "source": _n("referral?", "referral", "referred?", "referred"),
 }
 
+#: Date headers matched by pattern after the exact synonyms ("Date of reply",
+#: "First interview date", "Date heard back"...).
+DATE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(date(of)?)?(first)?(reply|response|heardback|answer|callback)"
+                r"(date|on|received|at)?$|^(replied|responded|heardback)(on|at|date)$"),
+     "first_reply_on"),
+    (re.compile(r"^(date(of)?)?(first|1|phone)?(interview|screen)(ed)?(\d*)(date|on|at)$|"
+                r"^date(of)?(first)?(interview|screen)(ed)?\d*$"), "interview_on"),
+    (re.compile(r"^(date(of)?)?(job)?offer(ed|received)?(date|on|at)$|^dateoffer(ed)?$"),
+     "offer_on"),
+    (re.compile(r"^(date(of)?)?(reject(ed|ion)?|declined)(date|on|at)$|"
+                r"^date(of)?reject(ed|ion)?$"), "rejected_on"),
+]
+
 #: Follow-up headers are matched by pattern (numbered columns are common).
 FOLLOW_UP_RE = re.compile(
     r"^(last|first|second|third|\d*(st|nd|rd|th)?)?(date(of)?)?follow(ed)?up(s)?"
@@ -95,7 +110,7 @@ MISSING = _n("", "-", "--", "n/a", "na", "none", "null", "nan", "nat", "?", "tbd
 EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
                 "#SPILL!", "#CALC!", "#GETTING_DATA", "#N/A N/A"}
 
-YES = _n("yes", "y", "true", "1", "x", "done", "sent", "oui", "ja", "si", "✓", "✔")
+YES = _n("yes", "y", "true", "1", "x", "done", "sent", "oui", "ja", "si")
 NO = _n("no", "n", "false", "0", "non", "nein")
 
 
@@ -157,6 +172,9 @@ _s("offer", "offer", "offer", "offered", "offer received", "job offer")
 _s("accepted", "accepted", "accepted", "hired", "offer accepted", "signed", "accept")
 _s("rejected", "replied", "rejected", "rejection", "declined by company", "not selected",
    "turned down", "denied", "reject", "no", "unsuccessful", "not moving forward")
+# The applicant turned the offer down: withdrawn, after reaching the offer stage.
+_s("withdrawn", "offer", "declined offer", "offer declined", "turned down offer",
+   "rejected offer", "offer rejected", "refused offer", "offer refused", "declined the offer")
 _s("withdrawn", None, "withdrawn", "withdrew", "withdraw", "declined", "offer declined",
    "not interested", "cancelled by me", "retracted")
 _s("closed", None, "position removed", "closed", "position closed", "job closed", "filled",
