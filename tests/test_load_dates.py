@@ -109,7 +109,7 @@ def test_load_reports_ambiguity_and_bad_dates(tmp_path: Path) -> None:
     res = load(path, as_of="2025-06-30")
     rep = res.report
     assert any("Date applied: ambiguous" in d for d in rep.date_decisions)
-    assert any(w.startswith("date order: Date applied: ambiguous") for w in rep.warnings)
+    assert any(w.startswith("dates: Date applied: ambiguous") for w in rep.warnings)
     iss = rep.issues.set_index("row")
     assert iss.loc[2, "column"] == "Interview date" and iss.loc[2, "severity"] == "warning"
     assert "'8-Jul'" in iss.loc[2, "reason"]

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,7 +167,10 @@ def _read_openpyxl(path: Path) -> list[RawSheet]:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # "Workbook contains no default style": harmless for reading values.
+            warnings.simplefilter("ignore", UserWarning)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # BadZipFile, KeyError for missing parts, InvalidFileException
         raise UnreadableFileError(
             f"{path.name}: cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}). "

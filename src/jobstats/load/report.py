@@ -67,7 +67,7 @@ class LoadReport:
     @property
     def warnings(self) -> list[str]:
         """One human line per decision, note and issue (plain strings, JSON-ready)."""
-        lines = [f"date order: {d}" for d in self.date_decisions]
+        lines = [f"dates: {d}" for d in self.date_decisions]
         lines += list(self.notes)
         for r in self.issues.itertuples(index=False):
             lines.append(_issue_line(r))
@@ -103,7 +103,7 @@ class LoadReport:
                f"warnings: {int((self.issues['severity'] == 'warning').sum())}",
                "  columns:"]
         for r in self.mapping.itertuples(index=False):
-            out.append(f"    {r.field:<15} <- {r.header!r}")
+            out.append(f"    {r.field:<17} <- {r.header!r}")
         if self.extras:
             out.append("  extra columns kept: " + ", ".join(self.extras))
         if self.ignored:
@@ -128,7 +128,7 @@ class LoadReport:
             f"{self.n_applications} applications, {self.dropped} rows dropped.</div>",
             self.mapping.drop(columns="file").to_html(index=False, border=0),
         ]
-        bullets = ([f"date order: {d}" for d in self.date_decisions] + list(self.notes))
+        bullets = [f"dates: {d}" for d in self.date_decisions] + list(self.notes)
         if self.extras:
             bullets.append("extra columns kept: " + ", ".join(self.extras))
         if self.ignored:

@@ -301,6 +301,7 @@ def build_tables(
     })
     used = cm.used()
     extras, ignored = [], []
+    extra_cols: dict[str, pd.Series] = {}
     for j, h in enumerate(H):
         if j in used:
             continue
@@ -309,7 +310,10 @@ def build_tables(
             continue
         name = h if h not in APPLICATION_COLUMNS else f"{h} (original)"
         extras.append(name)
-        apps[name] = pd.Series([None if is_missing(v) else v for v in g.cols[j]], dtype=object)
+        extra_cols[name] = pd.Series([None if is_missing(v) else v for v in g.cols[j]],
+                                     dtype=object)
+    if extra_cols:  # one concat: inserting thousands of columns one by one fragments
+        apps = pd.concat([apps, pd.DataFrame(extra_cols)], axis=1)
 
     # --- events (applied, reply, dated milestones) ------------------------
     # (filtered on ``keep`` by position: a dropped row may share an id with a kept one)

@@ -1,6 +1,6 @@
 """Vocabularies of the loader: header synonyms, export signatures, status/source/channel words.
 
-All matching is done on :func:`norm`, a lower-case, letters-and-digits-only form
+All matching is done on :func:`norm`, a case-folded, letters-and-digits-only form
 of the text (``"Date Applied (UTC)"`` -> ``"dateapplied"``).
 """
 
