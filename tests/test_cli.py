@@ -144,3 +144,12 @@ def test_template_command_writes_a_workbook_and_refuses_to_overwrite(tmp_path: P
     assert "--force" in again.stderr
     forced = run_cli("template", "-o", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
+
+
+def test_dayfirst_and_monthfirst_decide_an_ambiguous_column(tmp_path: Path) -> None:
+    path = tmp_path / "ambiguous.csv"
+    path.write_text("Company,Date applied\nA,03/04/2025\nB,05/06/2025\n")
+    day = json.loads(run_cli("summary", str(path), "--as-of", "2025-12-31", "--json", "--dayfirst").stdout)
+    month = json.loads(run_cli("summary", str(path), "--as-of", "2025-12-31", "--json", "--monthfirst").stdout)
+    assert (day["first_applied"], day["last_applied"]) == ("2025-04-03", "2025-06-05")
+    assert (month["first_applied"], month["last_applied"]) == ("2025-03-04", "2025-05-06")

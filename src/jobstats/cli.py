@@ -83,6 +83,15 @@ def _build_parser() -> argparse.ArgumentParser:
         "repeat for several (follow_up_on may be given more than once). "
         f"Fields: {', '.join(FIELDS)}",
     )
+    order = summary.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst", dest="dayfirst", action="store_const", const=True, default=None,
+        help="read numeric dates as D/M/Y (default: decided per column from the values)",
+    )
+    order.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_const", const=False,
+        help="read numeric dates as M/D/Y",
+    )
     summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
     template = sub.add_parser("template", help="write a blank tracker workbook to fill in")
@@ -96,7 +105,12 @@ def _summary(args: argparse.Namespace) -> int:
     from jobstats.summary import summarize
 
     as_of = args.as_of if args.as_of is not None else pd.Timestamp.today().normalize()
-    kwargs = {"sheet": args.sheet, "columns": _parse_columns(args.column) or None, "as_of": as_of}
+    kwargs = {
+        "sheet": args.sheet,
+        "columns": _parse_columns(args.column) or None,
+        "as_of": as_of,
+        "dayfirst": args.dayfirst,
+    }
     if len(args.paths) == 1:
         loaded = load(args.paths[0], **kwargs)
     else:

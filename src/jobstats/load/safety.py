@@ -14,8 +14,9 @@ openpyxl 3.1.5, python-calamine 0.9.1, odfpy 1.4, defusedxml 0.7):
   workbook whose XML declares entities fails with ``EntitiesForbidden``.
 * python-calamine parses with the Rust crate quick-xml, which does not expand
   DTD entities at all: ``&e;`` of an internal, external (``SYSTEM "file:..."``)
-  or billion-laughs entity gives ``XmlError: unrecognized entity``; nothing is
-  read from disk or expanded.
+  or billion-laughs entity gives ``XmlError: unrecognized entity`` in the
+  shared strings, and comes back as the literal text ``&e;`` in an inline
+  string; nothing is read from disk or expanded.
 * pandas' ``odf`` engine (odfpy) also goes through defusedxml and raises
   ``EntitiesForbidden``.
 
