@@ -33,7 +33,6 @@ from jobstats.schema import (
     STATUSES,
     JobstatsError,
     UnreadableFileError,
-    UnsupportedFormatError,
 )
 
 #: Address-space limit of the CLI child process: a hostile file must be refused
@@ -115,7 +114,8 @@ def _check_result(case: Case, result: object) -> None:
     assert apps["application_id"].is_unique
     assert apps["applied_on"].notna().all()
     replied = apps["first_reply_on"].notna()
-    assert (apps.loc[replied, "first_reply_on"] >= apps.loc[replied, "applied_on"].dt.normalize()).all()
+    first, applied = apps.loc[replied, "first_reply_on"], apps.loc[replied, "applied_on"]
+    assert (first >= applied.dt.normalize()).all()
     assert set(apps["stage"]) <= set(STAGES)
     assert set(apps["status"]) <= set(STATUSES)
     if case.check is not None:
@@ -285,6 +285,23 @@ def test_check_file_accepts_real_workbooks(tmp_path: Path) -> None:
         "zip", "zip", "text", "text"]
 
 
+def test_check_file_accepts_macro_workbook_and_embedded_objects(tmp_path: Path) -> None:
+    """An .xlsm's VBA project is an OLE2 file and an embedded workbook a zip: both legit."""
+    from jobstats.load.safety import check_file
+
+    write_ole2(tmp_path / "vba.bin", {"VBA": b"Attribute VB_Name"})
+    inner = tmp_path / "inner.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(inner, index=False)
+    src, dst = tmp_path / "plain.xlsx", tmp_path / "macro.xlsm"
+    pd.DataFrame({"Company": ["Acme"], "Date Applied": ["2025-03-01"]}).to_excel(src, index=False)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item))
+        zout.writestr("xl/vbaProject.bin", (tmp_path / "vba.bin").read_bytes())
+        zout.writestr("xl/embeddings/Microsoft_Excel_Worksheet1.xlsx", inner.read_bytes())
+    assert check_file(dst) == "zip"
+
+
 def test_check_file_legacy_xls_allowed_on_request(tmp_path: Path) -> None:
     from jobstats.load.safety import check_file
 
@@ -382,3 +399,35 @@ def test_parsers_never_expand_entities(name: str, tmp_path: Path) -> None:
         wb = openpyxl.load_workbook(path, read_only=True)
         list(wb.worksheets[0].iter_rows(values_only=True))
     assert "TOP-SECRET" not in str(info.value)
+
+
+def test_check_file_counts_members_before_parsing_the_directory(tmp_path: Path) -> None:
+    """The entry count is read from the end record, before zipfile builds any ZipInfo."""
+    import struct
+
+    from jobstats.load import safety
+
+    p = tmp_path / "t.xlsx"
+    pd.DataFrame({"Company": ["Acme"], "Date Applied": ["2025-03-01"]}).to_excel(p, index=False)
+    with zipfile.ZipFile(p) as z:
+        real = len(z.infolist())
+    assert safety._zip_declared_entries(p) == real
+    data = bytearray(p.read_bytes())
+    at = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, at + 8, 60_000, 60_000)  # entries on disk, in total
+    p.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFileError, match="declares 60000 parts"):
+        safety.check_file(p)
+
+
+def test_zip64_entry_count(tmp_path: Path) -> None:
+    """Over 65,535 entries the count lives in the zip64 end record: still read, still refused."""
+    from jobstats.load import safety
+
+    p = tmp_path / "many.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        for i in range(65_536):
+            z.writestr(str(i), b"")
+    assert safety._zip_declared_entries(p) == 65_536
+    with pytest.raises(UnreadableFileError, match="declares 65536 parts"):
+        safety.check_file(p)

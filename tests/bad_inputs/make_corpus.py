@@ -20,7 +20,7 @@ import struct
 import sys
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -70,9 +70,6 @@ class Case:
     check: Callable[[object], None] | None = None
     cli_check: Callable[[dict], None] | None = None  # on the CLI's JSON output
     slow: bool = False
-    is_file: bool = True  # False for the missing-file and directory cases
-    names_file: bool = True  # the message must name the file
-    tags: tuple[str, ...] = field(default=())
 
 
 # --- shared content -------------------------------------------------------
@@ -229,7 +226,8 @@ def write_xlsx(path: Path, sheets: list[tuple[str, list[list[object]]]], *, date
               'numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs '
               'count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf '
               'numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-              '</cellXfs></styleSheet>')
+              '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+              '</cellStyles></styleSheet>')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", ct)
         z.writestr("_rels/.rels", rels)
@@ -514,7 +512,7 @@ def b_long_sheet(p: Path) -> None:
     statuses = ("Applied", "Rejected", "Interview", "Ghosted")
     for i in range(LONG_ROWS):
         d = datetime.fromordinal(start + i % 1800)
-        reply = datetime.fromordinal(start + i % 1800 + 3).strftime("%Y-%m-%d") if i % 3 == 0 else ""
+        reply = f"{datetime.fromordinal(start + i % 1800 + 3):%Y-%m-%d}" if i % 3 == 0 else ""
         lines.append(f"Company {i % 5000},Role {i % 97},{d:%Y-%m-%d},{statuses[i % 4]},{reply}")
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -928,9 +926,9 @@ CASES: tuple[Case, ...] = (
     Case("empty_file", "empty.csv", b_empty, "error", "0-byte file",
          UnreadableFileError, ("empty",)),
     Case("missing_file", "does_not_exist.csv", b_missing, "error", "path that does not exist",
-         InputError, ("check the path",), is_file=False),
+         InputError, ("check the path",)),
     Case("directory", "a_folder.csv", b_directory, "error", "a folder given as the file",
-         InputError, ("folder",), is_file=False),
+         InputError, ("folder",)),
     Case("corrupt_zip", "corrupt.xlsx", b_corrupt_zip, "error",
          "zip magic followed by random bytes", UnreadableFileError, ("damaged", *_RESAVE)),
     Case("truncated_xlsx", "truncated.xlsx", b_truncated_xlsx, "error",

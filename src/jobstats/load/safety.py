@@ -1,4 +1,4 @@
-"""Checks run on a file before any parser touches it (owned by the hostile-input work).
+"""Checks run on a file before any parser touches it.
 
 ``check_file(path)`` raises :class:`jobstats.schema.UnreadableFileError` or
 :class:`jobstats.schema.UnsupportedFormatError` for files that must be refused
@@ -19,7 +19,6 @@ openpyxl 3.1.5, python-calamine 0.9.1, odfpy 1.4, defusedxml 0.7):
   string; nothing is read from disk or expanded.
 * pandas' ``odf`` engine (odfpy) also goes through defusedxml and raises
   ``EntitiesForbidden``.
-
 * A zip member that lies about its size (headers declare 2 KB, the data
   inflates to 20 MB or more) is not inflated past the declaration: Python's
   zipfile stops there and fails the CRC check, calamine's Rust zip crate fails
@@ -205,6 +204,14 @@ def check_file(path: str | os.PathLike[str], *, allow_legacy_xls: bool = False) 
 def _check_zip(path: Path) -> None:
     """Refuse corrupt zips, zip bombs, encrypted/nested members and XML with DTDs."""
     name = str(path)
+    declared = _zip_declared_entries(path)
+    if declared is not None and declared > MAX_ZIP_MEMBERS:
+        # Checked before zipfile parses the central directory: a few million
+        # tiny entries fit in 200 MB and would take gigabytes as ZipInfo objects.
+        raise UnreadableFileError(
+            f"{name}: declares {declared} parts inside, more than the {MAX_ZIP_MEMBERS} a "
+            f"spreadsheet would have; it is not a normal workbook. {_RESAVE_CAP}"
+        )
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
@@ -214,6 +221,11 @@ def _check_zip(path: Path) -> None:
         ) from None
     with zf:
         infos = zf.infolist()
+        if not any(not i.is_dir() for i in infos):
+            raise UnreadableFileError(
+                f"{name}: is an empty archive: it holds no sheet. Export or save the tracker "
+                "again and pass the new file."
+            )
         if len(infos) > MAX_ZIP_MEMBERS:
             raise UnreadableFileError(
                 f"{name}: has {len(infos)} parts inside, more than the {MAX_ZIP_MEMBERS} a "
@@ -246,6 +258,36 @@ def _check_zip(path: Path) -> None:
             _check_member(zf, info, member)
 
 
+def _zip_declared_entries(path: Path) -> int | None:
+    """Entry count from the end-of-central-directory record (zip64 aware), or None.
+
+    Hand-written because zipfile offers no way to read the count without
+    building every ZipInfo first (APPNOTE 4.3.14-4.3.16).
+    """
+    size = path.stat().st_size
+    tail_len = min(size, 22 + 0xFFFF + 20)  # EOCD + longest comment + zip64 locator
+    with path.open("rb") as fh:
+        fh.seek(size - tail_len)
+        tail = fh.read(tail_len)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or at + 22 > len(tail):
+            return None
+        count = struct.unpack_from("<H", tail, at + 10)[0]
+        if count != 0xFFFF:
+            return count
+        loc = at - 20  # zip64 end-of-central-directory locator
+        if loc < 0 or tail[loc : loc + 4] != b"PK\x06\x07":
+            return None
+        offset = struct.unpack_from("<Q", tail, loc + 8)[0]
+        if offset + 56 > size:
+            return None
+        fh.seek(offset)
+        rec = fh.read(56)
+        if rec[:4] != b"PK\x06\x06":
+            return None
+        return struct.unpack_from("<Q", rec, 32)[0]
+
+
 def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str) -> None:
     """Stream the start of one member: no nested archive, no DTD before the root."""
     embedded = info.filename.startswith(_EMBEDDING_DIRS)
@@ -257,7 +299,9 @@ def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str) -> No
                 if not chunk:
                     break
                 buf += chunk
-                if len(buf) >= 8 and buf.startswith(_ZIP_MAGICS + (_OLE2_MAGIC,)):
+                # OLE2 members are legit (xl/vbaProject.bin of an .xlsm, ActiveX
+                # controls) and never parsed; a zip inside a zip is not.
+                if len(buf) >= 4 and buf.startswith(_ZIP_MAGICS):
                     if embedded:  # an embedded object: never opened by the parsers
                         return
                     raise UnreadableFileError(
