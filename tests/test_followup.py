@@ -150,13 +150,12 @@ def test_followup_timing_known_effect(true_hr: float) -> None:
         assert (tab["diff_ci_low"] > 0).all()
 
 
-def test_followup_timing_hand_case() -> None:
-    """Ten followed up on day 3; eleven others still waiting then; two replied earlier."""
-    reply_day = [5] + [None] * 9  # followed up (a0..a9): one reply, on day 5
-    reply_day += [4, 17, 18] + [None] * 8  # controls a10..a20: replies day 4 and 17 in window
-    reply_day += [2, 3]  # a21, a22 replied by day 3: not in the risk set
-    n = len(reply_day)
+def _same_day_search(
+    reply_day: list[int | None], followed: int, followup_day: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Applications all sent on 2025-01-01; the first ``followed`` are followed up on one day."""
     applied = pd.Timestamp("2025-01-01")
+    n = len(reply_day)
     apps = pd.DataFrame(
         {
             "application_id": [f"a{i}" for i in range(n)],
@@ -166,9 +165,18 @@ def test_followup_timing_hand_case() -> None:
         }
     )
     events = pd.DataFrame(
-        {"application_id": [f"a{i}" for i in range(10)], "date": applied + pd.Timedelta(days=3),
-         "kind": "follow_up", "channel": "email"}
+        {"application_id": [f"a{i}" for i in range(followed)],
+         "date": applied + pd.Timedelta(days=followup_day), "kind": "follow_up", "channel": "email"}
     )
+    return apps, events
+
+
+def test_followup_timing_hand_case() -> None:
+    """Ten followed up on day 3; eleven others still waiting then; two replied earlier."""
+    reply_day = [5] + [None] * 9  # followed up (a0..a9): one reply, on day 5
+    reply_day += [4, 17, 18] + [None] * 8  # controls a10..a20: replies day 4 and 17 in window
+    reply_day += [2, 3]  # a21, a22 replied by day 3: not in the risk set
+    apps, events = _same_day_search(reply_day, followed=10, followup_day=3)
     tab = followup_timing(apps, events, as_of="2025-03-01", window=14).set_index("delay_bin")
     row = tab.loc["3-6 days"]
     assert row["n_followed_up"] == 10 and row["replied_followed_up"] == 1
@@ -248,22 +256,8 @@ def test_followup_timing_difference_interval_matches_newcombe_published_case() -
     Newcombe (1998, Stat Med 17:873, Table II, example 56/70 vs 48/80) gives
     the hybrid score interval 0.0524 to 0.3339 for the difference 0.2.
     """
-    applied = pd.Timestamp("2025-01-01")
     # 70 followed up on day 5 (56 reply on day 8); 80 never followed up (48 reply on day 8)
-    reply_day = [8] * 56 + [None] * 14 + [8] * 48 + [None] * 32
-    n = len(reply_day)
-    apps = pd.DataFrame(
-        {
-            "application_id": [f"a{i}" for i in range(n)],
-            "applied_on": [applied] * n,
-            "first_reply_on": [pd.NaT if d is None else applied + pd.Timedelta(days=d) for d in reply_day],
-            "stage": ["applied" if d is None else "replied" for d in reply_day],
-        }
-    )
-    events = pd.DataFrame(
-        {"application_id": [f"a{i}" for i in range(70)], "date": applied + pd.Timedelta(days=5),
-         "kind": "follow_up", "channel": "email"}
-    )
+    apps, events = _same_day_search([8] * 56 + [None] * 14 + [8] * 48 + [None] * 32, 70, 5)
     row = followup_timing(apps, events, as_of="2025-03-01").set_index("delay_bin").loc["3-6 days"]
     assert row["difference"] == pytest.approx(0.2)
     assert row["diff_ci_low"] == pytest.approx(0.0524, abs=5e-5)
@@ -272,21 +266,7 @@ def test_followup_timing_difference_interval_matches_newcombe_published_case() -
 
 def test_followup_timing_zero_replies_gets_a_wide_interval() -> None:
     """0 of 20 replying must not yield a confident (near-zero-width) difference interval."""
-    applied = pd.Timestamp("2025-01-01")
-    reply_day = [None] * 20 + [9] * 3 + [None] * 37
-    n = len(reply_day)
-    apps = pd.DataFrame(
-        {
-            "application_id": [f"a{i}" for i in range(n)],
-            "applied_on": [applied] * n,
-            "first_reply_on": [pd.NaT if d is None else applied + pd.Timedelta(days=d) for d in reply_day],
-            "stage": ["applied" if d is None else "replied" for d in reply_day],
-        }
-    )
-    events = pd.DataFrame(
-        {"application_id": [f"a{i}" for i in range(20)], "date": applied + pd.Timedelta(days=7),
-         "kind": "follow_up", "channel": "email"}
-    )
+    apps, events = _same_day_search([None] * 20 + [9] * 3 + [None] * 37, 20, 7)
     row = followup_timing(apps, events, as_of="2025-03-01").set_index("delay_bin").loc["7-13 days"]
     assert row["rate_followed_up"] == 0 and row["rate_controls"] == pytest.approx(0.075)
 
