@@ -1,10 +1,11 @@
 """Bad, broken and hostile inputs: each case of the corpus through ``load`` and the CLI.
 
 The catalogue (what each file is and what jobstats must do with it) lives in
-``tests/bad_inputs/make_corpus.py``. Every case checks: the documented outcome
-(a clear error naming the file and what to do, or the rows kept / dropped /
-warned about), no traceback from the CLI, bounded time and memory, and the
-input file byte-identical afterwards with nothing written beside it.
+``tests/bad_inputs/cases.py``, the files are built by ``make_corpus.py``. Every
+case checks: the documented outcome (a clear error naming the file and what to
+do, or the rows kept / dropped / warned about), no traceback from the CLI,
+bounded time and memory, and the input file byte-identical afterwards with
+nothing written beside it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -25,12 +25,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bad_inputs.make_corpus import AS_OF, CASES, EARLY, Case, write_case, write_ole2
+from bad_inputs.cases import AS_OF, CASES, EARLY, Case, write_case
+from bad_inputs.make_corpus import write_ole2
 from jobstats.schema import (
     APPLICATION_COLUMNS,
-    InputError,
     STAGES,
     STATUSES,
+    InputError,
     JobstatsError,
     UnreadableFileError,
 )
@@ -153,21 +154,45 @@ def test_load(case_file: tuple[Case, Path]) -> None:
         _check_result(case, result)
 
 
-def _limit_memory() -> None:  # runs in the child, before exec
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+# The child sets its own address-space limit before importing anything, then
+# runs ``python -m jobstats.cli`` exactly (runpy). Not preexec_fn: these children
+# are started from worker threads, and preexec_fn is not safe with threads (the
+# forked child may deadlock on a lock another thread held).
+_LIMITED = (
+    "import resource, runpy, sys; "
+    f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT})); "
+    "{body}"
+)
+_AS_CLI = "sys.argv[0] = 'jobstats'; runpy.run_module('jobstats.cli', run_name='__main__')"
+
+
+def _env() -> dict[str, str]:
+    # One BLAS thread: each thread reserves address space, not memory.
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env.pop("JOBSTATS_DEBUG", None)
+    return env
 
 
 def run_cli(path: Path, timeout: float) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    env.pop("JOBSTATS_DEBUG", None)
+    """``python -m jobstats.cli summary PATH --as-of AS_OF --json`` under the memory limit."""
     return subprocess.run(
-        [sys.executable, "-m", "jobstats.cli", "summary", str(path), "--as-of", AS_OF, "--json"],
+        [sys.executable, "-c", _LIMITED.format(body=_AS_CLI),
+         "summary", str(path), "--as-of", AS_OF, "--json"],
         capture_output=True,
         text=True,
         timeout=timeout,
-        preexec_fn=_limit_memory,
-        env=env,
+        env=_env(),
     )
+
+
+def test_memory_limit_is_enforced_in_the_child() -> None:
+    """The limit the CLI runs under really bites (so a bomb would fail, not swap)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _LIMITED.format(body=f"b = bytearray({MEMORY_LIMIT + 2**20})")],
+        capture_output=True, text=True, timeout=60, env=_env(),
+    )
+    assert proc.returncode != 0
+    assert "MemoryError" in proc.stderr
 
 
 @dataclass

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import random
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -78,21 +78,26 @@ def trackers(draw: st.DrawFn) -> dict:
             "status": draw(st.sampled_from(STATUS_WORDS)),
         })
     blanks = draw(st.lists(st.integers(0, n), max_size=3))  # blank rows before row k
-    return {"rows": rows, "fmt": fmt, "blanks": blanks,
-            "kind": draw(st.sampled_from(["csv", "xlsx"]))}
+    kind = draw(st.sampled_from(["csv", "xlsx", "xlsx-dates"]))  # last: real date cells
+    return {"rows": rows, "fmt": fmt, "blanks": blanks, "kind": kind}
 
 
 HEADER = ["Company", "Position", "Date Applied", "Status", "Response Date"]
 
 
 def _grid(t: dict, order: list[int]) -> list[list[object]]:
-    fmt = t["fmt"]
+    def cell(d: date | None) -> object:
+        if d is None:
+            return ""
+        if t["kind"] == "xlsx-dates":
+            return datetime(d.year, d.month, d.day)
+        return d.strftime(t["fmt"])
+
     grid: list[list[object]] = [HEADER]
     for pos, i in enumerate(order):
         grid += [["", "", "", "", ""] for k in t["blanks"] if k == pos]
         r = t["rows"][i]
-        grid.append([r["company"], r["title"], r["applied"].strftime(fmt), r["status"],
-                     r["reply"].strftime(fmt) if r["reply"] else ""])
+        grid.append([r["company"], r["title"], cell(r["applied"]), r["status"], cell(r["reply"])])
     return grid
 
 

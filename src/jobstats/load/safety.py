@@ -45,6 +45,7 @@ from jobstats.schema import UnreadableFileError, UnsupportedFormatError
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_SHEET_CELLS",
     "MAX_ZIP_MEMBERS",
     "MAX_ZIP_RATIO",
     "MAX_ZIP_UNCOMPRESSED_BYTES",
@@ -78,6 +79,13 @@ MAX_ZIP_MEMBERS: int = 10_000
 #: element. Everything before the root must be free of ``<!DOCTYPE``; a
 #: real workbook's prolog is under 100 bytes, so a longer one is refused.
 XML_PROLOG_MAX_BYTES: int = 1024**2
+
+#: Largest area (rows x columns, from A1 to the last used cell) of a worksheet.
+#: calamine allocates the whole rectangle (32 bytes a cell) and the loader
+#: walks it: a single stray cell at XFD1048576 in a 2 KB file asks for 550 GB
+#: and aborts the process (checked with python-calamine 0.9.1). 10 million cells
+#: is 300,000 rows x 33 columns.
+MAX_SHEET_CELLS: int = 10_000_000
 
 #: Bytes read from the start of a file to detect its kind.
 _SNIFF_BYTES: int = 64 * 1024
@@ -126,7 +134,8 @@ def check_file(path: str | os.PathLike[str], *, allow_legacy_xls: bool = False) 
     ------
     jobstats.schema.UnreadableFileError
         Missing, not a regular file, empty, too large, corrupt zip, zip bomb,
-        encrypted or nested members, XML with a DOCTYPE (entities), a
+        encrypted or nested members, XML with a DOCTYPE (entities), a worksheet
+        whose last used cell is too far (:data:`MAX_SHEET_CELLS`), a
         password-protected workbook, binary data in a text file.
     jobstats.schema.UnsupportedFormatError
         Legacy .xls (unless allowed), PDF/images/other archives, HTML or XML
@@ -256,6 +265,13 @@ def _check_zip(path: Path) -> None:
                     "password (File > Info > Protect Workbook), save, and try again."
                 )
             _check_member(zf, info, member)
+        if "content.xml" in zf.namelist():  # OpenDocument
+            _check_ods_extent(zf, zf.getinfo("content.xml"), name)
+        sheets = [i for i in infos if _WORKSHEET_PART.fullmatch(i.filename)]
+        if sheets:
+            titles = _sheet_titles(zf)
+            for info in sheets:
+                _check_sheet_extent(zf, info, name, titles.get(info.filename))
 
 
 def _zip_declared_entries(path: Path) -> int | None:
@@ -330,6 +346,168 @@ def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str) -> No
             f"{member}: its XML header is over {XML_PROLOG_MAX_BYTES // 1024} KB long, which "
             f"no spreadsheet program writes; the file was not opened. {_RESAVE_CAP}"
         )
+
+
+_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,7})\"")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _col_letters(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+                        title: str | None) -> None:
+    """Refuse a worksheet whose last cell makes the A1-based area too large.
+
+    A streamed scan of the cell references (``<c r="XFD1048576">``, ``<row
+    r="...">``); the ``<dimension>`` element is not trusted (calamine ignores it
+    too). Cells without a reference can only extend the area one by one, so
+    their cost is bounded by the decompressed size already checked.
+    """
+    max_row, max_col, carry = 0, 0, b""
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                buf = carry + chunk
+                cut = buf.rfind(b"<")
+                if cut <= 0:
+                    cut = len(buf)
+                scan, carry = buf[:cut], buf[cut:]
+                if len(carry) > 1 << 16:  # a long text run: no tag to finish there
+                    carry = b""
+                rows = _ROW_REF.findall(scan)
+                if rows:
+                    max_row = max(max_row, max(map(int, rows)))
+                cells = _CELL_REF.findall(scan)
+                if cells:
+                    cols = {c for c, _ in cells}
+                    max_col = max(max_col, max(map(_col_number, cols)))
+                    max_row = max(max_row, max(int(r) for _, r in cells))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        raise UnreadableFileError(
+            f"{name} (part {info.filename!r}): is damaged and cannot be decompressed. {_REPAIR}"
+        ) from None
+    if max_row * max_col > MAX_SHEET_CELLS:
+        sheet = f"sheet {title!r}" if title else f"part {info.filename!r}"
+        raise UnreadableFileError(
+            f"{name}, {sheet}: has a used cell as far as {_col_letters(max_col)}{max_row}, so "
+            f"the sheet spans {max_row:,} rows x {max_col:,} columns, too large to read. "
+            "Delete the stray cells below and to the right of your table (in Excel, Ctrl+End "
+            "jumps to the last used cell), save, and try again."
+        )
+
+
+_ODS_TAG = re.compile(
+    rb"<(/?)(?:[\w.-]+:)?(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>"
+)
+_ODS_ROWS = re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)")
+_ODS_COLS = re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)")
+_ODS_NAME = re.compile(rb"(?:[\w.-]+:)?name\s*=\s*\"([^\"]*)\"")
+
+
+def _check_ods_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Refuse an OpenDocument table whose repeated cells make the area too large.
+
+    ``table:number-rows-repeated`` x ``table:number-columns-repeated`` on a cell
+    with content expands an 800-byte file into 90 million cells, which makes
+    calamine abort the process (its own cap is 100 million, above what 2 GB
+    holds). Repeated *empty* cells (self-closing, no value type) are what
+    LibreOffice writes up to the sheet's edge, and readers skip them: they
+    only move the position. Streamed tag scan, hand-written because no
+    library gives the extent without expanding it.
+    """
+    row = row_rep = col = max_row = max_col = 0
+    table, carry = "", b""
+
+    def refuse() -> None:
+        raise UnreadableFileError(
+            f"{name}, sheet {table!r}: repeats cells up to {max_row:,} rows x {max_col:,} "
+            "columns, too large to read. Delete the rows and columns you do not use below "
+            "and to the right of your table, save, and try again."
+        )
+
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                buf = carry + chunk
+                cut = buf.rfind(b"<")
+                if cut <= 0:
+                    cut = len(buf)
+                scan, carry = buf[:cut], buf[cut:]
+                if len(carry) > 1 << 16:
+                    carry = b""
+                for m in _ODS_TAG.finditer(scan):
+                    closing, tag, attrs, empty = m.groups()
+                    if closing:
+                        if tag == b"table-row":
+                            row += row_rep
+                        elif tag == b"table" and max_row * max_col > MAX_SHEET_CELLS:
+                            refuse()
+                        continue
+                    if tag == b"table":
+                        if max_row * max_col > MAX_SHEET_CELLS:
+                            refuse()
+                        found = _ODS_NAME.search(attrs)
+                        table = found.group(1).decode("utf-8", "replace") if found else ""
+                        row = max_row = max_col = 0
+                    elif tag == b"table-row":
+                        rep = _ODS_ROWS.search(attrs)
+                        row_rep, col = (int(rep.group(1)) if rep else 1), 0
+                        if empty:  # a self-closing row holds no cell
+                            row += row_rep
+                    else:
+                        rep = _ODS_COLS.search(attrs)
+                        n = int(rep.group(1)) if rep else 1
+                        if not empty or b"value-type" in attrs:
+                            max_col = max(max_col, col + n)
+                            max_row = max(max_row, row + row_rep)
+                            if max_row * max_col > MAX_SHEET_CELLS:
+                                refuse()
+                        col += n
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        raise UnreadableFileError(
+            f"{name} (part {info.filename!r}): is damaged and cannot be decompressed. {_REPAIR}"
+        ) from None
+
+
+def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> sheet title, from workbook.xml and its relationships.
+
+    Parsed with defusedxml (the parts have passed the DOCTYPE check anyway);
+    an unexpected layout only loses the titles, never the check.
+    """
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        wb = fromstring(zf.read("xl/workbook.xml"))
+        rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001 - titles are a nicety for the message
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = target
+    titles = {}
+    for el in wb.iter():
+        if el.tag.endswith("}sheet"):
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                titles[targets[rid]] = el.get("name", "")
+    return titles
 
 
 _COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>", re.DOTALL)
