@@ -153,3 +153,16 @@ def test_dayfirst_and_monthfirst_decide_an_ambiguous_column(tmp_path: Path) -> N
     month = json.loads(run_cli("summary", str(path), "--as-of", "2025-12-31", "--json", "--monthfirst").stdout)
     assert (day["first_applied"], day["last_applied"]) == ("2025-04-03", "2025-06-05")
     assert (month["first_applied"], month["last_applied"]) == ("2025-03-04", "2025-05-06")
+
+
+def test_closed_pipe_is_quiet() -> None:
+    """`jobstats summary x | head` must not end in an internal error when the reader goes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jobstats.cli", "summary", str(SAMPLE), "--as-of", "2025-06-30"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # nobody reads: the CLI's first write meets a broken pipe
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=300)
+    assert "internal error" not in err and "Traceback" not in err
+    assert err == ""

@@ -145,6 +145,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JobstatsError as exc:
         _fail(str(exc))
         return 2
+    except BrokenPipeError:
+        # The reader went away (e.g. `jobstats summary x --json | head`): stop
+        # quietly, as the Python docs recommend, so no error shows at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         _fail("interrupted.")
         return 130

@@ -238,6 +238,13 @@ def sniff_delimiter(text: str, prefer_tab: bool = False) -> str:
     return best
 
 
+def _trim_trailing_empty(row: list[str]) -> list[str]:
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    return row[:end] if end < len(row) else row
+
+
 def _read_text(path: Path, tab: bool) -> RawBook:
     data = path.read_bytes()
     text, enc = decode_text(data, path.name)
@@ -247,7 +254,9 @@ def _read_text(path: Path, tab: bool) -> RawBook:
         )
     delim = sniff_delimiter(text, prefer_tab=tab)
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+        # Trailing empty cells are dropped as rows are read: a file of bare
+        # delimiters would otherwise cost ~18 bytes of memory per byte on disk.
+        rows = [_trim_trailing_empty(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
     except csv.Error as exc:
         raise UnreadableFileError(
             f"{path.name}: cannot be parsed as delimited text ({exc}). "
