@@ -64,7 +64,7 @@ def best_of(fn, path: Path, n: int = 3) -> float:
 
 def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [5000, 100000]
-    from jobstats.load import load
+    from jobstats.io import load
 
     with tempfile.TemporaryDirectory() as tmp:
         for rows in sizes:

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jobstats.load import load
-from jobstats.load.dates import parse_dates
-from jobstats.load.readers import EPOCH_1900, EPOCH_1904
+from jobstats.io import load
+from jobstats.io.dates import parse_dates
+from jobstats.io.readers import EPOCH_1900, EPOCH_1904
 
 T = pd.Timestamp
 

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jobstats.load import load
+from jobstats.io import load
 from jobstats.schema import (
     FIELDS,
     HeaderNotFoundError,

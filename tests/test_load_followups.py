@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from jobstats.load import load
+from jobstats.io import load
 
 T = pd.Timestamp
 

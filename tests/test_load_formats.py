@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jobstats.load import LoadReport, LoadResult, load, load_many
+from jobstats.io import LoadReport, LoadResult, load, load_many
 from jobstats.schema import APPLICATION_COLUMNS, EVENT_COLUMNS, STAGES, STATUSES
 
 REAL = Path("/work/shared/data/real/timhanneman_merged.csv")

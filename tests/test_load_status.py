@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jobstats.load import load
-from jobstats.load.vocab import parse_channel, parse_source, parse_status, yes_no
+from jobstats.io import load
+from jobstats.io.vocab import parse_channel, parse_source, parse_status, yes_no
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,7 @@ def _write(t: dict, folder: Path, order: list[int], stem: str) -> Path:
 
 
 def _load(path: Path):
-    from jobstats.load import load
+    from jobstats.io import load
 
     return load(path, as_of=AS_OF)
 

@@ -328,7 +328,7 @@ def _tables(result):
     "name", pd.read_csv(SAMPLE / "manifest.csv")["file"].tolist()
 )
 def test_each_sample_file_loads(name, manifest):
-    from jobstats.load import load
+    from jobstats.io import load
 
     apps, _ = _tables(load(SAMPLE / name, as_of="2025-06-30"))
     expected = int(manifest.set_index("file").loc[name, "applications"])
@@ -364,7 +364,7 @@ _CARRIES = [
 
 @pytest.mark.parametrize(("name", "stem", "replies", "followups"), _CARRIES)
 def test_loaded_file_agrees_with_truth(name, stem, replies, followups):
-    from jobstats.load import load
+    from jobstats.io import load
 
     apps, events = _tables(load(SAMPLE / name, as_of="2025-06-30"))
     t_apps = pd.read_csv(SAMPLE / "truth" / f"{stem}_applications.csv")

@@ -155,7 +155,7 @@ def _tables(result):
 
 
 def test_loader_reads_template_without_mapping(template, tmp_path):
-    from jobstats.load import load  # written in parallel; this test needs it
+    from jobstats.io import load  # written in parallel; this test needs it
 
     copy = tmp_path / "filled.xlsx"
     shutil.copy(template, copy)

@@ -13,10 +13,10 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _API: dict[str, str] = {
-    "load": "jobstats.load",
-    "load_many": "jobstats.load",
-    "LoadResult": "jobstats.load",
-    "LoadReport": "jobstats.load",
+    "load": "jobstats.io",
+    "load_many": "jobstats.io",
+    "LoadResult": "jobstats.io",
+    "LoadReport": "jobstats.io",
     "rates": "jobstats.rates",
     "reply_curve": "jobstats.timing",
     "reply_within": "jobstats.timing",

@@ -101,7 +101,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from jobstats.load import load, load_many
+    from jobstats.io import load, load_many
     from jobstats.summary import summarize
 
     as_of = args.as_of if args.as_of is not None else pd.Timestamp.today().normalize()

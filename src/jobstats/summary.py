@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from jobstats.followup import followup_effect
-from jobstats.load import LoadResult
+from jobstats.io import LoadResult
 from jobstats.rates import rates
 from jobstats.timing import median_days_among_replied, reply_within
 

@@ -38,8 +38,8 @@ class Case:
     file name and every fragment; CLI exit 2), ``"ok"`` (``load`` returns
     ``applications`` rows, ``dropped`` rows reported, each ``warnings`` fragment in
     some warning; CLI exit 0), or ``"empty"`` (nothing to analyse: ``load``
-    returns no application or raises a JobstatsError naming the file; CLI exit 2
-    naming the file). ``rows`` is the number of non-blank data rows in the file:
+    returns a result with no application; CLI exit 2 naming the file and each
+    fragment). ``rows`` is the number of non-blank data rows in the file:
     for ``"ok"`` every one of them must be kept or reported as dropped.
     ``check`` makes extra assertions on the load result, ``cli_check`` on the
     CLI's JSON. ``slow`` marks the files that take a second to build (bombs,
@@ -274,10 +274,12 @@ CASES: tuple[Case, ...] = (
          "a web page saved as .xls by a web app", UnsupportedFormatError, ("web page",)),
     # refused by the loader (content)
     Case("header_only", "header_only.csv", mk.b_header_only, "empty",
-         "header row and nothing else"),
-    Case("blank_lines_only", "blank.csv", mk.b_blank_lines_only, "empty",
-         "only blank lines and empty cells"),
-    Case("empty_sheet", "empty_sheet.xlsx", mk.b_empty_sheet, "empty", "a workbook with no cells"),
+         "header row and nothing else: load returns no application, the CLI says so",
+         fragments=("no applications",)),
+    Case("blank_lines_only", "blank.csv", mk.b_blank_lines_only, "error",
+         "only blank lines and empty cells", HeaderNotFoundError, ("no header row",)),
+    Case("empty_sheet", "empty_sheet.xlsx", mk.b_empty_sheet, "error", "a workbook with no cells",
+         HeaderNotFoundError, ("Sheet1", "no header row")),
     Case("no_date_column", "no_dates.csv", mk.b_no_date_column, "error",
          "no column holds the applied date", MissingColumnError, ("date",)),
     Case("no_header", "shopping.csv", mk.b_no_header, "error",
@@ -387,7 +389,7 @@ CASES: tuple[Case, ...] = (
 )
 
 
-#: Cases :func:`jobstats.load.safety.check_file` itself must refuse, before any parser.
+#: Cases :func:`jobstats.io.safety.check_file` itself must refuse, before any parser.
 EARLY: frozenset[str] = frozenset(
     c.name for c in CASES
     if c.outcome == "error" and c.error in (UnreadableFileError, UnsupportedFormatError, InputError)

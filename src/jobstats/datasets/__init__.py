@@ -66,19 +66,19 @@ def sample_tracker_path() -> Path:
 
 
 def load_sample(as_of: str | None = SAMPLE_AS_OF, **kwargs: Any) -> Any:
-    """Load the bundled sample tracker with :func:`jobstats.load.load`.
+    """Load the bundled sample tracker with :func:`jobstats.io.load`.
 
     Parameters
     ----------
     as_of : str or None, default "2025-06-30"
         Snapshot date of the sample; keep the default for reproducible numbers.
     **kwargs
-        Passed on to :func:`jobstats.load.load`.
+        Passed on to :func:`jobstats.io.load`.
 
     Returns
     -------
     object
-        What :func:`jobstats.load.load` returns for
+        What :func:`jobstats.io.load` returns for
         :func:`sample_tracker_path` (the canonical applications and events
         tables, see :mod:`jobstats.schema`, with the load report): 250
         applications; the two blank rows, the title row and the "Contacts"
@@ -89,7 +89,7 @@ def load_sample(as_of: str | None = SAMPLE_AS_OF, **kwargs: Any) -> Any:
     >>> from jobstats.datasets import load_sample
     >>> result = load_sample()  # doctest: +SKIP
     """
-    from jobstats.load import load  # the loader imports pandas & co: only on use
+    from jobstats.io import load  # the loader imports pandas & co: only on use
 
     if as_of is not None:
         kwargs["as_of"] = as_of

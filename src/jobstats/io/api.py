@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from jobstats.load.columns import pick_sheet
-from jobstats.load.readers import read_book
-from jobstats.load.report import ISSUE_COLUMNS, LoadReport, LoadResult
-from jobstats.load.grid import Collector
-from jobstats.load.tables import build_tables
+from jobstats.io.columns import pick_sheet
+from jobstats.io.readers import read_book
+from jobstats.io.report import ISSUE_COLUMNS, LoadReport, LoadResult
+from jobstats.io.grid import Collector
+from jobstats.io.tables import build_tables
 from jobstats.schema import APPLICATION_COLUMNS, InputError
 
 ColumnsArg = Mapping[str, "str | Sequence[str]"] | None

@@ -5,7 +5,7 @@
 row dropped or doubted.
 """
 
-from jobstats.load.api import load, load_many
-from jobstats.load.report import LoadReport, LoadResult
+from jobstats.io.api import load, load_many
+from jobstats.io.report import LoadReport, LoadResult
 
 __all__ = ["LoadReport", "LoadResult", "load", "load_many"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from dateutil import parser as du_parser
 
-from jobstats.load.vocab import is_missing
+from jobstats.io.vocab import is_missing
 
 #: Plausible Excel serials for a job search: 1950-01-01 .. 2100-01-01.
 SERIAL_MIN, SERIAL_MAX = 18264, 73051

@@ -7,12 +7,12 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from jobstats.load.columns import detect_format, map_columns, mostly_yes_no
-from jobstats.load.dates import file_order, parse_dates
-from jobstats.load.followups import find_follow_up_sheet, follow_up_sheet_events
-from jobstats.load.grid import Collector, Grid, text_value, make_grid
-from jobstats.load.readers import RawBook, RawSheet
-from jobstats.load.vocab import (
+from jobstats.io.columns import detect_format, map_columns, mostly_yes_no
+from jobstats.io.dates import file_order, parse_dates
+from jobstats.io.followups import find_follow_up_sheet, follow_up_sheet_events
+from jobstats.io.grid import Collector, Grid, text_value, make_grid
+from jobstats.io.readers import RawBook, RawSheet
+from jobstats.io.vocab import (
     is_missing,
     norm,
     parse_channel,

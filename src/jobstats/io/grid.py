@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from jobstats.load.columns import is_blank_row, unique_headers
-from jobstats.load.readers import RawSheet
-from jobstats.load.vocab import EXCEL_ERRORS, is_missing
+from jobstats.io.columns import is_blank_row, unique_headers
+from jobstats.io.readers import RawSheet
+from jobstats.io.vocab import EXCEL_ERRORS, is_missing
 
 
 @dataclass

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jobstats.load.readers import RawBook, RawSheet
-from jobstats.load.vocab import (
+from jobstats.io.readers import RawBook, RawSheet
+from jobstats.io.vocab import (
     DATE_PATTERNS,
     FOLLOW_UP_CHANNEL_RE,
     FOLLOW_UP_RE,

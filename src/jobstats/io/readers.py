@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jobstats.load.safety import check_file
+from jobstats.io.safety import check_file
 from jobstats.schema import UnreadableFileError, UnsupportedFormatError
 
 #: Excel day 0 of each date system (serial -> date = epoch + serial days).

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jobstats.load.columns import classify, find_header
-from jobstats.load.dates import parse_dates
-from jobstats.load.grid import Collector, text_value, make_grid
-from jobstats.load.readers import RawBook, RawSheet
-from jobstats.load.vocab import GENERIC_CHANNEL, is_missing, norm, parse_channel
+from jobstats.io.columns import classify, find_header
+from jobstats.io.dates import parse_dates
+from jobstats.io.grid import Collector, text_value, make_grid
+from jobstats.io.readers import RawBook, RawSheet
+from jobstats.io.vocab import GENERIC_CHANNEL, is_missing, norm, parse_channel
 from jobstats.schema import EVENT_COLUMNS
 
 
