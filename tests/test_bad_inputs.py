@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from bad_inputs.cases import AS_OF, CASES, EARLY, Case, write_case
 from bad_inputs.make_corpus import write_ole2
+
 from jobstats.schema import (
     APPLICATION_COLUMNS,
     STAGES,
@@ -393,9 +393,8 @@ def test_openpyxl_parses_through_defusedxml() -> None:
 def test_parsers_never_expand_entities(name: str, tmp_path: Path) -> None:
     """Even without check_file, calamine and openpyxl expand no entity, read no file."""
     import openpyxl
-    from python_calamine import CalamineWorkbook
-
     from bad_inputs.make_corpus import HEADER, Serial, _serial, write_xlsx
+    from python_calamine import CalamineWorkbook
 
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET", encoding="utf-8")

@@ -6,15 +6,16 @@ import csv
 import hashlib
 import json
 import subprocess
-from datetime import datetime
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import REAL_TRACKER
 
 from jobstats.cli import main
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "timhanneman_merged.csv"
+REAL = REAL_TRACKER
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "my_tracker.xlsx"
 
 needs_real = pytest.mark.skipif(not REAL.exists(), reason="shared/data/real is not beside the repo")

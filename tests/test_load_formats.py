@@ -9,11 +9,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import REAL_TRACKER
 
 from jobstats.io import LoadReport, LoadResult, load, load_many
 from jobstats.schema import APPLICATION_COLUMNS, EVENT_COLUMNS, STAGES, STATUSES
 
-REAL = Path("/work/shared/data/real/timhanneman_merged.csv")
+REAL = REAL_TRACKER
 AS_OF = "2025-06-30"
 
 

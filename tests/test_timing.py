@@ -7,9 +7,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REAL_TRACKER
 from lifelines import KaplanMeierFitter
-from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.duration.api import CumIncidenceRight  # noqa: F401  (import path check)
+from statsmodels.duration.survfunc import SurvfuncRight
 
 from jobstats.simulate import simulate_search
 from jobstats.timing import (
@@ -155,7 +156,7 @@ def test_time_to_reply_result(sim) -> None:
     assert d["within"][0]["note"] is None
 
 
-REAL = "/work/shared/data/real/timhanneman_merged.csv"
+REAL = REAL_TRACKER
 
 
 def test_real_tracker_reference_numbers() -> None:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-
 from bad_inputs import make_corpus as mk
 from bad_inputs.make_corpus import INJECTIONS, LONG_ROWS, NONASCII, ROWS, WIDE_COLS
+
 from jobstats.schema import (
     HeaderNotFoundError,
     InputError,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from jobstats.io.columns import pick_sheet
+from jobstats.io.grid import Collector
 from jobstats.io.readers import read_book
 from jobstats.io.report import ISSUE_COLUMNS, LoadReport, LoadResult
-from jobstats.io.grid import Collector
 from jobstats.io.tables import build_tables
 from jobstats.schema import APPLICATION_COLUMNS, InputError
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from jobstats.io.columns import classify, find_header
 from jobstats.io.dates import parse_dates
-from jobstats.io.grid import Collector, text_value, make_grid
+from jobstats.io.grid import Collector, make_grid, text_value
 from jobstats.io.readers import RawBook, RawSheet
 from jobstats.io.vocab import GENERIC_CHANNEL, is_missing, norm, parse_channel
 from jobstats.schema import EVENT_COLUMNS

@@ -10,7 +10,7 @@ import pandas as pd
 from jobstats.io.columns import detect_format, map_columns, mostly_yes_no
 from jobstats.io.dates import file_order, parse_dates
 from jobstats.io.followups import find_follow_up_sheet, follow_up_sheet_events
-from jobstats.io.grid import Collector, Grid, text_value, make_grid
+from jobstats.io.grid import Collector, Grid, make_grid, text_value
 from jobstats.io.readers import RawBook, RawSheet
 from jobstats.io.vocab import (
     is_missing,
