@@ -167,3 +167,19 @@ def test_closed_pipe_is_quiet() -> None:
     proc.wait(timeout=300)
     assert "internal error" not in err and "Traceback" not in err
     assert err == ""
+
+
+def test_summary_pools_a_coach_folder_and_counts_every_row() -> None:
+    """Ten clients' files in mixed formats: every row is an application or reported."""
+    folder = SAMPLE.parent / "clients"
+    with (SAMPLE.parent / "manifest.csv").open(newline="") as fh:
+        manifest = [r for r in csv.DictReader(fh) if r["file"].startswith("clients/")]
+    files = sorted(str(p) for p in folder.iterdir())
+    proc = run_cli("summary", *files, "--as-of", "2025-06-30", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert len(out["files"]) == len(manifest) == 10
+    assert out["applications"] == sum(int(r["applications"]) for r in manifest)
+    assert out["rows_dropped"] == sum(int(r["rows_not_applications"]) for r in manifest)
+    assert len(out["warnings"]) == len(set(out["warnings"]))
+    assert "client" in out["followup"]["method"]  # pooled clients are adjusted for

@@ -193,7 +193,8 @@ def summarize(loaded: LoadResult) -> Summary:
     if has_dated:
         followup = followup_effect(apps, events, as_of=as_of)
         warnings.extend(followup.warnings)
-    return Summary(loaded, response, within, median, followup, warnings)
+    # the same exclusion is reported by several analyses: say it once
+    return Summary(loaded, response, within, median, followup, list(dict.fromkeys(warnings)))
 
 
 def raise_empty(loaded: LoadResult) -> None:
