@@ -21,6 +21,10 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider
 
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_analytics.py
+	$(BIN)/python scripts/bench_xlsx_readers.py
+
 sample: $(STAMP)
 	$(BIN)/python scripts/make_sample_data.py
 
