@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -282,3 +283,63 @@ def test_followup_timing_zero_replies_gets_a_wide_interval() -> None:
     assert row["diff_ci_low"] == pytest.approx(d - math.sqrt((0 - l1) ** 2 + (uc - 0.075) ** 2))
     assert row["diff_ci_high"] == pytest.approx(d + math.sqrt(u1**2 + (0.075 - lc) ** 2))
     assert row["diff_ci_high"] > 0.08  # reaches well above 0: no false certainty
+
+
+def test_naive_rates_small_group_is_nan_with_reason() -> None:
+    """Three followed-up applications: no naive rate, a reason instead."""
+    apps, events = _same_day_search([5, None, None] + [4] * 6 + [None] * 11, followed=3, followup_day=2)
+    apps["followed_up"] = apps["application_id"].isin(events["application_id"])
+    tab = naive_followup_rates(apps, events, as_of="2025-03-01")
+    assert tab.loc[0, "n"] == 3 and tab.loc[0, "replied"] == 1
+    assert tab.loc[0, ["rate", "ci_low", "ci_high"]].isna().all()
+    assert tab.loc[0, "note"].startswith("too few applications (n=3)") and "naive" in tab.loc[0, "note"]
+    assert tab.loc[1, "rate"] == pytest.approx(6 / 17)
+
+
+def test_categorical_stage_and_shuffled_rows_give_the_same_effect() -> None:
+    apps, events = simulate_search(3000, seed=5)
+    want = followup_effect(apps, events, as_of=AS_OF)
+    other = apps.assign(stage=apps["stage"].astype("category")).sample(frac=1, random_state=2)
+    other.index = [0] * len(other)
+    got = followup_effect(other, events.sample(frac=1, random_state=3), as_of=AS_OF)
+    assert got.hazard_ratio == pytest.approx(want.hazard_ratio, rel=1e-9)
+    assert got.ci_low == pytest.approx(want.ci_low, rel=1e-9)
+    assert (got.exposed, got.followed_up) == (want.exposed, want.followed_up)
+    pd.testing.assert_frame_equal(got.by_channel, want.by_channel)
+    t1 = thank_you_timing(apps, events, as_of=AS_OF)
+    t2 = thank_you_timing(other, events, as_of=AS_OF)
+    pd.testing.assert_frame_equal(t1, t2)
+    pd.testing.assert_frame_equal(
+        followup_timing(other, events, as_of=AS_OF), followup_timing(apps, events, as_of=AS_OF)
+    )
+
+
+def test_naive_rates_ignore_followups_after_as_of() -> None:
+    """A follow-up dated after as_of is not on record, like a reply after it."""
+    apps, events = _same_day_search([None] * 8 + [3] * 4, followed=8, followup_day=20)
+    apps["followed_up"] = apps["application_id"].isin(events["application_id"])
+    events.loc[:3, "date"] = pd.Timestamp("2025-03-15")  # a0..a3: after as_of
+    events.loc[2, "date"] = pd.NaT  # a2: undated, so followed up as far as we know
+    events = pd.concat(
+        [events, pd.DataFrame({"application_id": ["a3"], "date": [pd.Timestamp("2025-01-05")],
+                               "kind": ["follow_up"], "channel": ["email"]})],
+        ignore_index=True,
+    )  # a3: also followed up before as_of
+    tab = naive_followup_rates(apps, events, as_of="2025-03-01")
+    assert tab["n"].tolist() == [6, 6]  # a0, a1 moved to "not followed up"
+
+
+@pytest.mark.parametrize("true_hr", [1.0, 1.6])
+def test_hazard_ratio_recovered_when_baseline_declines_within_bins(true_hr: float) -> None:
+    """The default simulator's hazard is constant within the model's day bins,
+    exactly the model's assumption; real reply hazards fall day by day. With a
+    smooth, steep decline the binned baseline is only approximately right and
+    the estimate must still recover the truth."""
+    d = np.arange(90)
+    shape = np.exp(-d / 3.0) + 0.03 * np.exp(-d / 30)
+    apps, events = simulate_search(25000, seed=17, followup_hr=true_hr, day_shape=shape)
+    res = followup_effect(apps, events, as_of=AS_OF)
+    assert res.reason is None
+    assert abs(_z(res, true_hr)) < 3
+    if true_hr != 1.0:
+        assert res.ci_low > 1.0

@@ -83,3 +83,15 @@ def test_unknown_stage_raises(apps) -> None:
     apps.loc[0, "stage"] = "ghosted"
     with pytest.raises(InputError, match="ghosted"):
         funnel(apps)
+
+
+def test_categorical_stage_and_numeric_group_with_missing(apps) -> None:
+    want = funnel(apps)
+    cat = apps.assign(stage=apps["stage"].astype("category"))
+    pd.testing.assert_frame_equal(funnel(cat), want)
+    pd.testing.assert_frame_equal(funnel_links(cat), funnel_links(apps))
+    apps["size"] = [10, 10, 10, 50, 50, 50, 50, None, None, 10]
+    out = funnel(apps, by="size")
+    assert out["size"].drop_duplicates().tolist() == [10.0, 50.0, "(missing)"]
+    applied = out[out["stage"] == "applied"].set_index("size")["reached"]
+    assert applied.tolist() == [4, 4, 2] and applied.sum() == len(apps)

@@ -105,3 +105,16 @@ def test_rates_close_to_truth_on_simulation() -> None:
     out = rates(apps, by="source", as_of="2027-01-01")
     row = out[(out["source"] == "referral") & (out["measure"] == "response")].iloc[0]
     assert row["ci_low"] < 0.65 < row["ci_high"]
+
+
+def test_categorical_stage_and_numeric_group_with_missing() -> None:
+    """A categorical ``stage`` (unordered) and a numeric column with gaps."""
+    stages = ["replied", "interview", "offer"] + ["applied"] * 7
+    apps = _table(stages, ["x"] * 10)
+    want = rates(apps, as_of="2025-03-01")
+    got = rates(apps.assign(stage=apps["stage"].astype("category")), as_of="2025-03-01")
+    pd.testing.assert_frame_equal(got, want)
+    apps["level"] = [1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0, None]
+    out = rates(apps, by="level", as_of="2025-03-01")
+    resp = out[out["measure"] == "response"]
+    assert resp["level"].tolist() == [1.0, 2.0, "(missing)"] and resp["n"].tolist() == [5, 4, 1]

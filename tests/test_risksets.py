@@ -190,3 +190,59 @@ def test_nothing_usable_raises_analysis_error() -> None:
         daily_risk_sets(apps, as_of="2025-01-01", by="stage", followup=True)
     with pytest.raises(AnalysisError, match="empty"):
         daily_risk_sets(apps.iloc[:0], as_of="2025-01-01")
+
+
+def test_missing_applied_date_and_duplicated_index_are_reported_by_row() -> None:
+    """A row without applied date is left out (not given time -1), and the rows
+    named in a warning are those excluded even when the index repeats labels."""
+    apps = pd.DataFrame(
+        {
+            "application_id": list("abcd"),
+            "applied_on": pd.to_datetime(["2025-01-01", None, "2025-05-01", "2025-01-03"]),
+            "first_reply_on": pd.to_datetime([None, None, None, "2025-01-05"]),
+            "stage": ["applied", "applied", "applied", "replied"],
+            "row": [2, 3, 4, 5],
+        },
+        index=[7, 7, 7, 7],
+    )
+    dur, warns = reply_durations(apps, as_of="2025-03-01")
+    assert dur["use"].tolist() == [True, False, False, True]
+    assert dur["reason"].iloc[1] == "no applied date"
+    text = " ".join(warns)
+    assert "1 application(s) left out of time-to-reply estimates: no applied date (rows 3)" in text
+    assert "applied after the as-of date (rows 4)" in text
+    r = daily_risk_sets(apps, as_of="2025-03-01")
+    assert r["at_risk"].max() == 2 and r["replied"].sum() == 1 and r["censored"].sum() == 1
+
+
+def test_categorical_stage_and_columns_give_the_same_risk_sets() -> None:
+    apps, events = _random_tables(5)
+    want = daily_risk_sets(apps, events, as_of=AS_OF, by="source", followup=True)
+    cat = apps.assign(
+        stage=apps["stage"].astype("category"), source=apps["source"].astype("category")
+    )
+    ev = events.assign(channel=events["channel"].astype("category"))
+    got = daily_risk_sets(cat, ev, as_of=AS_OF, by="source", followup=True)
+    pd.testing.assert_frame_equal(got, want)
+    # shuffled rows with a non-default, repeated index: same table
+    shuffled = apps.sample(frac=1, random_state=3).set_axis(np.zeros(len(apps), int))
+    got = daily_risk_sets(shuffled, events.iloc[::-1], as_of=AS_OF, by="source", followup=True)
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_as_of_day_and_same_day_reply() -> None:
+    """Applied on as_of: at risk on day 0; a same-day reply is day 0; a reply
+    dated the day after as_of is not on record."""
+    apps = pd.DataFrame(
+        {
+            "application_id": ["a", "b", "c"],
+            "applied_on": pd.to_datetime(["2025-03-01 09:00", "2025-03-01 00:00", "2025-02-28 00:00"]),
+            "first_reply_on": pd.to_datetime(["2025-03-01 17:00", None, "2025-03-02 00:00"]),
+            "stage": ["replied", "applied", "replied"],
+        }
+    )
+    dur, warns = reply_durations(apps, as_of="2025-03-01")
+    assert dur["time"].tolist() == [0, 0, 1] and dur["event"].tolist() == [True, False, False]
+    assert dur["use"].all() and not warns
+    r = daily_risk_sets(apps, as_of="2025-03-01")
+    assert r[["day", "at_risk", "replied", "censored"]].to_numpy().tolist() == [[0, 3, 1, 1], [1, 1, 0, 1]]

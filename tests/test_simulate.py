@@ -127,3 +127,19 @@ def test_client_label() -> None:
     assert (apps["client"] == "Ana").all()
     apps, _ = simulate_search(20, seed=1)
     assert apps["client"].isna().all()
+
+
+def test_custom_day_shape_is_the_reply_day_distribution() -> None:
+    """With ``day_shape`` (no follow-ups, no censoring) day-0 replies follow 1 - exp(-c w(0))."""
+    shape = np.exp(-np.arange(60) / 3.0)
+    w = shape / shape.sum()
+    src = {"referral": (1.0, 0.65)}
+    apps, _ = simulate_search(30000, seed=8, sources=src, followup_prob=0.0, as_of="2027-01-01",
+                              day_shape=shape)
+    d = (apps["first_reply_on"] - apps["applied_on"]).dt.days
+    c = -np.log(1 - 0.65)
+    p0 = 1 - np.exp(-c * w[0])
+    assert abs((d == 0).mean() - p0) < 4 * np.sqrt(p0 * (1 - p0) / len(apps))
+    assert d.max() < 60 and abs(d.notna().mean() - 0.65) < 0.02
+    with pytest.raises(ValueError, match="day_shape"):
+        simulate_search(10, day_shape=[-1.0, 2.0])

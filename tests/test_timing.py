@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import REAL_TRACKER
 from lifelines import KaplanMeierFitter
-from statsmodels.duration.api import CumIncidenceRight  # noqa: F401  (import path check)
+from statsmodels.duration.api import CumIncidenceRight
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from jobstats.simulate import simulate_search
@@ -181,3 +181,103 @@ def test_real_tracker_reference_numbers() -> None:
     med = median_days_among_replied(apps, as_of=as_of)
     assert med.loc[0, "median_days"] == 3 and med.loc[0, "n_replied"] == 64
     assert 64 / 177 == pytest.approx(0.36, abs=0.005)
+
+
+def test_competing_outcomes_standard_errors_match_statsmodels(sim) -> None:
+    """SE of each cumulative incidence equals statsmodels' CumIncidenceRight.cinc_se;
+    the interval is the log-log one built from it."""
+    t, e = _per_app(sim)
+    kind = sim["reply_kind"].astype(object).to_numpy()
+    cause = np.where(~e, 0, np.where(kind == "rejection", 1, np.where(np.isin(kind, ["interview", "offer"]), 2, 3)))
+    ci = CumIncidenceRight(t, cause)
+    got = competing_outcomes(sim, as_of=AS_OF)
+    z = 1.959963984540054
+    for k, name in enumerate(["rejection", "interview", "other"]):
+        g = got[got["outcome"] == name].set_index("day").loc[ci.times]
+        np.testing.assert_allclose(g["se"], ci.cinc_se[k], atol=1e-12)
+        f, se = ci.cinc[k], ci.cinc_se[k]
+        pos = f > 0
+        lo = f[pos] ** np.exp(-z * se[pos] / (f[pos] * np.log(f[pos])))
+        hi = f[pos] ** np.exp(z * se[pos] / (f[pos] * np.log(f[pos])))
+        np.testing.assert_allclose(g["ci_low"][pos], lo, atol=1e-12)
+        np.testing.assert_allclose(g["ci_high"][pos], hi, atol=1e-12)
+        assert (g["ci_low"] <= g["estimate"]).all() and (g["estimate"] <= g["ci_high"]).all()
+
+
+def test_competing_outcomes_interval_covers_the_truth() -> None:
+    """Truth from a huge uncensored simulation; 95% intervals from small censored ones."""
+    big, _ = simulate_search(200_000, seed=99, followup_prob=0.0, as_of="2027-01-01")
+    d = (big["first_reply_on"] - big["applied_on"]).dt.days
+    truth = ((d <= 14) & (big["reply_kind"] == "rejection")).mean()
+    covered = 0
+    for seed in range(40):
+        apps, _ = simulate_search(400, seed=1000 + seed, followup_prob=0.0)
+        got = competing_outcomes(apps, as_of="2025-06-25")
+        row = got[(got["day"] == 14) & (got["outcome"] == "rejection")].iloc[0]
+        covered += bool(row["ci_low"] <= truth <= row["ci_high"])
+    assert covered >= 34  # nominal 95% of 40 = 38; P(< 34) < 1% if calibrated
+
+
+def test_competing_outcomes_with_string_dtype_missing_kind(sim) -> None:
+    want = competing_outcomes(sim, as_of=AS_OF)
+    apps = sim.assign(reply_kind=sim["reply_kind"].astype("string"))  # pd.NA, not NaN
+    pd.testing.assert_frame_equal(competing_outcomes(apps, as_of=AS_OF), want)
+
+
+def test_reply_within_small_group_is_nan_with_reason() -> None:
+    apps = pd.DataFrame(
+        {
+            "application_id": list("abcdefg"),
+            "source": ["x"] * 5 + ["y"] * 2,
+            "applied_on": pd.to_datetime(["2025-01-01"] * 7),
+            "first_reply_on": pd.to_datetime(["2025-01-02", None, None, None, None, "2025-01-02", None]),
+            "stage": ["replied"] + ["applied"] * 4 + ["replied", "applied"],
+        }
+    )
+    tab = reply_within(apps, (7,), by="source", as_of="2025-03-01").set_index("source")
+    assert tab.loc["x", "estimate"] == pytest.approx(0.2)
+    assert np.isnan(tab.loc["y", "estimate"]) and np.isnan(tab.loc["y", "ci_low"])
+    assert tab.loc["y", "note"] == "too few applications (n=2)"
+
+
+def test_reply_within_is_one_when_everybody_replied_early() -> None:
+    """All replied by day 3: P(reply within 7 / 30 days) is 1, not 'nobody followed'."""
+    apps = pd.DataFrame(
+        {
+            "application_id": list("abcdef"),
+            "applied_on": pd.to_datetime(["2025-01-01"] * 6),
+            "first_reply_on": pd.to_datetime(["2025-01-02"] * 3 + ["2025-01-04"] * 3),
+            "stage": ["replied"] * 6,
+        }
+    )
+    tab = reply_within(apps, (1, 7, 30), as_of="2025-03-01")
+    assert tab["estimate"].tolist() == pytest.approx([0.5, 1.0, 1.0])
+    assert tab["note"].isna().all()
+
+
+def test_km_from_counts_ignores_the_index() -> None:
+    """Groups are read by position, so a risk table with another index gives the same curve."""
+    from jobstats.risksets import daily_risk_sets
+    from jobstats.timing import km_from_counts
+
+    apps, _ = simulate_search(300, seed=4)
+    risk = daily_risk_sets(apps, as_of=AS_OF, by="source")
+    want = km_from_counts(risk, ["source"])
+    got = km_from_counts(risk.set_axis(risk.index[::-1]), ["source"])
+    np.testing.assert_allclose(got["estimate"].to_numpy(), want["estimate"].to_numpy())
+    np.testing.assert_allclose(got["ci_low"].to_numpy(), want["ci_low"].to_numpy())
+
+
+def test_median_among_replied_by_numeric_column_with_missing() -> None:
+    apps = pd.DataFrame(
+        {
+            "application_id": list("abcd"),
+            "size": [10.0, 10.0, None, 50.0],
+            "applied_on": pd.to_datetime(["2025-01-01"] * 4),
+            "first_reply_on": pd.to_datetime(["2025-01-02", "2025-01-04", "2025-01-11", None]),
+            "stage": ["replied", "replied", "replied", "applied"],
+        }
+    )
+    tab = median_days_among_replied(apps, by="size", as_of="2025-03-01")
+    assert tab["size"].tolist() == [10.0, 50.0, "(missing)"]
+    assert tab["n_replied"].tolist() == [2, 0, 1]

@@ -29,9 +29,10 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from jobstats.results import Result, require_rows, resolve_as_of, wilson
+from jobstats.results import Result, require_rows, resolve_as_of, stage_rank, wilson
 from jobstats.risksets import daily_risk_sets, followup_days, reply_durations, require_usable
 from jobstats.schema import STAGE_RANK
+from jobstats.timing import MIN_N
 
 __all__ = [
     "followup_effect",
@@ -108,8 +109,7 @@ def _fit_cloglog(
             break
     if reference not in set(cells[exposure]):
         return _Fit(pd.DataFrame(), "no replies in the comparison group without follow-up")
-    design = pd.DataFrame(index=cells.index)
-    design["const"] = 1.0
+    columns = {"const": np.ones(len(cells))}  # one DataFrame at the end: no fragmentation
     for col, ref in [(exposure, reference), ("_bin", None), *[(a, None) for a in adjust]]:
         vals = cells[col]
         uniq = sorted(pd.unique(vals), key=str) if col != "_bin" else sorted(pd.unique(vals))
@@ -118,7 +118,8 @@ def _fit_cloglog(
             if lv == base:
                 continue
             name = f"{col}[{lv}]"
-            design[name] = (vals == lv).to_numpy(float)
+            columns[name] = (vals == lv).to_numpy(float)
+    design = pd.DataFrame(columns, index=cells.index)
     endog = np.column_stack([cells["replied"], cells["at_risk"] - cells["replied"]]).astype(float)
     reason = None
     try:
@@ -246,19 +247,32 @@ def naive_followup_rates(
 
     Biased by design (follow-ups go to applications still silent after days,
     which were already less likely to reply): shown for contrast only.
-    Uses ``applications["followed_up"]`` (dated or not).
+    Uses ``applications["followed_up"]`` (dated or not), except that an
+    application whose follow-ups in ``events`` are all dated after ``as_of``
+    was not followed up yet on that date.
 
     Returns
     -------
     pandas.DataFrame
-        ``[followed_up, n, replied, rate, ci_low, ci_high, note]`` (Wilson CI).
+        ``[followed_up, n, replied, rate, ci_low, ci_high, note]`` (Wilson CI;
+        NaN and a note below :data:`jobstats.timing.MIN_N` applications).
     """
     require_rows(applications, "follow-up rates")
     as_of_ts = resolve_as_of(as_of)
     applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
     sent = (applied <= as_of_ts).to_numpy()
     fu = applications["followed_up"].astype("boolean").fillna(False).to_numpy(bool)
-    rank = applications["stage"].map(STAGE_RANK).fillna(0).to_numpy()
+    if events is not None and len(events):
+        # follow-ups after as_of are not on record, like replies after it
+        ev = events[events["kind"] == "follow_up"]
+        day = pd.to_datetime(ev["date"]).dt.normalize()
+        known = ev.loc[~(day > as_of_ts).to_numpy(), "application_id"]  # by as_of, or undated
+        later = ev.loc[(day > as_of_ts).to_numpy(), "application_id"]
+        only_later = applications["application_id"].isin(later) & ~applications[
+            "application_id"
+        ].isin(known)
+        fu &= ~only_later.to_numpy(bool)
+    rank = stage_rank(applications["stage"]).fillna(0).to_numpy()
     reply_on = pd.to_datetime(applications["first_reply_on"]).dt.normalize()
     replied = (rank >= STAGE_RANK["replied"]) & ~(reply_on > as_of_ts).to_numpy()
     rows = []
@@ -269,6 +283,9 @@ def naive_followup_rates(
     out["rate"] = out["replied"] / out["n"].where(out["n"] > 0)
     out["ci_low"], out["ci_high"] = wilson(out["replied"], out["n"])
     out["note"] = _NAIVE_NOTE
+    small = (out["n"] < MIN_N).to_numpy()
+    out.loc[small, ["rate", "ci_low", "ci_high"]] = np.nan
+    out.loc[small, "note"] = [f"too few applications (n={k}); {_NAIVE_NOTE}" for k in out["n"][small]]
     return out
 
 
@@ -626,7 +643,7 @@ def thank_you_timing(
     ids = first_at.index[keep]
     iv_t, ty_t = first_at[keep], ty_at[keep]
     stage = applications.drop_duplicates("application_id").set_index("application_id")["stage"]
-    offer = (stage.map(STAGE_RANK).reindex(ids).fillna(0) >= STAGE_RANK["offer"]).to_numpy()
+    offer = (stage_rank(stage).reindex(ids).fillna(0) >= STAGE_RANK["offer"]).to_numpy()
     nxt = offer | ids.isin(second_day.index)
 
     has_time = ((iv_t != iv_t.dt.normalize()) & (ty_t != ty_t.dt.normalize())).to_numpy()

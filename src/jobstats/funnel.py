@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from jobstats.results import as_list, group_frame, require_rows
+from jobstats.results import as_list, group_frame, require_rows, stage_rank
 from jobstats.schema import STAGE_RANK, STAGES
 
 __all__ = ["funnel", "funnel_links", "EXITS"]
@@ -64,7 +64,7 @@ def funnel(applications: pd.DataFrame, *, by: str | Sequence[str] | None = None)
     require_rows(applications, "a funnel")
     cols = as_list(by)
     g = group_frame(applications, cols)
-    rank = applications["stage"].map(STAGE_RANK)
+    rank = stage_rank(applications["stage"])
     if rank.isna().any():
         bad = applications.loc[rank.isna(), "stage"].astype(object).unique()[:5]
         from jobstats.schema import InputError
@@ -81,7 +81,8 @@ def funnel(applications: pd.DataFrame, *, by: str | Sequence[str] | None = None)
         g["_all"] = 0
     stopped = pd.crosstab([g[c] for c in gcols] + [g["_rank"]], g["_exit"])
     stopped = stopped.reindex(columns=list(EXITS), fill_value=0)
-    groups = g[gcols].drop_duplicates().sort_values(gcols)
+    # groupby sorts mixed keys (numbers and "(missing)"); sort_values cannot
+    groups = g.groupby(gcols, sort=True, dropna=False, observed=True).size().reset_index()[gcols]
     full = pd.MultiIndex.from_tuples(
         [(*row, r) for row in groups.itertuples(index=False) for r in range(len(STAGES))],
         names=[*gcols, "_rank"],
@@ -119,7 +120,7 @@ def funnel_links(applications: pd.DataFrame) -> pd.DataFrame:
         to its inflow. Links with count 0 are kept, so the shape is stable.
     """
     require_rows(applications, "a funnel")
-    rank = applications["stage"].map(STAGE_RANK).fillna(0).to_numpy()
+    rank = stage_rank(applications["stage"]).fillna(0).to_numpy()
     status = applications["status"].astype(object).to_numpy()
     rej = status == "rejected"
     replied = rank >= STAGE_RANK["replied"]

@@ -15,15 +15,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, wilson
+from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, stage_rank, wilson
 from jobstats.risksets import reply_durations
 from jobstats.schema import STAGE_RANK, AnalysisError
+from jobstats.timing import MIN_N as _TIMING_MIN_N
 from jobstats.timing import reply_within
 
 __all__ = ["rates", "MIN_N", "MEASURES"]
 
 #: Fewer applications than this in a group: no estimate (NaN and a note).
-MIN_N: int = 5
+MIN_N: int = _TIMING_MIN_N
 #: Measures of :func:`rates`, in output order.
 MEASURES: tuple[str, ...] = ("response", "interview", "offer", "ghosting")
 
@@ -98,7 +99,7 @@ def rates(
             f"{int((~sent).sum())} application(s) dated after the as-of date {as_of_ts.date()} are "
             f"left out of the rates (rows {', '.join(map(str, rows[:10]))}); pass a later as_of."
         )
-    rank = applications["stage"].map(STAGE_RANK).fillna(0).to_numpy()
+    rank = stage_rank(applications["stage"]).fillna(0).to_numpy()
     reply_on = pd.to_datetime(applications["first_reply_on"]).dt.normalize()
     # a reply dated after as_of is not on record; an undated reply (per stage) is
     replied = (rank >= STAGE_RANK["replied"]) & ~(reply_on > as_of_ts).to_numpy()

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from jobstats.schema import AnalysisError, InputError
+from jobstats.schema import STAGE_RANK, AnalysisError, InputError
 
 __all__ = [
     "MISSING",
@@ -26,6 +26,7 @@ __all__ = [
     "group_frame",
     "require_rows",
     "resolve_as_of",
+    "stage_rank",
     "to_jsonable",
     "wilson",
     "week_applied",
@@ -92,6 +93,15 @@ def group_frame(applications: pd.DataFrame, by: str | Sequence[str] | None) -> p
             s = s.astype("object").where(s.notna(), MISSING)
         out[col] = s
     return out
+
+
+def stage_rank(stage: pd.Series) -> pd.Series:
+    """Rank of each ``stage`` in :data:`~jobstats.schema.STAGES` (float, NaN if unknown).
+
+    Through ``object`` so a categorical ``stage`` column (ordered or not) maps
+    to plain numbers rather than to a categorical that cannot be compared.
+    """
+    return stage.astype(object).map(STAGE_RANK).astype(float)
 
 
 def wilson(events: Any, n: Any, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.results import MISSING, as_list, group_frame, require_rows, resolve_as_of
+from jobstats.results import (
+    MISSING,
+    as_list,
+    group_frame,
+    require_rows,
+    resolve_as_of,
+    stage_rank,
+)
 from jobstats.schema import STAGE_RANK, AnalysisError
 
 __all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable"]
@@ -59,21 +66,25 @@ def reply_durations(
     applied = pd.to_datetime(applications["applied_on"])
     censor = (as_of_ts - applied.dt.normalize()).dt.days
     reply = _days(applications["first_reply_on"], applied)
-    rank = applications["stage"].map(STAGE_RANK).fillna(0)
+    rank = stage_rank(applications["stage"]).fillna(0)
     event = reply.notna() & (reply <= censor)
     time = reply.where(event, censor)
     reason = pd.Series(pd.NA, index=applications.index, dtype="object")
-    reason[censor < 0] = "applied after the as-of date"
+    reason[applied.isna().to_numpy()] = "no applied date"
+    reason[(censor < 0).to_numpy()] = "applied after the as-of date"
     reason[reason.isna() & reply.notna() & (reply < 0)] = "reply dated before the application"
     undated = reason.isna() & reply.isna() & (rank >= STAGE_RANK["replied"])
     reason[undated] = "reply (per stage) without a reply date"
     use = reason.isna()
     warnings = []
-    for why, idx in reason[~use].groupby(reason[~use]).groups.items():
-        rows = applications.loc[idx, "row"].tolist() if "row" in applications.columns else list(idx)
+    why_all = reason.astype(object).fillna("").to_numpy()
+    for why in pd.unique(reason[~use]):
+        pos = np.flatnonzero(why_all == why)  # positions: the index may repeat labels
+        labels = applications["row"] if "row" in applications.columns else applications.index
+        rows = pd.Series(labels).iloc[pos].tolist()
         shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
         warnings.append(
-            f"{len(idx)} application(s) left out of time-to-reply estimates: {why} "
+            f"{len(pos)} application(s) left out of time-to-reply estimates: {why} "
             f"(rows {shown}); check their dates."
         )
     out = pd.DataFrame(
@@ -126,7 +137,8 @@ def followup_days(
     if undated:
         warnings.append(
             f"{undated} follow-up(s) have no date and are ignored by the time-aware analysis "
-            "(when they were sent matters); add follow-up dates to use them."
+            "(when they were sent matters): an application whose follow-ups are all undated "
+            "counts there as not followed up; add follow-up dates to use them."
         )
     fu = fu[fu["date"].notna()]
     pos = pd.Series(np.arange(len(applications)), index=applications["application_id"].to_numpy())

@@ -136,6 +136,7 @@ def simulate_search(
     thank_you_prob: float = 0.6,
     thank_you_or: float = 2.0,
     client: str | None = None,
+    day_shape: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate one job search with known reply, follow-up and thank-you effects.
 
@@ -177,6 +178,11 @@ def simulate_search(
         thank-you note was sent.
     client : str, optional
         Value of the ``client`` column (NA when None).
+    day_shape : array of float, optional
+        Per-day share of the cumulative reply hazard from day 0 on (normalised
+        to sum 1); default :data:`DAY_SHAPE`, which is constant within the
+        follow-up model's day bins. Pass a smoothly decreasing shape to test
+        the model when its baseline is only approximately right.
 
     Returns
     -------
@@ -197,8 +203,12 @@ def simulate_search(
         if as_of is None
         else pd.Timestamp(as_of).normalize()
     )
-    horizon = len(DAY_SHAPE)
-    cum_w = np.cumsum(DAY_SHAPE)
+    shape = DAY_SHAPE if day_shape is None else np.asarray(day_shape, dtype=float)
+    if shape.ndim != 1 or len(shape) == 0 or (shape < 0).any() or shape.sum() <= 0:
+        raise ValueError("day_shape must be a non-empty 1-d array of non-negative weights")
+    shape = shape / shape.sum()
+    horizon = len(shape)
+    cum_w = np.cumsum(shape)
     cum_w[-1] = 1.0
 
     # --- applications: date and source -------------------------------------

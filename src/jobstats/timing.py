@@ -36,7 +36,11 @@ __all__ = [
     "time_to_reply",
     "TimeToReply",
     "km_from_counts",
+    "MIN_N",
 ]
+
+#: Fewer usable applications than this in a group: no estimate (NaN and a note).
+MIN_N: int = 5
 
 
 def km_from_counts(
@@ -52,12 +56,13 @@ def km_from_counts(
     out = risk.copy()
     n = out["at_risk"].to_numpy(float)
     d = out["replied"].to_numpy(float)
-    keys = [out[c] for c in group_cols] if group_cols else [np.zeros(len(out))]
+    # plain arrays: Series keys would be aligned on the (possibly non-default) index
+    keys = [out[c].to_numpy() for c in group_cols]
     with np.errstate(divide="ignore", invalid="ignore"):
         log_step = np.log1p(-d / n)  # -inf when everybody at risk replied
         green_step = np.where(n > d, d / (n * (n - d)), np.inf)
     grp = pd.DataFrame({"ls": log_step, "gs": green_step})
-    g = grp.groupby(keys, sort=False) if group_cols else grp.groupby(np.zeros(len(out)))
+    g = grp.groupby(keys, sort=False, dropna=False) if group_cols else grp.groupby(np.zeros(len(out)))
     log_s = g["ls"].cumsum().to_numpy()
     var = g["gs"].cumsum().to_numpy()
     s = np.exp(log_s)
@@ -125,7 +130,9 @@ def reply_within(
     pandas.DataFrame
         ``[*by, days, estimate, ci_low, ci_high, at_risk, note]``; ``at_risk``
         is the number still waiting (and followed) on day k. NaN with a note
-        when nobody is followed up to day k.
+        when nobody is followed up to day k (unless all have replied before:
+        then the estimate is 1), or when the group has fewer than
+        :data:`MIN_N` usable applications.
     """
     cols = as_list(by)
     curve = reply_curve(applications, by=by, as_of=as_of)
@@ -134,13 +141,19 @@ def reply_within(
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
         day = g["day"].to_numpy()
+        n_group = int(g["at_risk"].to_numpy()[day == 0].sum())  # everyone is at risk on day 0
+        # the curve reached 1 (everybody replied): it stays there
+        all_replied = bool(len(g)) and float(g["estimate"].iloc[-1]) == 1.0
         for k in days:
             rec = dict(zip(cols, key))
             rec["days"] = int(k)
             upto = g[day <= k]
             at_k = g.loc[day >= k, "at_risk"]
             n_at = int(g.loc[day == k, "at_risk"].sum()) if (day == k).any() else 0
-            if not len(at_k) or not len(upto):
+            if n_group < MIN_N:
+                rec.update(estimate=np.nan, ci_low=np.nan, ci_high=np.nan, at_risk=n_at)
+                rec["note"] = f"too few applications (n={n_group})"
+            elif not len(upto) or (not len(at_k) and not all_replied):
                 rec.update(estimate=np.nan, ci_low=np.nan, ci_high=np.nan, at_risk=0)
                 rec["note"] = f"nobody followed for {k} days yet"
             else:
@@ -186,7 +199,10 @@ def median_days_among_replied(
     groups = frame.groupby(cols, sort=True, dropna=False) if cols else [((), frame)]
     rows = []
     if cols:  # groups with no reply at all still get a row
-        everyone = group_frame(applications, cols).drop_duplicates().sort_values(cols)
+        # groupby sorts mixed keys (numbers and "(missing)"); sort_values cannot
+        everyone = group_frame(applications, cols).groupby(
+            cols, sort=True, dropna=False, observed=True
+        ).size().reset_index()[cols]
         found = {k if isinstance(k, tuple) else (k,): g for k, g in groups}
         groups = [
             (tuple(r), found.get(tuple(r), frame.iloc[:0]))
@@ -216,7 +232,9 @@ def median_days_among_replied(
 OUTCOMES: tuple[str, ...] = ("rejection", "interview", "other")
 
 
-def competing_outcomes(applications: pd.DataFrame, *, as_of: Any = None) -> pd.DataFrame:
+def competing_outcomes(
+    applications: pd.DataFrame, *, as_of: Any = None, alpha: float = 0.05
+) -> pd.DataFrame:
     """Cumulative incidence of each kind of first reply by day (Aalen–Johansen).
 
     Rejection and interview invite compete: once an application is rejected it
@@ -225,36 +243,67 @@ def competing_outcomes(applications: pd.DataFrame, *, as_of: Any = None) -> pd.D
     1 - KM per kind. A direct offer counts as ``"interview"`` (a positive
     reply); a reply of unknown or other kind is ``"other"``.
 
+    The standard error is the delta-method one of statsmodels'
+    ``CumIncidenceRight`` (checked against it in ``tests/test_timing.py``);
+    the pointwise ``1 - alpha`` interval is taken on the log-log scale,
+    ``F ** exp(±z se / (F log F))``, so it stays inside (0, 1).
+
     Returns
     -------
     pandas.DataFrame
-        ``[day, at_risk, outcome, events, estimate]``, one row per day with
-        someone at risk and outcome.
+        ``[day, at_risk, outcome, events, estimate, se, ci_low, ci_high]``,
+        one row per day with someone at risk and outcome. Before the first
+        reply of a kind its estimate is 0 with a degenerate interval; once
+        everybody still waiting has replied the standard error is NaN.
     """
     dur, warnings = reply_durations(applications, as_of=as_of)
     require_usable(dur, warnings)
     use = dur["use"].to_numpy()
     t = dur["time"].to_numpy()[use]
     ev = dur["event"].to_numpy()[use]
-    kind = applications["reply_kind"].astype(object).to_numpy()[use]
-    cause = np.where(
-        kind == "rejection", 0, np.where((kind == "interview") | (kind == "offer"), 1, 2)
-    )
+    kind = applications["reply_kind"]
+    # isin, not ==: pd.NA in a "string" column would make == ambiguous
+    rejection = kind.isin(["rejection"]).to_numpy(bool)[use]
+    positive = kind.isin(["interview", "offer"]).to_numpy(bool)[use]
+    cause = np.where(rejection, 0, np.where(positive, 1, 2))
     size = int(t.max()) + 1 if len(t) else 0
     at_risk = np.cumsum(np.bincount(t, minlength=size)[::-1])[::-1]
     all_ev = np.bincount(t[ev], minlength=size)
     with np.errstate(divide="ignore", invalid="ignore"):
         s = np.cumprod(1 - all_ev / at_risk)
     s_before = np.concatenate([[1.0], s[:-1]])
+    n = at_risk.astype(float)
+    z = norm.ppf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sp0 = np.where(at_risk > 0, s_before / n, 0.0)
+        # all-cause Greenwood term; infinite once everybody at risk replied
+        ra_all = np.where(at_risk > all_ev, all_ev / (n * (n - all_ev)), np.inf)
+        ra_all = np.where(all_ev > 0, ra_all, 0.0)
     frames = []
     for code, name in enumerate(OUTCOMES):
         d_k = np.bincount(t[ev & (cause == code)], minlength=size)
+        inc = np.cumsum(sp0 * d_k)
         with np.errstate(divide="ignore", invalid="ignore"):
-            inc = np.cumsum(np.where(at_risk > 0, s_before * d_k / at_risk, 0.0))
+            # delta-method variance as statsmodels' CumIncidenceRight computes it
+            var = inc**2 * np.cumsum(ra_all)
+            var -= 2 * inc * np.cumsum(inc * ra_all)
+            var += np.cumsum(inc**2 * ra_all)
+            var += np.cumsum(sp0**2 * np.where(at_risk > 0, (n - d_k) * d_k / n, 0.0))
+            ra = np.where(at_risk > 0, sp0 * d_k / n, 0.0)
+            var += -2 * inc * np.cumsum(ra) + 2 * np.cumsum(inc * ra)
+            se = np.sqrt(np.where(np.isfinite(var), np.maximum(var, 0.0), np.nan))
+            half = z * se / (inc * np.log(inc))
+            f_a = inc ** np.exp(half)
+            f_b = inc ** np.exp(-half)
+        lo, hi = np.fmin(f_a, f_b), np.fmax(f_a, f_b)
+        none_yet = inc == 0
+        lo[none_yet], hi[none_yet] = 0.0, 0.0
+        bad = ~np.isfinite(se) | (inc >= 1)
+        lo[bad], hi[bad] = np.nan, np.nan
         frames.append(
             pd.DataFrame(
                 {"day": np.arange(size), "at_risk": at_risk, "outcome": name, "events": d_k,
-                 "estimate": inc}
+                 "estimate": inc, "se": se, "ci_low": lo, "ci_high": hi}
             )
         )
     out = pd.concat(frames, ignore_index=True)
