@@ -172,3 +172,13 @@ def test_ambiguous_column_follows_the_file_order(tmp_path: Path) -> None:
     assert a["applied_on"].tolist() == [T("2025-01-25"), T("2025-02-02")]
     assert any(d.startswith("Reply date: no value decides alone; D/M/Y")
                for d in res.report.date_decisions)
+
+
+def test_compact_yyyymmdd_numbers() -> None:
+    # Was: "20250301" (or the number 20250301) flagged as an unreadable date.
+    p = parse(["20250301", 20250315, "20251301", 45717])
+    assert p.values.tolist()[:2] == [T("2025-03-01"), T("2025-03-15")]
+    assert p.values.iat[3] == T("2025-03-01")  # Excel serials are unaffected
+    assert [i for i, _ in p.bad] == [2]  # month 13: not a date
+    assert "2 numbers read as YYYYMMDD dates" in p.decision
+    assert "1 Excel serial numbers" in p.decision

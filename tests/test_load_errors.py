@@ -239,3 +239,68 @@ def test_applied_after_as_of_dropped_and_duplicates_warned(tmp_path: Path) -> No
     iss = res.report.issues
     assert iss[["row", "severity"]].values.tolist() == [[3, "warning"], [4, "dropped"]]
     assert "duplicate of row 2" in iss["reason"].iat[0] and "2031-01-15" in iss["reason"].iat[1]
+
+
+def test_other_application_sheets_are_named_as_not_loaded(tmp_path: Path) -> None:
+    # A sheet per month: only one is read; the others must not vanish silently.
+    wb = openpyxl.Workbook()
+    for k, (name, n) in enumerate([("Jan", 3), ("Feb", 5), ("Mar", 2)]):
+        ws = wb.active if k == 0 else wb.create_sheet(name)
+        ws.title = name
+        ws.append(["Company", "Date applied", "Status"])
+        for i in range(n):
+            ws.append([f"{name}{i}", f"2025-0{k + 1}-{i + 1:02d}", "Applied"])
+    # Follow-up and contact sheets with a bare "Date" are not application tables.
+    for name, header in [("Follow-ups", ["Company", "Job title", "Date", "Channel"]),
+                         ("Contacts", ["Name", "Company", "Date", "Email"])]:
+        ws = wb.create_sheet(name)
+        ws.append(header)
+        ws.append(["Feb0", "Dev", "2025-02-10", "Email"])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    res = load(path, as_of="2025-06-30")
+    assert len(res.applications) == 5
+    line = next(n for n in res.report.notes if n.startswith("NOT loaded"))
+    assert "'Jan' (3 rows)" in line and "'Mar' (2 rows)" in line and "sheet=" in line
+    assert "Follow-ups" not in line and "Contacts" not in line
+    assert line in res.report.warnings
+
+
+def test_override_naming_an_absent_header_says_so(tmp_path: Path) -> None:
+    # Was: "no header row of a job-application table found", which hides the typo.
+    path = write(tmp_path, "Firma,Beworben am\nA,01.03.2025\n")
+    with pytest.raises(HeaderNotFoundError) as err:
+        load(path, columns={"applied_on": "Beworben"})
+    msg = str(err.value)
+    assert "t.csv" in msg and "'Beworben'" in msg and "not in the first" in msg
+    assert "'Beworben am'" in msg  # shows what the file has
+
+
+def test_yes_no_applied_column_explained(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Applied,Status\nA,Yes,Rejected\nB,x,Applied\n")
+    with pytest.raises(MissingColumnError) as err:
+        load(path)
+    assert "'Applied' holds yes/no values, not dates" in str(err.value)
+
+
+def test_header_without_rows_is_noted(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied,Status\n")
+    res = load(path, as_of="2025-06-30")
+    assert len(res.applications) == 0
+    assert any("no rows below the header" in n for n in res.report.notes)
+
+
+def test_trailing_summary_lines_reported_as_such(tmp_path: Path) -> None:
+    path = write(tmp_path, "Company,Date applied,Status\n"
+                           "A,3/3/2025,Rejected\nTotal Energies,,Applied\n,,\n"
+                           "Total,2,\nResponse rate,50%,\n")
+    res = load(path, as_of="2025-06-30")
+    iss = res.report.issues
+    assert iss["row"].tolist() == [3, 5, 6] and (iss["severity"] == "dropped").all()
+    assert iss["reason"].tolist() == [
+        "no applied date; row excluded",
+        ("looks like a summary line ('Total'), not an application: "
+         "applied date '2' not understood; row excluded"),
+        ("looks like a summary line ('Response rate'), not an application: "
+         "applied date '50%' not understood; row excluded"),
+    ]

@@ -122,3 +122,61 @@ def test_generic_channel_column_is_follow_up_channel_when_source_exists(tmp_path
     assert fu["channel"].tolist() == ["email"]
     m = res.report.mapping
     assert m.loc[m["field"] == "follow_up_channel", "header"].tolist() == ["Channel"]
+
+
+def test_yes_in_a_dated_follow_up_column_is_an_undated_follow_up(tmp_path: Path) -> None:
+    # Was: "yes" warned as an unreadable date and the follow-up lost.
+    path = write(tmp_path, "Company,Date applied,Follow-up\n"
+                           "A,2025-01-01,2025-01-08\nB,2025-01-02,yes\nC,2025-01-03,no\n"
+                           "D,2025-01-04,\n")
+    res = load(path, as_of="2025-06-30")
+    assert res.applications["followed_up"].tolist() == [True, True, False, False]
+    fu = res.events[res.events["kind"] == "follow_up"]
+    assert fu["application_id"].tolist() == ["t.csv:2", "t.csv:3"]
+    assert fu["date"].isna().tolist() == [False, True]
+    iss = res.report.issues
+    assert iss["row"].tolist() == [3]
+    assert "undated follow-up" in iss["reason"].iat[0]
+
+
+def test_follow_ups_sheet_keyed_by_company_only(tmp_path: Path) -> None:
+    # "Company | Follow-up date | Method": was ignored entirely (no title column).
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Applications"
+    for r in [["Company", "Role", "Date applied", "Status"],
+              ["Acme", "Dev", dt.datetime(2025, 3, 3), "Applied"],
+              ["Beta", "PM", dt.datetime(2025, 3, 4), "Rejected"]]:
+        ws.append(r)
+    fs = wb.create_sheet("Follow-ups")
+    for r in [["Company", "Follow-up date", "Method"],
+              ["Acme", dt.datetime(2025, 3, 10), "Email"],
+              ["Beta", dt.datetime(2025, 3, 11), "LinkedIn"],
+              ["Zeta", dt.datetime(2025, 3, 11), "LinkedIn"]]:
+        fs.append(r)
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    res = load(path, as_of="2025-06-30")
+    fu = res.events[res.events["kind"] == "follow_up"]
+    assert fu[["application_id", "date", "channel"]].values.tolist() == [
+        ["Applications:2", T("2025-03-10"), "email"],
+        ["Applications:3", T("2025-03-11"), "linkedin"]]
+    iss = res.report.issues
+    assert iss[["sheet", "row", "severity"]].values.tolist() == [["Follow-ups", 4, "dropped"]]
+    assert "(by company, applied before it)" in iss["reason"].iat[0]
+    assert any("matched by company)" in n for n in res.report.notes)
+
+
+def test_yes_beside_a_dated_follow_up_adds_no_undated_one(tmp_path: Path) -> None:
+    # "Follow-up 1" is mostly dates, so it is a dated column with two "yes".
+    path = write(tmp_path, "Company,Date applied,Follow-up 1,Follow-up 2\n"
+                           "A,2025-01-01,yes,2025-01-20\nB,2025-01-02,yes,\n"
+                           "C,2025-01-03,2025-01-10,\nD,2025-01-04,2025-01-11,\n"
+                           "E,2025-01-05,2025-01-12,\n")
+    res = load(path, as_of="2025-06-30")
+    fu = res.events[res.events["kind"] == "follow_up"]
+    assert fu[["application_id", "source_column"]].values.tolist() == [
+        ["t.csv:2", "Follow-up 2"], ["t.csv:3", "Follow-up 1"], ["t.csv:4", "Follow-up 1"],
+        ["t.csv:5", "Follow-up 1"], ["t.csv:6", "Follow-up 1"]]
+    assert fu["date"].isna().tolist() == [False, True, False, False, False]
+    assert res.report.issues["row"].tolist() == [3]

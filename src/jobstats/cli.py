@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import sys
-import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -132,8 +131,10 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _fail(message: str) -> None:
+    # One paragraph on one line: the terminal wraps it, and options quoted in
+    # the message (e.g. --column applied_on=HEADER) stay whole for copying.
     paragraph = " ".join(message.split())
-    print(textwrap.fill(f"jobstats: {paragraph}", width=100), file=sys.stderr)
+    print(f"jobstats: {paragraph}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

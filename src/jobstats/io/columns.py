@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jobstats.io.readers import RawBook, RawSheet
+from jobstats.io.dates import parse_dates
+from jobstats.io.readers import EPOCH_1900, RawBook, RawSheet
 from jobstats.io.vocab import (
     DATE_PATTERNS,
     FOLLOW_UP_CHANNEL_RE,
@@ -26,6 +27,16 @@ from jobstats.schema import FIELDS, HeaderNotFoundError, InputError
 MAX_HEADER_SCAN = 30
 DATE_FIELDS = ("applied_on", "first_reply_on", "interview_on", "offer_on", "rejected_on",
                "thank_you_on")
+
+
+#: Headers naming the current status itself (preferred over "Stage", "Outcome"...).
+_PLAIN_STATUS = {"status", "applicationstatus", "currentstatus"}
+#: What a yes/no column under a date header says.
+_FLAG_MEANING = {"applied_on": "applied or not ('no' rows are not applications)",
+                 "first_reply_on": "got a reply (yes -> replied)",
+                 "interview_on": "interviewed (yes -> interview stage)",
+                 "offer_on": "got an offer (yes -> offer stage)",
+                 "rejected_on": "rejected (yes -> replied)"}
 
 
 def classify(header: object) -> tuple[str | None, float]:
@@ -160,6 +171,12 @@ class ColumnMap:
     follow_up_plans: list[int] = field(default_factory=list)  # reminders, not sent follow-ups
     channel_of: dict[int, int] = field(default_factory=dict)  # follow-up col -> channel col
     referral_flag: int | None = None
+    #: A second status-like column ("Stage" beside "Status"): read for the
+    #: furthest stage only, and kept as an extra column.
+    second_status: int | None = None
+    #: Yes/no columns under a date header ("Applied?", "Heard back", "Interviewed?"):
+    #: column -> the date field it names. Kept as extra columns too.
+    date_flags: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def used(self) -> set[int]:
@@ -182,6 +199,15 @@ def mostly_yes_no(values: list[object]) -> bool:
     if not present:
         return False
     return sum(yes_no(v) is not None for v in present) >= 0.8 * len(present)
+
+
+def _mostly_dates(values: list[object]) -> bool:
+    """True when >= 80% of the first 200 non-missing values read as dates."""
+    present = [v for v in values if not is_missing(v)][:200]
+    if not present:
+        return False
+    got = parse_dates(present, header="", epoch=EPOCH_1900).values.notna().sum()
+    return got >= 0.8 * len(present)
 
 
 def map_columns(
@@ -237,8 +263,9 @@ def map_columns(
                 cm.fields[fld] = j
     overridden = set((columns or {}).keys())
 
-    # 2. strong then weak synonyms, first header wins.
+    # 2. strong then weak synonyms, first header wins ("Status" before "Stage").
     weak_candidates: dict[str, int] = {}
+    status_cands: list[int] = []
     generic_channel: list[int] = []
     # A "Channel"/"via" header names the source only when no plainer source header
     # exists; otherwise it is the follow-up channel: look at those last.
@@ -269,6 +296,17 @@ def map_columns(
                 cm.referral_flag = j
                 taken.add(j)
             continue
+        if fld in DATE_FIELDS and mostly_yes_no(values[j]):
+            if fld in _FLAG_MEANING and fld not in cm.date_flags.values():
+                cm.date_flags[j] = fld
+                cm.notes.append(f"{h!r} holds yes/no values, not dates: read as "
+                                f"{_FLAG_MEANING[fld]} (kept as an extra column too)")
+            else:
+                cm.notes.append(f"{h!r} holds yes/no values, not dates; kept as an extra column")
+            continue
+        if fld == "status" and w == 1.0 and fld not in overridden:
+            status_cands.append(j)
+            continue
         if fld in overridden or fld in cm.fields:
             if w == 1.0 and fld in cm.fields:
                 cm.notes.append(
@@ -278,14 +316,35 @@ def map_columns(
             if fld == "source" and n in GENERIC_CHANNEL:
                 generic_channel.append(j)
             continue
-        if fld in DATE_FIELDS and mostly_yes_no(values[j]):
-            cm.notes.append(f"{h!r} holds yes/no values, not dates; kept as an extra column")
-            continue
         if w < 1.0:
             weak_candidates.setdefault(fld, j)
             continue
         cm.fields[fld] = j
         taken.add(j)
+    # "Response" / "Outcome" holding dates is the reply date, not a status.
+    for k in list(status_cands):
+        if norm(headers[k]) not in _PLAIN_STATUS and "first_reply_on" not in cm.fields \
+                and "first_reply_on" not in overridden and _mostly_dates(values[k]):
+            status_cands.remove(k)
+            cm.fields["first_reply_on"] = k
+            taken.add(k)
+            cm.notes.append(f"{headers[k]!r} holds dates, not statuses: read as the date of "
+                            "the first reply")
+    if status_cands:
+        # A plain "Status" is the current status; "Stage" / "Outcome" / "listName"
+        # beside it is a second opinion read only for the furthest stage.
+        status_cands.sort(key=lambda k: (norm(headers[k]) not in _PLAIN_STATUS, k))
+        cm.fields["status"] = status_cands[0]
+        taken.add(status_cands[0])
+        if len(status_cands) > 1:
+            cm.second_status = status_cands[1]
+            cm.notes.append(
+                f"{headers[status_cands[1]]!r} also looks like a status (the status is "
+                f"{headers[status_cands[0]]!r}): read for the furthest stage reached "
+                "(the further of the two counts) and kept as an extra column"
+            )
+            for k in status_cands[2:]:
+                cm.notes.append(f"{headers[k]!r} also looks like status; kept as an extra column")
     for fld, j in weak_candidates.items():
         if fld not in cm.fields and fld not in overridden:
             cm.fields[fld] = j
@@ -346,7 +405,7 @@ def pick_sheet(
             )
         idx, score = find_header(chosen, columns)
         if idx < 0 or score < 1:
-            raise HeaderNotFoundError(_no_header_msg(where, chosen))
+            raise HeaderNotFoundError(_no_header_msg(where, chosen, columns))
         return chosen, idx, []
     ranked = []
     early: list[str] = []
@@ -356,13 +415,19 @@ def pick_sheet(
         idx, score = find_header(s, columns)
         if idx < 0:
             continue
-        fields = {classify(c)[0] for c in s.rows[idx]}
-        has_applied = "applied_on" in fields or bool(columns and "applied_on" in columns)
+        kinds = [classify(c) for c in s.rows[idx]]
+        given = bool(columns and "applied_on" in columns)
+        has_applied = given or any(f == "applied_on" for f, _ in kinds)
+        # A clear applied-date header ("Date applied", not a bare "Date") and a
+        # name that is not "Follow-ups" beat a higher header score: a follow-ups
+        # sheet "Company | Job title | Date | Channel" scores as high as the tracker.
+        strong = given or ("applied_on", 1.0) in kinds
         n_rows = sum(not is_blank_row(r) for r in s.rows[idx + 1:])
-        ranked.append(((has_applied, not s.hidden, score >= 2, score, n_rows), s, idx))
-    if not ranked or ranked and max(r[0] for r in ranked)[3] < 1.5:
+        ranked.append(((has_applied, strong, "follow" not in norm(s.name), not s.hidden,
+                        score >= 2, score, n_rows), s, idx))
+    if not ranked or ranked and max(r[0] for r in ranked)[5] < 1.5:
         if len(book.sheets) == 1:
-            raise HeaderNotFoundError(_no_header_msg(where, book.sheets[0]))
+            raise HeaderNotFoundError(_no_header_msg(where, book.sheets[0], columns))
         raise HeaderNotFoundError(
             f"{where}: no sheet has a header row of a job-application table (looked for "
             "headers such as 'Company', 'Date applied', 'Status' in the first "
@@ -373,6 +438,17 @@ def pick_sheet(
     ranked.sort(key=lambda r: r[0], reverse=True)
     _, chosen, idx = ranked[0]
     notes = early
+    # Sheets that hold applications too (a sheet per month or per year) are
+    # not loaded: say so loudly, with their row counts, rather than lose them.
+    # (A strong applied-date header: "Date" alone is also on follow-up and contact sheets.)
+    others = [(s.name, key[6]) for key, s, _ in ranked[1:]
+              if key[1] and key[2] and key[3] and key[4] and key[6] > 0]
+    if others:
+        notes.append(
+            "NOT loaded: sheet(s) " + ", ".join(f"{n!r} ({k} rows)" for n, k in others)
+            + f" also look like application tables; only {chosen.name!r} was read. Load "
+            "each with sheet=NAME (CLI: --sheet NAME), or copy them into one sheet."
+        )
     hidden = [s.name for s in book.sheets if s.hidden]
     if hidden:
         notes.append(f"hidden sheet(s) {', '.join(repr(h) for h in hidden)} "
@@ -383,11 +459,27 @@ def pick_sheet(
     return chosen, idx, notes
 
 
-def _no_header_msg(where: str, s: RawSheet) -> str:
+def _no_header_msg(where: str, s: RawSheet, columns: dict[str, object] | None = None) -> str:
     first = next((r for r in s.rows if not is_blank_row(r)), None)
     shown = ", ".join(repr(_cell_text(c)) for c in (first or [])[:8] if _cell_text(c))
+    place = f"{where}, sheet {s.name!r}"
+    if columns:
+        # The user named headers: say which of them are nowhere near the top.
+        cells = {_loose(_cell_text(c)) for r in s.rows[:MAX_HEADER_SCAN * 2] for c in r
+                 if _cell_text(c)}
+        missing = [str(h) for v in columns.values()
+                   for h in (v if isinstance(v, (list, tuple)) else [v])
+                   if _loose(str(h)) not in cells]
+        if missing:
+            return (
+                f"{place}: columns= names header(s) "
+                + ", ".join(repr(h) for h in missing)
+                + f" that are not in the first {MAX_HEADER_SCAN} rows (first row: "
+                f"{shown or 'empty'}). Copy the header text exactly as it is in the file "
+                "(case and spacing do not matter)."
+            )
     return (
-        f"{where}, sheet {s.name!r}: no header row of a job-application table found in the "
+        f"{place}: no header row of a job-application table found in the "
         f"first {MAX_HEADER_SCAN} non-blank rows (first row: {shown or 'empty'}). Give your "
         "columns headers such as 'Company', 'Date applied', 'Status', or pass "
         "columns={'applied_on': 'YOUR HEADER', ...} (CLI: --column applied_on=HEADER)."

@@ -40,9 +40,20 @@ class ParsedDates:
 
 def _from_serial(x: float, epoch: pd.Timestamp) -> pd.Timestamp | None:
     if not SERIAL_MIN <= x <= SERIAL_MAX:
-        return None
+        return _from_yyyymmdd(x)
     # Round to the second: Excel stores times as fractions of a day.
     return (epoch + pd.Timedelta(days=float(x))).round("s")
+
+
+def _from_yyyymmdd(x: float) -> pd.Timestamp | None:
+    """``20250301`` (a compact ISO date some exports write as a number), else None."""
+    if not (x.is_integer() and _YEAR_MIN * 10000 + 101 <= x <= _YEAR_MAX * 10000 + 1231):
+        return None
+    y, md = divmod(int(x), 10000)
+    try:
+        return pd.Timestamp(dt.date(y, *divmod(md, 100)))
+    except ValueError:
+        return None
 
 
 def _parse_text(s: str, dayfirst: bool, yearfirst: bool) -> pd.Timestamp | None:
@@ -85,7 +96,7 @@ def parse_dates(
     out: list[pd.Timestamp | None] = [None] * len(values)
     bad: list[tuple[int, str]] = []
     text: dict[int, str] = {}
-    n_serial = 0
+    n_serial = n_compact = 0
     for i, v in enumerate(values):
         if is_missing(v):
             continue
@@ -100,7 +111,9 @@ def parse_dates(
             if ts is None:
                 bad.append((i, str(v)))
             else:
-                out[i], n_serial = ts, n_serial + 1
+                out[i] = ts
+                n_compact += float(v) > SERIAL_MAX
+                n_serial += float(v) <= SERIAL_MAX
         else:
             s = str(v).strip()
             if _NUMBER.match(s):
@@ -108,7 +121,9 @@ def parse_dates(
                 if ts is None:
                     bad.append((i, s))
                 else:
-                    out[i], n_serial = ts, n_serial + 1
+                    out[i] = ts
+                    n_compact += float(s) > SERIAL_MAX
+                    n_serial += float(s) <= SERIAL_MAX
             else:
                 text[i] = s
 
@@ -147,6 +162,9 @@ def parse_dates(
     if n_serial:
         system = "1904" if epoch.year == 1904 else "1900"
         note = f"{header}: {n_serial} Excel serial numbers read as dates ({system} date system)"
+        decision = note if decision is None else f"{decision}; {note}"
+    if n_compact:
+        note = f"{header}: {n_compact} numbers read as YYYYMMDD dates"
         decision = note if decision is None else f"{decision}; {note}"
 
     series = pd.Series(

@@ -21,9 +21,12 @@ def find_follow_up_sheet(book: RawBook, apps: RawSheet) -> tuple[RawSheet, int] 
         if idx < 0:
             continue
         fields = [classify(c)[0] for c in s.rows[idx]]
-        has_key = "application_id" in fields or {"company", "title"} <= set(fields)
         named = "follow" in norm(s.name)
         has_date = "follow_up_on" in fields or (named and "applied_on" in fields)
+        # Company alone is key enough beside a follow-up date column ("Company |
+        # Follow-up date | Method"): the follow-up goes to the latest application to it.
+        has_key = ("application_id" in fields or {"company", "title"} <= set(fields)
+                   or ("company" in fields and "follow_up_on" in fields))
         strong_applied = any(
             f == "applied_on" and classify(c)[1] == 1.0 for f, c in zip(fields, s.rows[idx])
         )
@@ -52,9 +55,11 @@ def follow_up_sheet_events(book: RawBook, sheet: RawSheet, header_idx: int, apps
                 if kinds[j] == "follow_up_channel" or norm(h) in GENERIC_CHANNEL), None)
     if jd is None:
         return pd.DataFrame(columns=list(EVENT_COLUMNS))
+    key_name = ("id" if jid is not None else
+                "company + job title" if jti is not None else "company")
     col.notes.append(f"sheet {sheet.name!r} read as a follow-ups sheet (date: "
                      f"{g.headers[jd]!r}, matched by "
-                     f"{'id' if jid is not None else 'company + job title'})")
+                     f"{key_name})")
     d = parse_dates(g.cols[jd], header=f"{sheet.name}: {g.headers[jd]}", epoch=book.epoch,
                     dayfirst=dayfirst)
     if d.decision:
@@ -89,7 +94,7 @@ def follow_up_sheet_events(book: RawBook, sheet: RawSheet, header_idx: int, apps
         if target is None:
             col.add(sheet.name, r, None, "dropped",
                     "follow-up matches no application (by "
-                    f"{'id' if jid is not None else 'company and job title, applied before it'})"
+                    f"{key_name if jid is not None else key_name + ', applied before it'})"
                     "; not counted")
             continue
         if date.normalize() > as_of:

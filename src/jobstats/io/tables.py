@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import numpy as np
@@ -60,10 +61,12 @@ def build_tables(
     cm = map_columns(g.headers, g.cols, columns=columns, fmt=fmt, where=where)
     col.notes += cm.notes
     if "applied_on" not in cm.fields:
+        flag = [g.headers[j] for j, f in cm.date_flags.items() if f == "applied_on"]
         raise MissingColumnError(
             f"{where}: no column with the applied date was recognised (headers: "
-            + ", ".join(repr(h) for h in g.headers)
-            + "). Tell jobstats which header holds it: load(path, columns={\"applied_on\": "
+            + ", ".join(repr(h) for h in g.headers) + ")"
+            + (f"; {flag[0]!r} holds yes/no values, not dates" if flag else "")
+            + ". Tell jobstats which header holds it: load(path, columns={\"applied_on\": "
             "\"YOUR HEADER\"}) in Python, or --column applied_on=HEADER on the command line."
         )
     if fmt == "linkedin":
@@ -72,6 +75,9 @@ def build_tables(
             "'applied' with no reply information (response rates cannot be computed from it alone)"
         )
     n = len(g.rows)
+    if not n:
+        col.notes.append(f"{where}: no rows below the header on row "
+                         f"{header_idx + 1}: the tracker holds no applications yet")
     keep = np.ones(n, dtype=bool)
     H = g.headers
 
@@ -110,16 +116,22 @@ def build_tables(
                         f"status {str(v).strip()!r} not recognised; treated as 'applied'")
             status[i], hint[i] = st, sg
 
+    if cm.second_status is not None:
+        _second_status(g, cm.second_status, status, hint, status_raw, keep, col)
+    _date_flags(g, cm.date_flags, status, hint, status_raw, keep, col)
+
     # --- dates ----------------------------------------------------------
     date_cols = [j for f, j in cm.fields.items() if f.endswith("_on")] + cm.follow_up
     order = file_order([g.cols[j] for j in date_cols])
 
-    def dates(j: int) -> pd.Series:
+    def dates(j: int, yes_ok: bool = False) -> pd.Series:
         p = parse_dates(g.cols[j], header=H[j], epoch=book.epoch, dayfirst=dayfirst,
                         file_order=order)
         if p.decision:
             col.decisions.append(p.decision)
         for i, raw in p.bad:
+            if yes_ok and yes_no(g.cols[j][i]) is not None:
+                continue  # "yes"/"no" among follow-up dates: handled by the caller
             if keep[i] and j != cm.fields.get("applied_on"):
                 col.add(g.sheet, g.rows[i], H[j], "warning",
                         f"date {raw!r} not understood; treated as missing")
@@ -140,6 +152,10 @@ def build_tables(
         reason = (f"applied date is the Excel error {err}; row excluded" if err else
                   "no applied date; row excluded" if is_missing(raw) else
                   f"applied date {str(bad_applied.get(i, raw))!r} not understood; row excluded")
+        label = _summary_label([g.cols[k][i] for k in range(len(H))])
+        if label is not None and not err:
+            reason = (f"looks like a summary line ({label!r}), not an application: "
+                      + reason)
         col.add(g.sheet, g.rows[i], H[ja], "dropped", reason)
         keep[i] = False
 
@@ -232,7 +248,7 @@ def build_tables(
             rank = max(rank, STAGE_RANK["replied"])
         st = STAGES[rank]
         stage.append(st)
-        if keep[i] and status[i] == "no_response" and pd.notna(fr):
+        if keep[i] and status[i] == "no_response" and hint[i] is None and pd.notna(fr):
             col.add(g.sheet, g.rows[i], H[cm.fields["status"]], "warning",
                     f"status {status_raw[i]!r} says no response, but a reply is dated "
                     f"{fr.date()}: the date is kept and the application counts as replied")
@@ -250,8 +266,10 @@ def build_tables(
     events_rows: list[tuple] = []
     followed = np.zeros(n, dtype=bool)
     planned = 0
+    undated = 0
+    yes_cells: list[tuple[int, int]] = []
     for j in cm.follow_up:
-        d = dates(j)
+        d = dates(j, yes_ok=True)
         ch = cm.channel_of.get(j)
         dated = d.notna().to_numpy() & keep
         future = dated & (d.dt.normalize() > as_of).to_numpy()
@@ -261,7 +279,23 @@ def build_tables(
             channel = parse_channel(g.cols[ch][i]) if ch is not None else None
             events_rows.append((app_id[i], d_list[i], "follow_up", channel, H[j]))
             followed[i] = True
-    undated = 0
+        yes_cells += [(i, j) for i in np.flatnonzero(d.isna().to_numpy() & keep)
+                      if yes_no(g.cols[j][i])]
+    # "yes" among the dates: a follow-up was sent, date unknown (once per
+    # application, and only when no dated follow-up is on record).
+    yes_cols: list[int] = []
+    for i, j in yes_cells:
+        if followed[i]:
+            continue
+        ch = cm.channel_of.get(j)
+        channel = parse_channel(g.cols[ch][i]) if ch is not None else None
+        events_rows.append((app_id[i], pd.NaT, "follow_up", channel, H[j]))
+        followed[i] = True
+        undated += 1
+        yes_cols += [j] if j not in yes_cols else []
+        col.add(g.sheet, g.rows[i], H[j], "warning",
+                f"follow-up given as {str(g.cols[j][i]).strip()!r}, not a date: "
+                "counted as an undated follow-up")
     for j in cm.follow_up_flags:
         ch = cm.channel_of.get(j)
         for i, v in enumerate(g.cols[j]):
@@ -272,9 +306,9 @@ def build_tables(
                 undated += 1
     if undated:
         col.notes.append(
-            f"{undated} follow-up(s) known only from yes/no column(s) "
-            f"{', '.join(repr(H[j]) for j in cm.follow_up_flags)}: counted (followed_up), but "
-            "undated, so they cannot be used for timing analyses"
+            f"{undated} follow-up(s) known only from yes/no value(s) in "
+            f"{', '.join(repr(H[j]) for j in cm.follow_up_flags + yes_cols)}: counted "
+            "(followed_up), but undated, so they cannot be used for timing analyses"
         )
     for j in cm.follow_up_plans:
         d = dates(j)
@@ -347,12 +381,86 @@ def build_tables(
     mapping += [("follow_up_channel", H[j]) for j in sorted(set(cm.channel_of.values()))]
     if cm.referral_flag is not None:
         mapping.append(("source", H[cm.referral_flag]))
+    if cm.second_status is not None:
+        mapping.append(("stage", H[cm.second_status]))
+    mapping += [(f"{fld} (yes/no)", H[j]) for j, fld in cm.date_flags.items()]
     mapping_df = pd.DataFrame(
         {"field": [m[0] for m in mapping], "header": [m[1] for m in mapping],
          "sheet": g.sheet, "file": book.path.name}, dtype="str")
     parts = {"format": fmt, "mapping": mapping_df, "extras": extras, "ignored": ignored,
              "sheets": [g.sheet] + ([fu[0].name] if fu is not None else [])}
     return apps_kept, events, parts
+
+
+def _second_status(g: Grid, j: int, status: list[str], hint: list[str | None],
+                   status_raw: list[object], keep: np.ndarray, col: Collector) -> None:
+    """A second status-like column ("Stage" beside "Status"): its stage counts
+    toward the furthest stage; it gives the status only where the status is empty."""
+    flag = mostly_yes_no(g.cols[j])
+    for i, v in enumerate(g.cols[j]):
+        if not keep[i] or is_missing(v):
+            continue
+        if flag:
+            st, sg = None, ("replied" if yes_no(v) else None)
+        else:
+            st, sg, ok = parse_status(v)
+            if st == "not":
+                # The status column decides whether the row is an application;
+                # when it is empty, this column does.
+                if status_raw[i] is pd.NA:
+                    keep[i] = False
+                    col.add(g.sheet, g.rows[i], g.headers[j], "dropped",
+                            f"{g.headers[j]!r} is {str(v).strip()!r} and the status is empty: "
+                            "not an application (saved / wishlist / not applied); row excluded")
+                continue
+            if not ok:
+                col.add(g.sheet, g.rows[i], g.headers[j], "warning",
+                        f"{str(v).strip()!r} not recognised as a stage; ignored")
+                continue
+        if sg is not None and (hint[i] is None or STAGE_RANK[sg] > STAGE_RANK[hint[i]]):
+            hint[i] = sg
+        if st is not None and status_raw[i] is pd.NA:
+            status[i] = st
+            status_raw[i] = str(v).strip()
+
+
+def _date_flags(g: Grid, flags: dict[int, str], status: list[str], hint: list[str | None],
+                status_raw: list[object], keep: np.ndarray, col: Collector) -> None:
+    """Yes/no columns under date headers: "Applied?" = no drops the row (reported),
+    "Heard back" / "Interviewed?" / "Rejected?" = yes raise the stage ("Rejected?"
+    also gives the status where the status is empty)."""
+    stage_of = {"first_reply_on": "replied", "rejected_on": "replied",
+                "interview_on": "interview", "offer_on": "offer"}
+    for j, fld in flags.items():
+        for i, v in enumerate(g.cols[j]):
+            if not keep[i]:
+                continue
+            yn = yes_no(v)
+            if fld == "applied_on":
+                if yn is False:
+                    keep[i] = False
+                    col.add(g.sheet, g.rows[i], g.headers[j], "dropped",
+                            f"{g.headers[j]!r} is {str(v).strip()!r}: not an application; "
+                            "row excluded")
+                continue
+            sg = stage_of[fld]
+            if yn and fld == "rejected_on" and status_raw[i] is pd.NA:
+                status[i] = "rejected"
+            if yn and (hint[i] is None or STAGE_RANK[sg] > STAGE_RANK[hint[i]]):
+                hint[i] = sg
+
+
+_SUMMARY = re.compile(r"(grand)?(total|totals|sum|count|average|avg|mean|summary|"
+                      r"responserate|replyrate|rate|overall)(\d+(applications|apps)?)?")
+
+
+def _summary_label(cells: list[object]) -> str | None:
+    """The first text of a row when it reads like a totals line ("Total", "Response
+    rate: 12%") under the table, else None."""
+    first = next((str(v).strip() for v in cells if not is_missing(v)), None)
+    if first is None or not _SUMMARY.fullmatch(norm(first)):
+        return None
+    return first
 
 
 def _warn_duplicates(g: Grid, fields: dict[str, int], applied_day: np.ndarray,

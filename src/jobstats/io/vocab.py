@@ -11,7 +11,7 @@ import functools
 import json
 import re
 
-from jobstats.schema import REPLY_KINDS
+from jobstats.schema import REPLY_KINDS, STAGE_RANK
 
 _UTC = re.compile(r"\((utc|gmt|local)\)|\butc\b", re.I)
 
@@ -34,7 +34,8 @@ SYNONYMS: dict[str, set[str]] = {
     "company": _n("company", "company name", "companyName", "company_name", "employer",
                   "organisation", "organization", "business"),
     "title": _n("position", "role", "job title", "title", "job", "job role", "position title",
-                "job name", "roles"),
+                "job name", "roles", "position applied for", "role applied for",
+                "job applied for"),
     "source": _n("source", "application site", "channel", "where", "platform", "job source",
                  "applied via", "applied through", "job board", "site", "source of job"),
     "applied_on": _n("date applied", "applied on", "applied date", "date sent", "application date",
@@ -43,23 +44,28 @@ SYNONYMS: dict[str, set[str]] = {
     "first_reply_on": _n("date of 1st response", "date of first response", "response date",
                          "reply date", "first response", "date of first reply", "first reply",
                          "first reply date", "date replied", "response received",
-                         "first response date", "date of response", "replied on"),
+                         "first response date", "date of response", "replied on",
+                         "replied", "responded", "got response", "got a response", "got reply",
+                         "any response"),
     "reply_kind": _n("reply kind", "reply type", "response type", "kind of reply"),
     "status": _n("status", "response?", "listName", "stage", "outcome", "response",
                  "application status", "current status", "result"),
     "interview_on": _n("date interview", "interview date", "date interviewed", "interview on",
-                       "interview", "first interview", "interviewed on", "date of interview"),
+                       "interview", "first interview", "interviewed on", "date of interview",
+                       "interviewed"),
     "offer_on": _n("offer date", "date offered", "offer on", "date of offer", "offer received"),
     "rejected_on": _n("date rejected", "rejection date", "rejected on", "date of rejection",
-                      "rejected date"),
+                      "rejected date", "rejected"),
     "thank_you_on": _n("thank you sent", "thank-you note", "thank you", "thank-you sent",
-                       "thank you note", "thank you date", "thank-you date", "date thank you sent"),
+                       "thank you note", "thank you date", "thank-you date", "date thank you sent",
+                       "thank-you note sent", "thank you email sent"),
     "notes": _n("notes", "note", "comments", "comment", "remarks"),
 }
 
 #: Weak synonyms: used only when no strong header claims the field.
 WEAK: dict[str, set[str]] = {
-    "applied_on": _n("date", "createdAt", "date added", "added_at", "created", "added on"),
+    "applied_on": _n("date", "createdAt", "date added", "added_at", "created", "added on",
+                     "sent", "when applied"),
     "title": _n("name"),
     "source": _n("referral?", "referral", "referred?", "referred"),
 }
@@ -84,7 +90,8 @@ FOLLOW_UP_RE = re.compile(
     r"(\d+|one|two|three)?(date|on|sent|at|done)?(\d+)?\??$"
 )
 FOLLOW_UP_CHANNEL_RE = re.compile(r"^followup(\d*)(channel|via|method|how|medium)(\d*)$")
-GENERIC_CHANNEL = _n("channel", "via", "follow-up channel", "contact method", "how")
+GENERIC_CHANNEL = _n("channel", "via", "follow-up channel", "contact method", "how", "method",
+                     "medium")
 
 #: Export formats recognised by their header sets: (name, signature headers, minimum hits).
 SIGNATURES: list[tuple[str, set[str], int]] = [
@@ -175,8 +182,17 @@ _s("rejected", "replied", "rejected", "rejection", "declined by company", "not s
 # The applicant turned the offer down: withdrawn, after reaching the offer stage.
 _s("withdrawn", "offer", "declined offer", "offer declined", "turned down offer",
    "rejected offer", "offer rejected", "refused offer", "offer refused", "declined the offer")
-_s("withdrawn", None, "withdrawn", "withdrew", "withdraw", "declined", "offer declined",
+_s("withdrawn", None, "withdrawn", "withdrew", "withdraw", "declined",
    "not interested", "cancelled by me", "retracted")
+# A reply with no outcome yet: the current status stays "applied" (no canonical
+# "replied" status), the stage records the reply.
+_s("applied", "replied", "heard back", "replied", "responded", "response received",
+   "got reply", "got a reply", "got response", "got a response", "reply received",
+   "in contact", "in touch", "callback", "got callback")
+# The employer's wording on candidate portals (Workday, LinkedIn...).
+_s("rejected", "replied", "no longer under consideration", "no longer being considered",
+   "no longer considered", "no longer considering", "not a fit", "not hired", "no offer",
+   "position filled by another candidate", "not progressing", "not proceeding")
 _s("closed", None, "position removed", "closed", "position closed", "job closed", "filled",
    "position filled", "expired", "posting removed", "job removed", "cancelled", "canceled",
    "archived", "on hold")
@@ -189,16 +205,31 @@ NOT_APPLIED = _n("wishlist", "wish list", "saved", "didn't apply", "did not appl
 # Substring cues for free text ("Rejection :(", "Inter + Rejec"): order matters.
 _CUES: list[tuple[re.Pattern[str], str, str | None]] = [
     (re.compile(r"wish|bookmark|saved|toapply|didntapply|notapplied|didnotapply"), "not", None),
+    # The applicant turned an offer down / the employer took it back: offer stage reached.
+    (re.compile(r"offer(was)?(declined|refused|rejected|turneddown)|"
+                r"(declined|refused|rejected|turneddown)(the|an|job)?offer"), "withdrawn", "offer"),
+    (re.compile(r"rescind"), "rejected", "offer"),
     (re.compile(r"accept|hired"), "accepted", "accepted"),
     (re.compile(r"offer"), "offer", "offer"),
     (re.compile(r"withdr"), "withdrawn", None),
-    (re.compile(r"ghost|noresp|noreply|noanswer|neverheard"), "no_response", None),
-    (re.compile(r"re+j+e*c*|declin|notselected|turneddown|unsuccess"), "rejected", "replied"),
-    (re.compile(r"inter(view)?"), "interview", "interview"),
-    (re.compile(r"screen|phone|assess"), "screen", "screen"),
-    (re.compile(r"remov|closed|filled|expired"), "closed", None),
+    (re.compile(r"ghost|noresp|noreply|noanswer|neverheard|noword"), "no_response", None),
+    (re.compile(r"re+j+e*c*|declin|notselected|turneddown|unsuccess|nolonger"),
+     "rejected", "replied"),
+    (re.compile(r"inter(?!n|est)(view)?|onsite|round"), "interview", "interview"),
+    (re.compile(r"screen|phone|assess|call|takehome|challenge"), "screen", "screen"),
+    (re.compile(r"(?<!never)(?<!not)(heardback|replied|responded|gotreply|gotresponse|"
+                r"responsereceived)"), "applied", "replied"),
+    (re.compile(r"remov|closed|filled|expired|onhold|cancel"), "closed", None),
     (re.compile(r"appl|submit|sent"), "applied", None),
 ]
+
+#: "No offer", "not hired", "Rejected (no interview)": a negated milestone is a
+#: rejection, and must not count as reaching that milestone.
+_NEGATED = re.compile(r"(?:no|not|never|didnt|didnot|without)(?:an?|the|get|got)*"
+                      r"(?:offer|hired|selected|interview\w*|screen\w*|phonescreen|round\w*)")
+#: "No callback", "never got a call", "no reply yet": no response (not a screen call).
+_NO_REPLY = re.compile(r"(?:no|not|never|didnt|didnot|without)(?:an?|the|get|got|any)*"
+                       r"(?:call\w*|response\w*|reply\w*|answer\w*|word)")
 
 
 def parse_status(value: object) -> tuple[str | None, str | None, bool]:
@@ -225,12 +256,14 @@ def parse_status(value: object) -> tuple[str | None, str | None, bool]:
     if n in STATUS_WORDS:
         status, stage = STATUS_WORDS[n]
         return status, stage, True
+    n = _NEGATED.sub("reject", _NO_REPLY.sub("noresp", n))
     hits = [(pat, st, sg) for pat, st, sg in _CUES if pat.search(n)]
     if hits:
-        status, stage = hits[0][1], hits[0][2]
-        # A rejection after an interview keeps the interview stage.
-        if status == "rejected" and any(st in ("interview", "screen") for _, st, _ in hits):
-            stage = next(sg for _, st, sg in hits if st in ("interview", "screen"))
+        status = hits[0][1]
+        # The furthest stage any cue names: "Inter + Rejec" and "Ghosted after
+        # interview" were both interviewed.
+        stages = [sg for _, _, sg in hits if sg is not None]
+        stage = max(stages, key=STAGE_RANK.__getitem__) if stages else None
         return status, stage, True
     close = difflib.get_close_matches(n, list(STATUS_WORDS) + list(NOT_APPLIED), n=1, cutoff=0.75)
     if close:
