@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SAMPLE := data/sample/my_tracker.xlsx
 SAMPLE_AS_OF := 2025-06-30
 
-.PHONY: report test sample bench clean
+.PHONY: report test sample bench notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_analytics.py
 	$(BIN)/python scripts/bench_xlsx_readers.py
+
+notebooks: $(STAMP)
+	$(BIN)/python scripts/run_notebooks.py
 
 sample: $(STAMP)
 	$(BIN)/python scripts/make_sample_data.py
