@@ -39,6 +39,7 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from jobstats.schema import UnreadableFileError, UnsupportedFormatError
@@ -368,6 +369,33 @@ def _col_letters(n: int) -> str:
     return s
 
 
+def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
+    """Decompress one XML part in 1 MiB steps, each cut just before a ``<``.
+
+    So no tag is split between two chunks (a text run over 64 KiB with no tag
+    is let go: it holds nothing to scan). Memory stays bounded whatever the
+    part's size.
+    """
+    carry = b""
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                buf = carry + chunk
+                cut = buf.rfind(b"<")
+                if cut <= 0:
+                    cut = len(buf)
+                scan, carry = buf[:cut], buf[cut:]
+                if len(carry) > 1 << 16:
+                    carry = b""
+                yield scan
+            if carry:
+                yield carry
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        raise UnreadableFileError(
+            f"{name} (part {info.filename!r}): is damaged and cannot be decompressed. {_REPAIR}"
+        ) from None
+
+
 def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                         title: str | None) -> None:
     """Refuse a worksheet whose last cell makes the A1-based area too large.
@@ -377,29 +405,16 @@ def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     too). Cells without a reference can only extend the area one by one, so
     their cost is bounded by the decompressed size already checked.
     """
-    max_row, max_col, carry = 0, 0, b""
-    try:
-        with zf.open(info) as fh:
-            while chunk := fh.read(1 << 20):
-                buf = carry + chunk
-                cut = buf.rfind(b"<")
-                if cut <= 0:
-                    cut = len(buf)
-                scan, carry = buf[:cut], buf[cut:]
-                if len(carry) > 1 << 16:  # a long text run: no tag to finish there
-                    carry = b""
-                rows = _ROW_REF.findall(scan)
-                if rows:
-                    max_row = max(max_row, max(map(int, rows)))
-                cells = _CELL_REF.findall(scan)
-                if cells:
-                    cols = {c for c, _ in cells}
-                    max_col = max(max_col, max(map(_col_number, cols)))
-                    max_row = max(max_row, max(int(r) for _, r in cells))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
-        raise UnreadableFileError(
-            f"{name} (part {info.filename!r}): is damaged and cannot be decompressed. {_REPAIR}"
-        ) from None
+    max_row, max_col = 0, 0
+    for scan in _tag_chunks(zf, info, name):
+        rows = _ROW_REF.findall(scan)
+        if rows:
+            max_row = max(max_row, max(map(int, rows)))
+        cells = _CELL_REF.findall(scan)
+        if cells:
+            cols = {c for c, _ in cells}
+            max_col = max(max_col, max(map(_col_number, cols)))
+            max_row = max(max_row, max(int(r) for _, r in cells))
     if max_row * max_col > MAX_SHEET_CELLS:
         sheet = f"sheet {title!r}" if title else f"part {info.filename!r}"
         raise UnreadableFileError(
@@ -430,7 +445,7 @@ def _check_ods_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
     library gives the extent without expanding it.
     """
     row = row_rep = col = max_row = max_col = 0
-    table, carry = "", b""
+    table = ""
 
     def refuse() -> None:
         raise UnreadableFileError(
@@ -439,48 +454,35 @@ def _check_ods_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
             "and to the right of your table, save, and try again."
         )
 
-    try:
-        with zf.open(info) as fh:
-            while chunk := fh.read(1 << 20):
-                buf = carry + chunk
-                cut = buf.rfind(b"<")
-                if cut <= 0:
-                    cut = len(buf)
-                scan, carry = buf[:cut], buf[cut:]
-                if len(carry) > 1 << 16:
-                    carry = b""
-                for m in _ODS_TAG.finditer(scan):
-                    closing, tag, attrs, empty = m.groups()
-                    if closing:
-                        if tag == b"table-row":
-                            row += row_rep
-                        elif tag == b"table" and max_row * max_col > MAX_SHEET_CELLS:
-                            refuse()
-                        continue
-                    if tag == b"table":
-                        if max_row * max_col > MAX_SHEET_CELLS:
-                            refuse()
-                        found = _ODS_NAME.search(attrs)
-                        table = found.group(1).decode("utf-8", "replace") if found else ""
-                        row = max_row = max_col = 0
-                    elif tag == b"table-row":
-                        rep = _ODS_ROWS.search(attrs)
-                        row_rep, col = (int(rep.group(1)) if rep else 1), 0
-                        if empty:  # a self-closing row holds no cell
-                            row += row_rep
-                    else:
-                        rep = _ODS_COLS.search(attrs)
-                        n = int(rep.group(1)) if rep else 1
-                        if not empty or b"value-type" in attrs:
-                            max_col = max(max_col, col + n)
-                            max_row = max(max_row, row + row_rep)
-                            if max_row * max_col > MAX_SHEET_CELLS:
-                                refuse()
-                        col += n
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
-        raise UnreadableFileError(
-            f"{name} (part {info.filename!r}): is damaged and cannot be decompressed. {_REPAIR}"
-        ) from None
+    for scan in _tag_chunks(zf, info, name):
+        for m in _ODS_TAG.finditer(scan):
+            closing, tag, attrs, empty = m.groups()
+            if closing:
+                if tag == b"table-row":
+                    row += row_rep
+                elif tag == b"table" and max_row * max_col > MAX_SHEET_CELLS:
+                    refuse()
+                continue
+            if tag == b"table":
+                if max_row * max_col > MAX_SHEET_CELLS:
+                    refuse()
+                found = _ODS_NAME.search(attrs)
+                table = found.group(1).decode("utf-8", "replace") if found else ""
+                row = max_row = max_col = 0
+            elif tag == b"table-row":
+                rep = _ODS_ROWS.search(attrs)
+                row_rep, col = (int(rep.group(1)) if rep else 1), 0
+                if empty:  # a self-closing row holds no cell
+                    row += row_rep
+            else:
+                rep = _ODS_COLS.search(attrs)
+                n = int(rep.group(1)) if rep else 1
+                if not empty or b"value-type" in attrs:
+                    max_col = max(max_col, col + n)
+                    max_row = max(max_row, row + row_rep)
+                    if max_row * max_col > MAX_SHEET_CELLS:
+                        refuse()
+                col += n
 
 
 def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
