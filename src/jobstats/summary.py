@@ -15,6 +15,7 @@ import pandas as pd
 from jobstats.followup import followup_effect
 from jobstats.io import LoadResult
 from jobstats.rates import rates
+from jobstats.schema import AnalysisError
 from jobstats.timing import median_days_among_replied, reply_within
 
 #: Horizons (days after applying) of the "reply within N days" estimates.
@@ -181,13 +182,17 @@ def summarize(loaded: LoadResult) -> Summary:
     apps, events, as_of = loaded.applications, loaded.events, loaded.as_of
     warnings = list(loaded.report.warnings)
     if apps.empty:
-        raise_empty(loaded)
+        raise AnalysisError(
+            f"{', '.join(str(p) for p in loaded.report.files)}: no applications left to analyse "
+            f"after loading ({loaded.report.dropped} rows dropped; see the load report). Check "
+            "that the file holds one application per row with a date applied."
+        )
     rate_table = rates(apps, as_of=as_of)
     response = rate_table.loc[rate_table["measure"] == "response"].iloc[0]
     within = reply_within(apps, days=HORIZONS, as_of=as_of)
     median = float(median_days_among_replied(apps, as_of=as_of)["median_days"].iloc[0])
     for table in (rate_table, within):
-        warnings.extend(w for w in table.attrs.get("warnings", []) if w not in warnings)
+        warnings.extend(table.attrs.get("warnings", []))
     followup = None
     has_dated = bool(((events["kind"] == "follow_up") & events["date"].notna()).any())
     if has_dated:
@@ -196,13 +201,3 @@ def summarize(loaded: LoadResult) -> Summary:
     # the same exclusion is reported by several analyses: say it once
     return Summary(loaded, response, within, median, followup, list(dict.fromkeys(warnings)))
 
-
-def raise_empty(loaded: LoadResult) -> None:
-    """Raise a clear error when nothing loadable was found."""
-    from jobstats.schema import AnalysisError
-
-    raise AnalysisError(
-        f"{', '.join(str(p) for p in loaded.report.files)}: no applications left to analyse after "
-        f"loading ({loaded.report.dropped} rows dropped; see the load report). Check that the "
-        "file holds one application per row with a date applied."
-    )
