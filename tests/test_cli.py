@@ -183,3 +183,18 @@ def test_summary_pools_a_coach_folder_and_counts_every_row() -> None:
     assert out["rows_dropped"] == sum(int(r["rows_not_applications"]) for r in manifest)
     assert len(out["warnings"]) == len(set(out["warnings"]))
     assert "client" in out["followup"]["method"]  # pooled clients are adjusted for
+
+
+def test_nothing_to_analyse_says_why(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.xlsx"
+    assert run_cli("template", "-o", str(blank)).returncode == 0
+    proc = run_cli("summary", str(blank), "--as-of", "2025-06-30")
+    assert proc.returncode == 2
+    assert "blank.xlsx: no application rows below the header" in proc.stderr
+
+    saved = tmp_path / "saved.csv"
+    saved.write_text("Company,Date applied,Status\nA,2025-01-02,Wishlist\nB,,Saved\n")
+    proc = run_cli("summary", str(saved), "--as-of", "2025-06-30")
+    assert proc.returncode == 2
+    assert "all 2 rows were left out" in proc.stderr
+    assert "not an application" in proc.stderr

@@ -182,10 +182,18 @@ def summarize(loaded: LoadResult) -> Summary:
     apps, events, as_of = loaded.applications, loaded.events, loaded.as_of
     warnings = list(loaded.report.warnings)
     if apps.empty:
+        files = ", ".join(str(p) for p in loaded.report.files)
+        report = loaded.report
+        if report.dropped == 0:
+            raise AnalysisError(
+                f"{files}: no application rows below the header. Fill in one application per "
+                "row (at least the date applied) and run again."
+            )
+        reasons = "; ".join(report.issues.loc[report.issues["severity"] == "dropped", "reason"]
+                            .drop_duplicates().head(3))
         raise AnalysisError(
-            f"{', '.join(str(p) for p in loaded.report.files)}: no applications left to analyse "
-            f"after loading ({loaded.report.dropped} rows dropped; see the load report). Check "
-            "that the file holds one application per row with a date applied."
+            f"{files}: all {report.dropped} rows were left out while loading ({reasons}). "
+            "Fix those rows, or map the right columns with --column FIELD=HEADER."
         )
     rate_table = rates(apps, as_of=as_of)
     response = rate_table.loc[rate_table["measure"] == "response"].iloc[0]
