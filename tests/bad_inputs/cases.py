@@ -275,7 +275,7 @@ CASES: tuple[Case, ...] = (
     # refused by the loader (content)
     Case("header_only", "header_only.csv", mk.b_header_only, "empty",
          "header row and nothing else: load returns no application, the CLI says so",
-         fragments=("no applications",)),
+         fragments=("no application rows",)),
     Case("blank_lines_only", "blank.csv", mk.b_blank_lines_only, "error",
          "only blank lines and empty cells", HeaderNotFoundError, ("no header row",)),
     Case("empty_sheet", "empty_sheet.xlsx", mk.b_empty_sheet, "error", "a workbook with no cells",
