@@ -239,12 +239,12 @@ def my_tracker_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     return simulate(p["n"], p["seed"], p["start"], p["weeks"])
 
 
-def write_my_tracker(path: Path) -> pd.DataFrame:
-    """One person's workbook: title row, blank rows, owner's words, a Contacts sheet.
+def write_my_tracker(path: Path, apps: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """One person's workbook (from :func:`my_tracker_tables`): title row, blank rows,
+    owner's words, a Contacts sheet.
 
     Returns the rows written (with planned follow-ups), for the README.
     """
-    apps, events = my_tracker_tables()
     w = wide(apps, events).sort_values(["applied_on", "application_id"], kind="stable")
     rng = np.random.default_rng(PERSONAL["seed"] + 1)
     # Follow-ups the owner has written down but not yet sent (dated after as-of).
@@ -657,7 +657,7 @@ def write_client(c: Client, k: int, path: Path) -> tuple[pd.DataFrame, pd.DataFr
     elif c.fmt == "personal_dmy":
         _write_csv(personal_dmy_frame(w), path)
     elif c.fmt == "linkedin":
-        first, last, email = _client_person(k)
+        _, _, email = _client_person(k)
         _write_csv(linkedin_frame(apps, c.seed, (email, "")), path)
     elif c.fmt == "template":
         write_template_client(w, path)
@@ -692,7 +692,7 @@ def generate(out_dir: Path) -> dict[str, Path]:
 
     apps, events = my_tracker_tables()
     path = out_dir / "my_tracker.xlsx"
-    rows = write_my_tracker(path)
+    rows = write_my_tracker(path, apps, events)
     _write_truth(apps, events, out_dir / "truth", "my_tracker")
     written["my_tracker"] = path
     manifest.append(("my_tracker.xlsx", "personal xlsx", PERSONAL["n"], 0, PERSONAL["seed"],

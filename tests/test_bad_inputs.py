@@ -66,6 +66,22 @@ def _listing(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
+def _state(path: Path, folder: Path) -> tuple[str | None, list[str]]:
+    """What must not change: the file's bytes and the folder's listing."""
+    return _sha256(path), _listing(folder)
+
+
+def _place(case: Case, src: Path, folder: Path) -> Path:
+    """Copy the case's file (or folder) from the corpus into a new, empty ``folder``."""
+    folder.mkdir(parents=True)
+    dst = folder / case.filename
+    if src.is_dir():
+        shutil.copytree(src, dst)
+    elif src.exists():
+        shutil.copy2(src, dst)
+    return dst
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Build each file once (the bombs and the long sheet take a second each)."""
@@ -83,17 +99,11 @@ def case_file(request: pytest.FixtureRequest, corpus: dict[str, Path], tmp_path:
     """A private copy of the case's file in an otherwise empty folder."""
     case: Case = request.param
     folder = tmp_path / "in"
-    folder.mkdir()
-    src = corpus[case.name]
-    dst = folder / case.filename
-    if src.is_dir():
-        shutil.copytree(src, dst)
-    elif src.exists():
-        shutil.copy2(src, dst)
-    before = (_sha256(dst), _listing(folder))
+    dst = _place(case, corpus[case.name], folder)
+    before = _state(dst, folder)
     yield case, dst
     # The user's file is never modified, and nothing is written beside it.
-    assert (_sha256(dst), _listing(folder)) == before
+    assert _state(dst, folder) == before
 
 
 def _check_result(case: Case, result: object) -> None:
@@ -200,18 +210,13 @@ class CliRun:
 
 
 def _run_case_cli(case: Case, src: Path, folder: Path) -> CliRun:
-    folder.mkdir(parents=True)
-    dst = folder / case.filename
-    if src.is_dir():
-        shutil.copytree(src, dst)
-    elif src.exists():
-        shutil.copy2(src, dst)
-    before = (_sha256(dst), _listing(folder))
+    dst = _place(case, src, folder)
+    before = _state(dst, folder)
     try:
         proc, timed_out = run_cli(dst, CLI_TIMEOUT * (3 if case.slow else 1)), False
     except subprocess.TimeoutExpired:
         proc, timed_out = None, True
-    return CliRun(proc, timed_out, dst, before, (_sha256(dst), _listing(folder)))
+    return CliRun(proc, timed_out, dst, before, _state(dst, folder))
 
 
 @pytest.fixture(scope="session", autouse=True)

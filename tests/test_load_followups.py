@@ -19,6 +19,19 @@ def write(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
     return p
 
 
+def write_xlsx(tmp_path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """``t.xlsx`` with one sheet per item, in order."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    return path
+
+
 def test_several_dated_columns_with_channels(tmp_path: Path) -> None:
     path = write(tmp_path,
                  "Company,Date applied,Follow up,Follow-up 2,Last follow-up,Follow-up channel\n"
@@ -64,24 +77,22 @@ def test_yes_no_column_gives_undated_follow_ups(tmp_path: Path) -> None:
 
 
 def test_follow_ups_sheet_joined_by_company_and_title(tmp_path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Applications"
-    for r in [["Company", "Job title", "Date applied", "Status"],
-              ["Acme", "Analyst", dt.datetime(2025, 1, 1), "Applied"],
-              ["Acme", "Analyst", dt.datetime(2025, 3, 1), "Applied"],  # re-applied later
-              ["Beta", "Engineer", dt.datetime(2025, 1, 5), "Rejected"]]:
-        ws.append(r)
-    fs = wb.create_sheet("Follow-ups")
-    for r in [["Company", "Job title", "Date", "Channel"],
-              ["acme ", "analyst", dt.datetime(2025, 1, 10), "Email"],
-              ["Acme", "Analyst", dt.datetime(2025, 3, 9), "LinkedIn"],
-              ["Nobody", "Analyst", dt.datetime(2025, 1, 10), "Email"],
-              ["Beta", "Engineer", dt.datetime(2025, 9, 1), "Phone"],  # after as-of: plan
-              ["Beta", "Engineer", None, "Phone"]]:
-        fs.append(r)
-    path = tmp_path / "t.xlsx"
-    wb.save(path)
+    path = write_xlsx(tmp_path, {
+        "Applications": [
+            ["Company", "Job title", "Date applied", "Status"],
+            ["Acme", "Analyst", dt.datetime(2025, 1, 1), "Applied"],
+            ["Acme", "Analyst", dt.datetime(2025, 3, 1), "Applied"],  # re-applied later
+            ["Beta", "Engineer", dt.datetime(2025, 1, 5), "Rejected"],
+        ],
+        "Follow-ups": [
+            ["Company", "Job title", "Date", "Channel"],
+            ["acme ", "analyst", dt.datetime(2025, 1, 10), "Email"],
+            ["Acme", "Analyst", dt.datetime(2025, 3, 9), "LinkedIn"],
+            ["Nobody", "Analyst", dt.datetime(2025, 1, 10), "Email"],
+            ["Beta", "Engineer", dt.datetime(2025, 9, 1), "Phone"],  # after as-of: plan
+            ["Beta", "Engineer", None, "Phone"],
+        ],
+    })
     res = load(path, as_of="2025-06-30")
     fu = res.events[res.events["kind"] == "follow_up"]
     assert fu[["application_id", "date", "channel"]].values.tolist() == [
@@ -94,18 +105,18 @@ def test_follow_ups_sheet_joined_by_company_and_title(tmp_path: Path) -> None:
 
 
 def test_follow_ups_sheet_joined_by_id(tmp_path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Jobs"
-    for r in [["ID", "Company", "Date applied"], ["J1", "Acme", "2025-01-01"],
-              ["J2", "Beta", "2025-01-02"]]:
-        ws.append(r)
-    fs = wb.create_sheet("Follow ups")
-    for r in [["ID", "Follow-up date", "Via"], ["J2", "2025-01-09", "email"],
-              ["J9", "2025-01-09", "email"]]:
-        fs.append(r)
-    path = tmp_path / "t.xlsx"
-    wb.save(path)
+    path = write_xlsx(tmp_path, {
+        "Jobs": [
+            ["ID", "Company", "Date applied"],
+            ["J1", "Acme", "2025-01-01"],
+            ["J2", "Beta", "2025-01-02"],
+        ],
+        "Follow ups": [
+            ["ID", "Follow-up date", "Via"],
+            ["J2", "2025-01-09", "email"],
+            ["J9", "2025-01-09", "email"],
+        ],
+    })
     res = load(path, as_of="2025-06-30")
     fu = res.events[res.events["kind"] == "follow_up"]
     assert fu[["application_id", "date", "channel"]].values.tolist() == [
@@ -141,21 +152,19 @@ def test_yes_in_a_dated_follow_up_column_is_an_undated_follow_up(tmp_path: Path)
 
 def test_follow_ups_sheet_keyed_by_company_only(tmp_path: Path) -> None:
     # "Company | Follow-up date | Method": was ignored entirely (no title column).
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Applications"
-    for r in [["Company", "Role", "Date applied", "Status"],
-              ["Acme", "Dev", dt.datetime(2025, 3, 3), "Applied"],
-              ["Beta", "PM", dt.datetime(2025, 3, 4), "Rejected"]]:
-        ws.append(r)
-    fs = wb.create_sheet("Follow-ups")
-    for r in [["Company", "Follow-up date", "Method"],
-              ["Acme", dt.datetime(2025, 3, 10), "Email"],
-              ["Beta", dt.datetime(2025, 3, 11), "LinkedIn"],
-              ["Zeta", dt.datetime(2025, 3, 11), "LinkedIn"]]:
-        fs.append(r)
-    path = tmp_path / "t.xlsx"
-    wb.save(path)
+    path = write_xlsx(tmp_path, {
+        "Applications": [
+            ["Company", "Role", "Date applied", "Status"],
+            ["Acme", "Dev", dt.datetime(2025, 3, 3), "Applied"],
+            ["Beta", "PM", dt.datetime(2025, 3, 4), "Rejected"],
+        ],
+        "Follow-ups": [
+            ["Company", "Follow-up date", "Method"],
+            ["Acme", dt.datetime(2025, 3, 10), "Email"],
+            ["Beta", dt.datetime(2025, 3, 11), "LinkedIn"],
+            ["Zeta", dt.datetime(2025, 3, 11), "LinkedIn"],
+        ],
+    })
     res = load(path, as_of="2025-06-30")
     fu = res.events[res.events["kind"] == "follow_up"]
     assert fu[["application_id", "date", "channel"]].values.tolist() == [

@@ -313,7 +313,7 @@ def _column_range(header: str) -> str:
 def _list_validation(choices: tuple[str, ...], title: str) -> DataValidation:
     # An inline list ("a,b,c") keeps the workbook self-contained: no hidden
     # lookup sheet for the loader to mistake for data.
-    dv = DataValidation(
+    return DataValidation(
         type="list",
         formula1='"' + ",".join(choices) + '"',
         allow_blank=True,
@@ -322,7 +322,6 @@ def _list_validation(choices: tuple[str, ...], title: str) -> DataValidation:
         promptTitle=title,
         prompt="Pick from the list or type your own.",
     )
-    return dv
 
 
 def _fill_applications(ws: Worksheet) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 from jobstats.io.columns import pick_sheet
 from jobstats.io.grid import Collector
 from jobstats.io.readers import read_book
-from jobstats.io.report import ISSUE_COLUMNS, LoadReport, LoadResult
+from jobstats.io.report import ISSUE_COLUMNS, ISSUE_DTYPES, LoadReport, LoadResult
 from jobstats.io.tables import build_tables
 from jobstats.schema import APPLICATION_COLUMNS, InputError
 
@@ -88,10 +88,8 @@ def load(
     collector.notes += notes
     apps, events, parts = build_tables(book, chosen, header_idx, columns=cols, as_of=when,
                                        dayfirst=dayfirst, col=collector)
-    issues = pd.DataFrame(collector.issues, columns=list(ISSUE_COLUMNS))
-    issues = issues.astype({"row": "int64"}).sort_values(["sheet", "row"], kind="stable")
-    for c in ("file", "sheet", "column", "severity", "reason"):
-        issues[c] = issues[c].astype("str")
+    issues = pd.DataFrame(collector.issues, columns=list(ISSUE_COLUMNS)).astype(ISSUE_DTYPES)
+    issues = issues.sort_values(["sheet", "row"], kind="stable")
     report = LoadReport(
         file=path, files=[path], sheets=parts["sheets"], format=parts["format"],
         mapping=parts["mapping"], extras=parts["extras"], ignored=parts["ignored"],

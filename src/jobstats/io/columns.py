@@ -64,19 +64,20 @@ def classify(header: object) -> tuple[str | None, float]:
 
 def is_blank_row(row: list[object]) -> bool:
     """True when every cell is empty, whitespace or a missing-value placeholder."""
-    return all(is_missing(v) or (isinstance(v, str) and not v.strip()) for v in row)
+    return all(is_missing(v) for v in row)  # is_missing covers whitespace-only text
 
 
 def _cell_text(v: object) -> str:
     return "" if v is None else str(v).strip()
 
 
+def _header_list(spec: object) -> list[object]:
+    """The header(s) a ``columns=`` entry names, as a list (only follow-ups take several)."""
+    return list(spec) if isinstance(spec, (list, tuple)) else [spec]
+
+
 def _override_keys(columns: dict[str, object] | None) -> set[str]:
-    keys: set[str] = set()
-    for v in (columns or {}).values():
-        for h in v if isinstance(v, (list, tuple)) else [v]:
-            keys.add(_loose(str(h)))
-    return keys
+    return {_loose(str(h)) for v in (columns or {}).values() for h in _header_list(v)}
 
 
 def _loose(text: str) -> str:
@@ -244,7 +245,7 @@ def map_columns(
             raise InputError(
                 f"columns=: unknown field {fld!r}. Valid fields: {', '.join(FIELDS)}."
             )
-        specs = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+        specs = _header_list(spec)
         if len(specs) > 1 and fld != "follow_up_on":
             raise InputError(f"columns=: only follow_up_on may name several headers, not {fld!r}.")
         for h in specs:
@@ -425,7 +426,7 @@ def pick_sheet(
         n_rows = sum(not is_blank_row(r) for r in s.rows[idx + 1:])
         ranked.append(((has_applied, strong, "follow" not in norm(s.name), not s.hidden,
                         score >= 2, score, n_rows), s, idx))
-    if not ranked or ranked and max(r[0] for r in ranked)[5] < 1.5:
+    if not ranked or max(r[0] for r in ranked)[5] < 1.5:
         if len(book.sheets) == 1:
             raise HeaderNotFoundError(_no_header_msg(where, book.sheets[0], columns))
         raise HeaderNotFoundError(
@@ -467,8 +468,7 @@ def _no_header_msg(where: str, s: RawSheet, columns: dict[str, object] | None = 
         # The user named headers: say which of them are nowhere near the top.
         cells = {_loose(_cell_text(c)) for r in s.rows[:MAX_HEADER_SCAN * 2] for c in r
                  if _cell_text(c)}
-        missing = [str(h) for v in columns.values()
-                   for h in (v if isinstance(v, (list, tuple)) else [v])
+        missing = [str(h) for v in columns.values() for h in _header_list(v)
                    if _loose(str(h)) not in cells]
         if missing:
             return (

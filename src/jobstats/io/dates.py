@@ -102,30 +102,29 @@ def parse_dates(
             continue
         if isinstance(v, dt.datetime):
             out[i] = pd.Timestamp(v.replace(tzinfo=None))
-        elif isinstance(v, dt.date):
+            continue
+        if isinstance(v, dt.date):
             out[i] = pd.Timestamp(v)
-        elif isinstance(v, bool) or isinstance(v, (dt.time, dt.timedelta)):
+            continue
+        if isinstance(v, (bool, dt.time, dt.timedelta)):
             bad.append((i, str(v)))
-        elif isinstance(v, (int, float, np.integer, np.floating)):
-            ts = _from_serial(float(v), epoch)
-            if ts is None:
-                bad.append((i, str(v)))
-            else:
-                out[i] = ts
-                n_compact += float(v) > SERIAL_MAX
-                n_serial += float(v) <= SERIAL_MAX
+            continue
+        # A number, stored as one or as text: an Excel serial or a YYYYMMDD date.
+        if isinstance(v, (int, float, np.integer, np.floating)):
+            x, raw = float(v), str(v)
         else:
-            s = str(v).strip()
-            if _NUMBER.match(s):
-                ts = _from_serial(float(s), epoch)
-                if ts is None:
-                    bad.append((i, s))
-                else:
-                    out[i] = ts
-                    n_compact += float(s) > SERIAL_MAX
-                    n_serial += float(s) <= SERIAL_MAX
-            else:
-                text[i] = s
+            raw = str(v).strip()
+            if not _NUMBER.match(raw):
+                text[i] = raw
+                continue
+            x = float(raw)
+        ts = _from_serial(x, epoch)
+        if ts is None:
+            bad.append((i, raw))
+        else:
+            out[i] = ts
+            n_compact += x > SERIAL_MAX
+            n_serial += x <= SERIAL_MAX
 
     # Per-column order decision from the numeric D?M?Y values, separately for
     # each separator ("01.03.2025" and "3/1/2025" may share a column).
@@ -137,7 +136,6 @@ def parse_dates(
         dm, line = _decide(group, sep, header, dayfirst, (file_order or {}).get(sep))
         order_by_sep[sep] = dm
         lines.append(line)
-    decision: str | None = "; ".join(lines) if lines else None
     default_dm = bool(dayfirst)
 
     doubtful: list[tuple[int, str]] = []
@@ -161,18 +159,15 @@ def parse_dates(
 
     if n_serial:
         system = "1904" if epoch.year == 1904 else "1900"
-        note = f"{header}: {n_serial} Excel serial numbers read as dates ({system} date system)"
-        decision = note if decision is None else f"{decision}; {note}"
+        lines.append(f"{header}: {n_serial} Excel serial numbers read as dates "
+                     f"({system} date system)")
     if n_compact:
-        note = f"{header}: {n_compact} numbers read as YYYYMMDD dates"
-        decision = note if decision is None else f"{decision}; {note}"
+        lines.append(f"{header}: {n_compact} numbers read as YYYYMMDD dates")
 
-    series = pd.Series(
-        pd.to_datetime(pd.Series([pd.NaT if t is None else t for t in out], dtype=object),
-                       errors="coerce"),
-    ).astype("datetime64[ns]")
+    series = pd.to_datetime(pd.Series([pd.NaT if t is None else t for t in out], dtype=object),
+                            errors="coerce").astype("datetime64[ns]")
     bad.sort()
-    return ParsedDates(series, decision, bad, doubtful)
+    return ParsedDates(series, "; ".join(lines) or None, bad, doubtful)
 
 
 def file_order(columns: list[list[object]]) -> dict[str, bool]:

@@ -64,7 +64,7 @@ def follow_up_sheet_events(book: RawBook, sheet: RawSheet, header_idx: int, apps
                     dayfirst=dayfirst)
     if d.decision:
         col.decisions.append(d.decision)
-    by_id = dict(zip(apps["application_id"], apps["application_id"]))
+    ids = set(apps["application_id"])
     by_key: dict[tuple[str, str], list[int]] = {}
     for k, (c, t) in enumerate(zip(apps["company"], apps["title"])):
         by_key.setdefault((norm(c) if pd.notna(c) else "", norm(t) if pd.notna(t) else ""),
@@ -80,7 +80,8 @@ def follow_up_sheet_events(book: RawBook, sheet: RawSheet, header_idx: int, apps
             continue
         target = None
         if jid is not None and not is_missing(g.cols[jid][i]):
-            target = by_id.get(str(text_value(g.cols[jid][i])))
+            key_id = str(text_value(g.cols[jid][i]))
+            target = key_id if key_id in ids else None
         elif jco is not None:
             key = (norm(g.cols[jco][i] or ""), norm(g.cols[jti][i] or "") if jti is not None
                    else "")

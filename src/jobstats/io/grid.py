@@ -45,7 +45,7 @@ def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
     width = 0
     for r in [raw[header_idx], *body]:
         for j in range(len(r) - 1, -1, -1):
-            if not is_missing(r[j]) and not (isinstance(r[j], str) and not r[j].strip()):
+            if not is_missing(r[j]):
                 width = max(width, j + 1)
                 break
     header_cells = (list(raw[header_idx]) + [None] * width)[:width]

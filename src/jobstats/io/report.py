@@ -9,12 +9,13 @@ from pathlib import Path
 import pandas as pd
 
 ISSUE_COLUMNS = ("file", "sheet", "row", "column", "severity", "reason")
+#: Column dtypes of :attr:`LoadReport.issues`.
+ISSUE_DTYPES = {c: "int64" if c == "row" else "str" for c in ISSUE_COLUMNS}
 MAPPING_COLUMNS = ("field", "header", "sheet", "file")
 
 
 def empty_issues() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str")
-                         for c in ISSUE_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ISSUE_DTYPES.items()})
 
 
 @dataclass

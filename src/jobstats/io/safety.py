@@ -231,7 +231,7 @@ def _check_zip(path: Path) -> None:
         ) from None
     with zf:
         infos = zf.infolist()
-        if not any(not i.is_dir() for i in infos):
+        if all(i.is_dir() for i in infos):
             raise UnreadableFileError(
                 f"{name}: is an empty archive: it holds no sheet. Export or save the tracker "
                 "again and pass the new file."

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jobstats.io.columns import detect_format, map_columns, mostly_yes_no
-from jobstats.io.dates import file_order, parse_dates
+from jobstats.io.dates import ParsedDates, file_order, parse_dates
 from jobstats.io.followups import find_follow_up_sheet, follow_up_sheet_events
 from jobstats.io.grid import Collector, Grid, make_grid, text_value
 from jobstats.io.readers import RawBook, RawSheet
@@ -124,7 +124,7 @@ def build_tables(
     date_cols = [j for f, j in cm.fields.items() if f.endswith("_on")] + cm.follow_up
     order = file_order([g.cols[j] for j in date_cols])
 
-    def dates(j: int, yes_ok: bool = False) -> pd.Series:
+    def dates(j: int, yes_ok: bool = False) -> ParsedDates:
         p = parse_dates(g.cols[j], header=H[j], epoch=book.epoch, dayfirst=dayfirst,
                         file_order=order)
         if p.decision:
@@ -140,12 +140,12 @@ def build_tables(
                 col.add(g.sheet, g.rows[i], H[j], "warning",
                         f"date {raw!r} contradicts the day/month order chosen for this column; "
                         "read in the only order that fits — check it")
-        return p.values
+        return p
 
     ja = cm.fields["applied_on"]
-    applied = dates(ja)
-    bad_applied = dict(parse_dates(g.cols[ja], header="", epoch=book.epoch, dayfirst=dayfirst,
-                                   file_order=order).bad) if applied.isna().any() else {}
+    parsed_applied = dates(ja)
+    applied = parsed_applied.values
+    bad_applied = dict(parsed_applied.bad)
     for i in np.flatnonzero(applied.isna().to_numpy() & keep):
         raw = g.cols[ja][i]
         err = g.errors.get((i, ja))
@@ -173,11 +173,9 @@ def build_tables(
     dsrc: dict[str, str] = {}  # field -> header its dates came from
     for fld in ("first_reply_on", "interview_on", "offer_on", "rejected_on", "thank_you_on"):
         if fld in cm.fields:
-            dcols[fld] = dates(cm.fields[fld])
+            dcols[fld] = dates(cm.fields[fld]).values
             dsrc[fld] = H[cm.fields[fld]]
     _simplify_status_date(fmt, g, status, dcols, dsrc, book, dayfirst, col)
-    for fld in [f for f in dcols if f not in dsrc]:
-        del dcols[fld]  # created empty by the Simplify rule and left unused
 
     # --- ids, text fields ---------------------------------------------
     auto_ids = [f"{g.sheet}:{r}" for r in g.rows]
@@ -218,10 +216,9 @@ def build_tables(
     intv, offer, rej = (dcols.get(k, nat) for k in ("interview_on", "offer_on", "rejected_on"))
     stacked = pd.concat([reply_col, intv, offer, rej], axis=1)
     first_reply = stacked.min(axis=1).astype("datetime64[ns]")
-    srcs = [(s, dsrc.get(k, "")) for s, k in
-            ((reply_col, "first_reply_on"), (intv, "interview_on"), (offer, "offer_on"),
-             (rej, "rejected_on"))]
-    src_lists = [(list(s), name) for s, name in srcs]
+    src_lists = [(list(s), dsrc.get(k, "")) for s, k in
+                 ((reply_col, "first_reply_on"), (intv, "interview_on"), (offer, "offer_on"),
+                  (rej, "rejected_on"))]
     first_src = []
     for i, fr in enumerate(first_reply):
         first_src.append("" if pd.isna(fr) else
@@ -268,17 +265,22 @@ def build_tables(
     planned = 0
     undated = 0
     yes_cells: list[tuple[int, int]] = []
-    for j in cm.follow_up:
-        d = dates(j, yes_ok=True)
+
+    def add_follow_up(i: int, j: int, date: object) -> None:
+        """A follow-up event of row ``i`` from column ``j`` (channel from its pair)."""
         ch = cm.channel_of.get(j)
+        channel = parse_channel(g.cols[ch][i]) if ch is not None else None
+        events_rows.append((app_id[i], date, "follow_up", channel, H[j]))
+        followed[i] = True
+
+    for j in cm.follow_up:
+        d = dates(j, yes_ok=True).values
         dated = d.notna().to_numpy() & keep
         future = dated & (d.dt.normalize() > as_of).to_numpy()
         planned += int(future.sum())
         d_list = list(d)
         for i in np.flatnonzero(dated & ~future):
-            channel = parse_channel(g.cols[ch][i]) if ch is not None else None
-            events_rows.append((app_id[i], d_list[i], "follow_up", channel, H[j]))
-            followed[i] = True
+            add_follow_up(i, j, d_list[i])
         yes_cells += [(i, j) for i in np.flatnonzero(d.isna().to_numpy() & keep)
                       if yes_no(g.cols[j][i])]
     # "yes" among the dates: a follow-up was sent, date unknown (once per
@@ -287,22 +289,16 @@ def build_tables(
     for i, j in yes_cells:
         if followed[i]:
             continue
-        ch = cm.channel_of.get(j)
-        channel = parse_channel(g.cols[ch][i]) if ch is not None else None
-        events_rows.append((app_id[i], pd.NaT, "follow_up", channel, H[j]))
-        followed[i] = True
+        add_follow_up(i, j, pd.NaT)
         undated += 1
         yes_cols += [j] if j not in yes_cols else []
         col.add(g.sheet, g.rows[i], H[j], "warning",
                 f"follow-up given as {str(g.cols[j][i]).strip()!r}, not a date: "
                 "counted as an undated follow-up")
     for j in cm.follow_up_flags:
-        ch = cm.channel_of.get(j)
         for i, v in enumerate(g.cols[j]):
             if keep[i] and yes_no(v) and not followed[i]:
-                channel = parse_channel(g.cols[ch][i]) if ch is not None else None
-                events_rows.append((app_id[i], pd.NaT, "follow_up", channel, H[j]))
-                followed[i] = True
+                add_follow_up(i, j, pd.NaT)
                 undated += 1
     if undated:
         col.notes.append(
@@ -311,7 +307,7 @@ def build_tables(
             "(followed_up), but undated, so they cannot be used for timing analyses"
         )
     for j in cm.follow_up_plans:
-        d = dates(j)
+        d = dates(j).values
         n_plan = int((d.notna().to_numpy() & keep).sum())
         if n_plan:
             col.notes.append(f"{n_plan} reminder dates in {H[j]!r} not counted as follow-ups")
@@ -417,11 +413,16 @@ def _second_status(g: Grid, j: int, status: list[str], hint: list[str | None],
                 col.add(g.sheet, g.rows[i], g.headers[j], "warning",
                         f"{str(v).strip()!r} not recognised as a stage; ignored")
                 continue
-        if sg is not None and (hint[i] is None or STAGE_RANK[sg] > STAGE_RANK[hint[i]]):
-            hint[i] = sg
+        _raise_hint(hint, i, sg)
         if st is not None and status_raw[i] is pd.NA:
             status[i] = st
             status_raw[i] = str(v).strip()
+
+
+def _raise_hint(hint: list[str | None], i: int, stage: str | None) -> None:
+    """Make ``hint[i]`` the further of itself and ``stage``."""
+    if stage is not None and (hint[i] is None or STAGE_RANK[stage] > STAGE_RANK[hint[i]]):
+        hint[i] = stage
 
 
 def _date_flags(g: Grid, flags: dict[int, str], status: list[str], hint: list[str | None],
@@ -443,11 +444,10 @@ def _date_flags(g: Grid, flags: dict[int, str], status: list[str], hint: list[st
                             f"{g.headers[j]!r} is {str(v).strip()!r}: not an application; "
                             "row excluded")
                 continue
-            sg = stage_of[fld]
             if yn and fld == "rejected_on" and status_raw[i] is pd.NA:
                 status[i] = "rejected"
-            if yn and (hint[i] is None or STAGE_RANK[sg] > STAGE_RANK[hint[i]]):
-                hint[i] = sg
+            if yn:
+                _raise_hint(hint, i, stage_of[fld])
 
 
 _SUMMARY = re.compile(r"(grand)?(total|totals|sum|count|average|avg|mean|summary|"
@@ -519,14 +519,15 @@ def _simplify_status_date(fmt: str, g: Grid, status: list[str], dcols: dict[str,
     target = {"rejected": "rejected_on", "interview": "interview_on", "screen": "interview_on",
               "offer": "offer_on", "accepted": "offer_on"}
     used = 0
-    for fld in set(target.values()):
-        dcols.setdefault(fld, pd.Series(pd.NaT, index=range(len(status)),
-                                        dtype="datetime64[ns]"))
     for i, st in enumerate(status):
         fld = target.get(st)
-        if fld and pd.notna(d.iat[i]) and pd.isna(dcols[fld].iat[i]):
+        if fld is None or pd.isna(d.iat[i]):
+            continue
+        if fld not in dcols:
+            dcols[fld] = pd.Series(pd.NaT, index=range(len(status)), dtype="datetime64[ns]")
+            dsrc[fld] = g.headers[j]
+        if pd.isna(dcols[fld].iat[i]):
             dcols[fld].iat[i] = d.iat[i]
-            dsrc.setdefault(fld, g.headers[j])
             used += 1
     if used:
         col.notes.append(f"Simplify: {used} 'Status Date' values used as the date of the "
