@@ -1,11 +1,14 @@
-"""Shared test settings: where the real public trackers are, a quiet matplotlib."""
+"""Shared test settings and helpers: where the real public trackers are, a quiet
+matplotlib, a hand-computed Wilson interval and a hand-computed Kaplan–Meier case."""
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 
@@ -30,3 +33,28 @@ def _real_data_dir() -> Path:
 REAL_DATA = _real_data_dir()
 #: Tim Hanneman's published tracker (MIT): 177 applications, 2021-2023.
 REAL_TRACKER = REAL_DATA / "timhanneman_merged.csv"
+
+
+def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """The Wilson score interval of ``k`` of ``n``, from the textbook formula."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def six_applications() -> pd.DataFrame:
+    """Replies on day 2 and day 20; two censored at day 10; two silent 60 days.
+
+    As of 2025-03-02 the Kaplan–Meier S(30) is 5/6 * 2/3.
+    """
+    return pd.DataFrame(
+        {
+            "application_id": list("abcdef"),
+            "applied_on": pd.to_datetime(
+                ["2025-01-01", "2025-01-01", "2025-02-20", "2025-02-20", "2025-01-01", "2025-01-01"]
+            ),
+            "first_reply_on": pd.to_datetime(["2025-01-03", "2025-01-21", None, None, None, None]),
+            "stage": ["replied", "replied", "applied", "applied", "applied", "applied"],
+        }
+    )

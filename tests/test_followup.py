@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import wilson_by_hand
 
 from jobstats.followup import (
     followup_effect,
@@ -270,13 +271,6 @@ def test_followup_timing_zero_replies_gets_a_wide_interval() -> None:
     apps, events = _same_day_search([None] * 20 + [9] * 3 + [None] * 37, 20, 7)
     row = followup_timing(apps, events, as_of="2025-03-01").set_index("delay_bin").loc["7-13 days"]
     assert row["rate_followed_up"] == 0 and row["rate_controls"] == pytest.approx(0.075)
-
-    def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-        p = k / n
-        mid = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-        return mid - half, mid + half
-
     l1, u1 = wilson_by_hand(0, 20)  # 0 and 0.161
     lc, uc = wilson_by_hand(3, 40)
     d = -0.075

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import six_applications, wilson_by_hand
 
 from jobstats.rates import MIN_N, rates
 from jobstats.schema import InputError
 from jobstats.simulate import simulate_search
-
-
-def _wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
 
 
 def _table(stages: list[str], sources: list[str | None]) -> pd.DataFrame:
@@ -38,7 +30,7 @@ def _table(stages: list[str], sources: list[str | None]) -> pd.DataFrame:
 def test_wilson_matches_hand_formula() -> None:
     stages = ["replied", "interview", "offer"] + ["applied"] * 7
     out = rates(_table(stages, ["x"] * 10), as_of="2025-03-01").set_index("measure")
-    lo, hi = _wilson_by_hand(3, 10)
+    lo, hi = wilson_by_hand(3, 10)
     assert out.loc["response", "estimate"] == pytest.approx(0.3)
     assert out.loc["response", ["ci_low", "ci_high"]].tolist() == pytest.approx([lo, hi], abs=1e-12)
     # published value for 3/10: (0.108, 0.603); the Wald interval would be (0.016, 0.584)
@@ -61,17 +53,7 @@ def test_small_groups_and_missing_group_add_up() -> None:
 
 def test_ghosting_is_censoring_aware() -> None:
     # replies on day 2 and 20; two applications censored at day 10; two silent 60 days
-    apps = pd.DataFrame(
-        {
-            "application_id": list("abcdef"),
-            "applied_on": pd.to_datetime(
-                ["2025-01-01", "2025-01-01", "2025-02-20", "2025-02-20", "2025-01-01", "2025-01-01"]
-            ),
-            "first_reply_on": pd.to_datetime(["2025-01-03", "2025-01-21", None, None, None, None]),
-            "stage": ["replied", "replied", "applied", "applied", "applied", "applied"],
-        }
-    )
-    out = rates(apps, as_of="2025-03-02").set_index("measure")
+    out = rates(six_applications(), as_of="2025-03-02").set_index("measure")
     # KM: S(30) = 5/6 * 2/3; the naive "no reply" share would be 4/6
     assert out.loc["ghosting", "estimate"] == pytest.approx((5 / 6) * (2 / 3))
     assert out.loc["ghosting", "events"] == 2  # known ghosted: silent for 30+ days

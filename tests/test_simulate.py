@@ -17,6 +17,9 @@ from jobstats.schema import (
 )
 from jobstats.simulate import DAY_SHAPE, DEFAULT_SOURCES, simulate_search
 
+#: The simulator's default as-of: start 2025-01-06 + 20 weeks + 30 days.
+DEFAULT_AS_OF = pd.Timestamp("2025-01-06") + pd.Timedelta(days=20 * 7 + 30)
+
 
 @pytest.fixture(scope="module")
 def sim() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -51,9 +54,8 @@ def test_same_seed_same_tables_other_seed_differs() -> None:
 
 def test_nothing_after_as_of_and_tables_agree(sim) -> None:
     apps, events = sim
-    as_of = pd.Timestamp("2025-01-06") + pd.Timedelta(days=20 * 7 + 30)
-    assert events["date"].max() <= as_of
-    assert apps["first_reply_on"].max() <= as_of
+    assert events["date"].max() <= DEFAULT_AS_OF
+    assert apps["first_reply_on"].max() <= DEFAULT_AS_OF
     replied = apps["first_reply_on"].notna()
     assert (replied == (apps["stage"].map(STAGE_RANK) >= STAGE_RANK["replied"])).all()
     assert (replied == apps["reply_kind"].notna()).all()
@@ -114,8 +116,7 @@ def test_reply_day_distribution_matches_shape() -> None:
 
 def test_censoring_near_as_of() -> None:
     apps, _ = simulate_search(8000, seed=9)
-    as_of = pd.Timestamp("2025-01-06") + pd.Timedelta(days=20 * 7 + 30)
-    age = (as_of - apps["applied_on"]).dt.days
+    age = (DEFAULT_AS_OF - apps["applied_on"]).dt.days
     replied = apps["first_reply_on"].notna()
     assert replied[age < 40].mean() < replied[age > 100].mean()
     late = apps["first_reply_on"].notna()

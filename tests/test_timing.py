@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REAL_TRACKER
+from conftest import REAL_TRACKER, six_applications
 from lifelines import KaplanMeierFitter
 from statsmodels.duration.api import CumIncidenceRight
 from statsmodels.duration.survfunc import SurvfuncRight
@@ -99,17 +99,7 @@ def test_reply_within_nan_when_nobody_followed_that_long() -> None:
 
 def test_hand_computed_km() -> None:
     # replies on day 2 and day 20; two censored at day 10; two silent 60 days
-    apps = pd.DataFrame(
-        {
-            "application_id": list("abcdef"),
-            "applied_on": pd.to_datetime(
-                ["2025-01-01", "2025-01-01", "2025-02-20", "2025-02-20", "2025-01-01", "2025-01-01"]
-            ),
-            "first_reply_on": pd.to_datetime(["2025-01-03", "2025-01-21", None, None, None, None]),
-            "stage": ["replied", "replied", "applied", "applied", "applied", "applied"],
-        }
-    )
-    tab = reply_within(apps, (5, 30), as_of="2025-03-02")
+    tab = reply_within(six_applications(), (5, 30), as_of="2025-03-02")
     assert tab["estimate"].tolist() == pytest.approx([1 / 6, 1 - (5 / 6) * (2 / 3)])
 
 
@@ -129,11 +119,16 @@ def test_median_among_replied_is_labelled() -> None:
     assert "among applications that replied" in tab.loc[0, "measure"]
 
 
-def test_competing_outcomes_match_statsmodels(sim) -> None:
+def _statsmodels_incidence(sim: pd.DataFrame) -> CumIncidenceRight:
+    """statsmodels' Aalen–Johansen fit on per-application data (causes 1..3)."""
     t, e = _per_app(sim)
     kind = sim["reply_kind"].astype(object).to_numpy()
     cause = np.where(~e, 0, np.where(kind == "rejection", 1, np.where(np.isin(kind, ["interview", "offer"]), 2, 3)))
-    ci = CumIncidenceRight(t, cause)
+    return CumIncidenceRight(t, cause)
+
+
+def test_competing_outcomes_match_statsmodels(sim) -> None:
+    ci = _statsmodels_incidence(sim)
     got = competing_outcomes(sim, as_of=AS_OF)
     for k, name in enumerate(["rejection", "interview", "other"]):
         g = got[got["outcome"] == name].set_index("day")["estimate"]
@@ -146,7 +141,7 @@ def test_competing_outcomes_match_statsmodels(sim) -> None:
 
 def test_time_to_reply_result(sim) -> None:
     res = time_to_reply(sim, as_of=AS_OF)
-    t, e = _per_app(sim)
+    _, e = _per_app(sim)
     assert res.n == len(sim) and res.n_replied == int(e.sum()) and res.n_censored == int((~e).sum())
     html = res._repr_html_()
     assert "among applications that replied" in html and "censored" in html
@@ -186,10 +181,7 @@ def test_real_tracker_reference_numbers() -> None:
 def test_competing_outcomes_standard_errors_match_statsmodels(sim) -> None:
     """SE of each cumulative incidence equals statsmodels' CumIncidenceRight.cinc_se;
     the interval is the log-log one built from it."""
-    t, e = _per_app(sim)
-    kind = sim["reply_kind"].astype(object).to_numpy()
-    cause = np.where(~e, 0, np.where(kind == "rejection", 1, np.where(np.isin(kind, ["interview", "offer"]), 2, 3)))
-    ci = CumIncidenceRight(t, cause)
+    ci = _statsmodels_incidence(sim)
     got = competing_outcomes(sim, as_of=AS_OF)
     z = 1.959963984540054
     for k, name in enumerate(["rejection", "interview", "other"]):

@@ -29,8 +29,14 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from jobstats.results import Result, require_rows, resolve_as_of, stage_rank, wilson
-from jobstats.risksets import daily_risk_sets, followup_days, reply_durations, require_usable
+from jobstats.results import Result, replied_by, require_rows, resolve_as_of, stage_rank, wilson
+from jobstats.risksets import (
+    NEVER,
+    daily_risk_sets,
+    followup_days,
+    reply_durations,
+    require_usable,
+)
 from jobstats.schema import STAGE_RANK
 from jobstats.timing import MIN_N
 
@@ -55,19 +61,6 @@ MIN_REPLIES_AFTER: int = 5
 MIN_GROUP: int = 10
 
 _NAIVE_NOTE = "naive: ignores when the follow-up was sent (biased, see followup_effect)"
-
-
-def _day_bin_labels() -> list[str]:
-    e = DAY_BIN_EDGES
-    out = []
-    for i, lo in enumerate(e):
-        if i + 1 == len(e):
-            out.append(f"{lo}+")
-        elif e[i + 1] - lo == 1:
-            out.append(str(lo))
-        else:
-            out.append(f"{lo}-{e[i + 1] - 1}")
-    return out
 
 
 def _day_bin(day: np.ndarray) -> np.ndarray:
@@ -272,9 +265,7 @@ def naive_followup_rates(
             "application_id"
         ].isin(known)
         fu &= ~only_later.to_numpy(bool)
-    rank = stage_rank(applications["stage"]).fillna(0).to_numpy()
-    reply_on = pd.to_datetime(applications["first_reply_on"]).dt.normalize()
-    replied = (rank >= STAGE_RANK["replied"]) & ~(reply_on > as_of_ts).to_numpy()
+    replied = replied_by(applications, as_of_ts)
     rows = []
     for flag in (True, False):
         m = sent & (fu == flag)
@@ -341,10 +332,13 @@ def followup_effect(
     warnings = list(risk.attrs.get("warnings", []))
     fud, _ = followup_days(applications, events, as_of=as_of_ts)
     dur, _ = reply_durations(applications, as_of=as_of_ts)
-    has_fu = fud["first"].notna().to_numpy()
-    followed = int(has_fu.sum())
-    after_fu = dur["time"].to_numpy() > fud["first"].fillna(np.inf).to_numpy()
-    exposed = int((has_fu & dur["use"].to_numpy() & after_fu).sum())
+    followed = int(fud["first"].notna().sum())
+    # applications contributing time to each follow-up level: usable and still
+    # waiting after the follow-up day (NaN days, no follow-up, compare False)
+    t = np.where(dur["use"].to_numpy(), dur["time"].to_numpy(), -1)
+    in_1 = t > fud["first"].to_numpy()
+    in_2 = t > fud["second"].to_numpy()
+    exposed = int(in_1.sum())
     undated = 0
     if events is not None and len(events):
         # applications whose follow-ups are all undated
@@ -385,13 +379,6 @@ def followup_effect(
                 reason = row["note"]
             else:
                 hr, lo, hi, p = row["hazard_ratio"], row["ci_low"], row["ci_high"], row["p_value"]
-    # applications contributing time to each level (usable, still waiting
-    # after the follow-up day)
-    t = np.where(dur["use"].to_numpy(), dur["time"].to_numpy(), -1)
-    f1 = fud["first"].to_numpy()
-    f2 = fud["second"].to_numpy()
-    in_1 = ~np.isnan(f1) & (t > np.nan_to_num(f1, nan=0))
-    in_2 = ~np.isnan(f2) & (t > np.nan_to_num(f2, nan=0))
     chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)")
     by_channel = _breakdown(
         risk, "followup_channel", "(none)", adjust, chan[in_1].value_counts()
@@ -502,7 +489,7 @@ def followup_timing(
     applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
     c = (as_of_ts - applied).dt.days.to_numpy()[use]
     f1 = fud["first"].to_numpy()[use]
-    fi = np.where(np.isnan(f1), np.iinfo(np.int64).max // 4, np.nan_to_num(f1)).astype(np.int64)
+    fi = np.where(np.isnan(f1), NEVER, np.nan_to_num(f1)).astype(np.int64)
     edges = list(bins)
     labels = [
         f"{lo}-{edges[i + 1] - 1} days" if i + 1 < len(edges) else f"{lo}+ days"
@@ -513,7 +500,7 @@ def followup_timing(
               "ctrl": np.zeros(len(t), dtype=bool)}
         for lab in labels
     }
-    days = np.unique(fi[(fi < np.iinfo(np.int64).max // 4)])
+    days = np.unique(fi[fi < NEVER])
     for f in days:
         if f < edges[0]:
             continue

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from jobstats.results import as_list, group_frame, require_rows, stage_rank
-from jobstats.schema import STAGE_RANK, STAGES
+from jobstats.results import as_list, group_frame, group_keys, require_rows, stage_rank
+from jobstats.schema import STAGE_RANK, STAGES, InputError
 
 __all__ = ["funnel", "funnel_links", "EXITS"]
 
@@ -67,8 +67,6 @@ def funnel(applications: pd.DataFrame, *, by: str | Sequence[str] | None = None)
     rank = stage_rank(applications["stage"])
     if rank.isna().any():
         bad = applications.loc[rank.isna(), "stage"].astype(object).unique()[:5]
-        from jobstats.schema import InputError
-
         raise InputError(
             f"Unknown stage value(s) {list(bad)} in the applications table; stages must be one of "
             f"{', '.join(STAGES)}."
@@ -81,10 +79,9 @@ def funnel(applications: pd.DataFrame, *, by: str | Sequence[str] | None = None)
         g["_all"] = 0
     stopped = pd.crosstab([g[c] for c in gcols] + [g["_rank"]], g["_exit"])
     stopped = stopped.reindex(columns=list(EXITS), fill_value=0)
-    # groupby sorts mixed keys (numbers and "(missing)"); sort_values cannot
-    groups = g.groupby(gcols, sort=True, dropna=False, observed=True).size().reset_index()[gcols]
     full = pd.MultiIndex.from_tuples(
-        [(*row, r) for row in groups.itertuples(index=False) for r in range(len(STAGES))],
+        [(*row, r) for row in group_keys(g, gcols).itertuples(index=False)
+         for r in range(len(STAGES))],
         names=[*gcols, "_rank"],
     )
     stopped = stopped.reindex(full, fill_value=0).reset_index()

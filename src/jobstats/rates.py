@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, stage_rank, wilson
+from jobstats.results import (
+    as_list,
+    group_frame,
+    replied_by,
+    require_rows,
+    resolve_as_of,
+    stage_rank,
+    wilson,
+)
 from jobstats.risksets import reply_durations
 from jobstats.schema import STAGE_RANK, AnalysisError
 from jobstats.timing import MIN_N as _TIMING_MIN_N
@@ -100,12 +108,9 @@ def rates(
             f"left out of the rates (rows {', '.join(map(str, rows[:10]))}); pass a later as_of."
         )
     rank = stage_rank(applications["stage"]).fillna(0).to_numpy()
-    reply_on = pd.to_datetime(applications["first_reply_on"]).dt.normalize()
-    # a reply dated after as_of is not on record; an undated reply (per stage) is
-    replied = (rank >= STAGE_RANK["replied"]) & ~(reply_on > as_of_ts).to_numpy()
     flags = pd.DataFrame(
         {
-            "response": replied,
+            "response": replied_by(applications, as_of_ts),
             "interview": rank >= STAGE_RANK["interview"],
             "offer": rank >= STAGE_RANK["offer"],
         },
@@ -129,8 +134,8 @@ def rates(
         sub["method"] = "proportion, Wilson 95% CI"
         sub["note"] = pd.NA
         out_rows.append(sub)
-    ghost = _ghosting(applications[sent], cols, as_of_ts, ghost_days)
-    out_rows.append(ghost)
+    dur, dur_warnings = reply_durations(applications[sent], as_of=as_of_ts)
+    out_rows.append(_ghosting(applications[sent], dur, cols, as_of_ts, ghost_days))
     out = pd.concat(out_rows, ignore_index=True)
     small = out["n"] < MIN_N
     out.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
@@ -142,16 +147,17 @@ def rates(
     out["n"] = out["n"].astype(np.int64)
     out["events"] = out["events"].astype(np.int64)
     out = out[[*cols, *_COLUMNS]]
-    _, dur_warnings = reply_durations(applications[sent], as_of=as_of_ts)
     out.attrs["warnings"] = warnings + dur_warnings
     return out
 
 
 def _ghosting(
-    apps: pd.DataFrame, cols: list[str], as_of: pd.Timestamp, ghost_days: int
+    apps: pd.DataFrame, dur: pd.DataFrame, cols: list[str], as_of: pd.Timestamp, ghost_days: int
 ) -> pd.DataFrame:
-    """Censoring-aware ghosting rows: 1 - KM P(reply within ghost_days)."""
-    dur, _ = reply_durations(apps, as_of=as_of)
+    """Censoring-aware ghosting rows: 1 - KM P(reply within ghost_days).
+
+    ``dur`` is :func:`~jobstats.risksets.reply_durations` of ``apps``.
+    """
     g = group_frame(apps, cols)
     g["n"] = dur["use"].astype(np.int64)
     # known ghosted: followed for ghost_days days with no reply (the estimate

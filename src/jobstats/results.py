@@ -24,6 +24,8 @@ __all__ = [
     "APPLIED_WEEK",
     "as_list",
     "group_frame",
+    "group_keys",
+    "replied_by",
     "require_rows",
     "resolve_as_of",
     "stage_rank",
@@ -95,6 +97,15 @@ def group_frame(applications: pd.DataFrame, by: str | Sequence[str] | None) -> p
     return out
 
 
+def group_keys(groups: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """The distinct combinations of ``cols`` in ``groups``, sorted as groupby sorts them.
+
+    Through ``groupby`` because it sorts mixed keys (numbers and ``"(missing)"``),
+    which ``sort_values`` cannot.
+    """
+    return groups.groupby(cols, sort=True, dropna=False, observed=True).size().reset_index()[cols]
+
+
 def stage_rank(stage: pd.Series) -> pd.Series:
     """Rank of each ``stage`` in :data:`~jobstats.schema.STAGES` (float, NaN if unknown).
 
@@ -102,6 +113,17 @@ def stage_rank(stage: pd.Series) -> pd.Series:
     to plain numbers rather than to a categorical that cannot be compared.
     """
     return stage.astype(object).map(STAGE_RANK).astype(float)
+
+
+def replied_by(applications: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
+    """Whether a reply is on record by ``as_of`` (bool array).
+
+    Stage at least ``replied``; a reply dated after ``as_of`` is not on record,
+    an undated one (known from the stage only) is.
+    """
+    rank = stage_rank(applications["stage"]).fillna(0).to_numpy()
+    reply_on = pd.to_datetime(applications["first_reply_on"]).dt.normalize()
+    return (rank >= STAGE_RANK["replied"]) & ~(reply_on > as_of).to_numpy()
 
 
 def wilson(events: Any, n: Any, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:

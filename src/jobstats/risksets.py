@@ -20,17 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.results import (
-    MISSING,
-    as_list,
-    group_frame,
-    require_rows,
-    resolve_as_of,
-    stage_rank,
-)
+from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, stage_rank
 from jobstats.schema import STAGE_RANK, AnalysisError
 
-__all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable"]
+__all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable", "NEVER"]
+
+#: Day of an event that never happens: later than any day, and safe to add to.
+NEVER: int = np.iinfo(np.int64).max // 4
 
 
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
@@ -78,9 +74,9 @@ def reply_durations(
     use = reason.isna()
     warnings = []
     why_all = reason.astype(object).fillna("").to_numpy()
+    labels = applications["row"] if "row" in applications.columns else applications.index
     for why in pd.unique(reason[~use]):
         pos = np.flatnonzero(why_all == why)  # positions: the index may repeat labels
-        labels = applications["row"] if "row" in applications.columns else applications.index
         rows = pd.Series(labels).iloc[pos].tolist()
         shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
         warnings.append(
@@ -235,9 +231,8 @@ def daily_risk_sets(
         warnings += fw
         f1 = fud["first"].to_numpy()
         f2 = fud["second"].to_numpy()
-        big = np.iinfo(np.int64).max // 4
-        f1i = np.where(np.isnan(f1), big, f1).astype(np.int64)
-        f2i = np.where(np.isnan(f2), big, f2).astype(np.int64)
+        f1i = np.where(np.isnan(f1), NEVER, f1).astype(np.int64)
+        f2i = np.where(np.isnan(f2), NEVER, f2).astype(np.int64)
         chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)").to_numpy()
         seg_app = np.concatenate([np.arange(n)] * 3)
         seg_state = np.repeat([0, 1, 2], n)
@@ -317,7 +312,3 @@ def _factorize(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.Dat
     codes = grouped.ngroup().to_numpy(np.int64)
     uniques = grouped.size().reset_index()[cols]
     return codes, uniques
-
-
-# re-exported for the estimators
-__all__ += ["MISSING"]

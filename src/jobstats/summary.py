@@ -26,7 +26,7 @@ def _num(value: Any) -> float | int | None:
     """A JSON-ready number: NaN and missing become None."""
     if value is None or value is pd.NA:
         return None
-    if isinstance(value, (int,)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
     value = float(value)
     return None if math.isnan(value) else value

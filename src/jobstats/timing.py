@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from jobstats.results import Result, as_list, resolve_as_of
+from jobstats.results import Result, as_list, group_frame, group_keys, resolve_as_of
 from jobstats.risksets import daily_risk_sets, reply_durations, require_usable
 
 __all__ = [
@@ -191,22 +191,15 @@ def median_days_among_replied(
     """
     cols = as_list(by)
     dur, warnings = reply_durations(applications, as_of=as_of)
-    from jobstats.results import group_frame
-
-    frame = group_frame(applications, cols)
-    frame["time"] = dur["time"]
-    frame = frame[dur["use"] & dur["event"]]
+    everyone = group_frame(applications, cols)
+    frame = everyone.assign(time=dur["time"])[dur["use"] & dur["event"]]
     groups = frame.groupby(cols, sort=True, dropna=False) if cols else [((), frame)]
     rows = []
     if cols:  # groups with no reply at all still get a row
-        # groupby sorts mixed keys (numbers and "(missing)"); sort_values cannot
-        everyone = group_frame(applications, cols).groupby(
-            cols, sort=True, dropna=False, observed=True
-        ).size().reset_index()[cols]
         found = {k if isinstance(k, tuple) else (k,): g for k, g in groups}
         groups = [
             (tuple(r), found.get(tuple(r), frame.iloc[:0]))
-            for r in everyone.itertuples(index=False)
+            for r in group_keys(everyone, cols).itertuples(index=False)
         ]
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
