@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import matplotlib
+import openpyxl
 import pandas as pd
 
 matplotlib.use("Agg")
@@ -58,3 +59,15 @@ def six_applications() -> pd.DataFrame:
             "stage": ["replied", "replied", "applied", "applied", "applied", "applied"],
         }
     )
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """Write a real workbook at ``path`` with one sheet per item, in order."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
+from conftest import write_xlsx
 
 from jobstats.io import load
 
@@ -17,19 +17,6 @@ def write(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
     return p
-
-
-def write_xlsx(tmp_path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    """``t.xlsx`` with one sheet per item, in order."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    path = tmp_path / "t.xlsx"
-    wb.save(path)
-    return path
 
 
 def test_several_dated_columns_with_channels(tmp_path: Path) -> None:
@@ -77,7 +64,7 @@ def test_yes_no_column_gives_undated_follow_ups(tmp_path: Path) -> None:
 
 
 def test_follow_ups_sheet_joined_by_company_and_title(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path, {
+    path = write_xlsx(tmp_path / "t.xlsx", {
         "Applications": [
             ["Company", "Job title", "Date applied", "Status"],
             ["Acme", "Analyst", dt.datetime(2025, 1, 1), "Applied"],
@@ -105,7 +92,7 @@ def test_follow_ups_sheet_joined_by_company_and_title(tmp_path: Path) -> None:
 
 
 def test_follow_ups_sheet_joined_by_id(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path, {
+    path = write_xlsx(tmp_path / "t.xlsx", {
         "Jobs": [
             ["ID", "Company", "Date applied"],
             ["J1", "Acme", "2025-01-01"],
@@ -152,7 +139,7 @@ def test_yes_in_a_dated_follow_up_column_is_an_undated_follow_up(tmp_path: Path)
 
 def test_follow_ups_sheet_keyed_by_company_only(tmp_path: Path) -> None:
     # "Company | Follow-up date | Method": was ignored entirely (no title column).
-    path = write_xlsx(tmp_path, {
+    path = write_xlsx(tmp_path / "t.xlsx", {
         "Applications": [
             ["Company", "Role", "Date applied", "Status"],
             ["Acme", "Dev", dt.datetime(2025, 3, 3), "Applied"],

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import REAL_TRACKER
+from conftest import REAL_TRACKER, write_xlsx
 
 from jobstats.io import LoadReport, LoadResult, load, load_many
 from jobstats.schema import APPLICATION_COLUMNS, EVENT_COLUMNS, STAGES, STATUSES
@@ -26,17 +26,6 @@ def write_csv(path: Path, rows: list[list[object]], *, sep: str = ",",
     buf = io.StringIO()
     csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
     path.write_bytes(buf.getvalue().encode(encoding))
-    return path
-
-
-def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
     return path
 
 
