@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from jobstats.followup import followup_effect
-from jobstats.rates import rates
+from jobstats.outcome_rates import rates
 from jobstats.risksets import daily_risk_sets
 from jobstats.simulate import simulate_search
 from jobstats.timing import reply_curve

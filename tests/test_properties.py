@@ -253,7 +253,7 @@ def _check_intervals(table: pd.DataFrame) -> None:
 @SETTINGS
 @given(application_tables(), st.integers(0, 10_000))
 def test_rates_are_proportions_that_add_up(apps: pd.DataFrame, seed: int) -> None:
-    from jobstats.rates import rates
+    from jobstats.outcome_rates import rates
 
     overall = rates(apps, as_of=AS_OF)
     _check_intervals(overall)
@@ -319,7 +319,7 @@ def test_reply_curve_is_a_cumulative_probability(apps: pd.DataFrame, seed: int) 
 @SETTINGS
 @given(application_tables(), st.integers(0, 10_000))
 def test_funnel_counts_add_up(apps: pd.DataFrame, seed: int) -> None:
-    from jobstats.funnel import EXITS, funnel
+    from jobstats.stages import EXITS, funnel
 
     f = funnel(apps)
     assert list(f["stage"]) == list(STAGES)

@@ -39,6 +39,17 @@ Applications table (one row per application)
 ``row`` : int
     Row number as the user sees it in Excel (1-based, header included), for
     messages. ``sheet`` : str, the sheet (or file name for CSV) the row came from.
+``reply_info`` : bool (optional, see :data:`INFO_COLUMNS`)
+    False when the file the row came from holds no reply information at all:
+    no status, reply date, reply kind, interview/offer/rejection date or
+    heard-back flag column (a LinkedIn export). Such an application's "no
+    reply" means "not recorded", so it is left out of reply rates and reply
+    curves (counted and said). Set by the loader; a table without the column
+    is taken to hold the information.
+``interview_info`` : bool (optional, see :data:`INFO_COLUMNS`)
+    False when the file holds no interview information (no status column,
+    interview or offer date, reply kind or interviewed flag): the interview
+    and offer rates are then "not in the data", not 0.
 Any other columns the user had are kept, after these, under their original
 header (made unique).
 
@@ -59,6 +70,10 @@ Override names
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
 
 # --- vocabularies ---------------------------------------------------------
 
@@ -145,6 +160,10 @@ APPLICATION_COLUMNS: tuple[str, ...] = (
     "row",
 )
 
+#: Optional per-application markers set by the loader: does the row's file hold
+#: this kind of information at all? Absent column = yes.
+INFO_COLUMNS: tuple[str, ...] = ("reply_info", "interview_info")
+
 EVENT_COLUMNS: tuple[str, ...] = ("application_id", "date", "kind", "channel", "source_column")
 
 
@@ -182,3 +201,43 @@ class MissingColumnError(InputError):
 
 class AnalysisError(JobstatsError):
     """The tables cannot support the analysis asked for (e.g. no applications)."""
+
+
+# --- the as-of date -------------------------------------------------------
+
+
+def resolve_as_of(as_of: Any = None) -> pd.Timestamp:
+    """The snapshot date as a midnight Timestamp; ``None`` means today.
+
+    The one place "today" is decided: every loader and analysis calls this at
+    call time (never at import), so a long-lived notebook kernel does not
+    freeze the date.
+
+    Raises
+    ------
+    InputError
+        When ``as_of`` is not a date.
+    """
+    if as_of is None:
+        return pd.Timestamp.today().normalize()
+    try:
+        ts = pd.Timestamp(as_of)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"as_of={as_of!r} is not a date; pass e.g. '2025-06-30'.") from exc
+    if ts is pd.NaT:
+        raise InputError(f"as_of={as_of!r} is not a date; pass e.g. '2025-06-30'.")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts.normalize()
+
+
+def has_info(applications: pd.DataFrame, kind: str) -> pd.Series:
+    """Boolean Series: does each application's file hold ``kind`` information?
+
+    ``kind`` is ``"reply"`` or ``"interview"`` (columns ``reply_info`` /
+    ``interview_info``). A table without the column holds it (True).
+    """
+    col = f"{kind}_info"
+    if col not in applications.columns:
+        return pd.Series(True, index=applications.index)
+    return applications[col].fillna(True).astype(bool)

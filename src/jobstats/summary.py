@@ -14,7 +14,7 @@ import pandas as pd
 
 from jobstats.followup import followup_effect
 from jobstats.io import LoadResult
-from jobstats.rates import rates
+from jobstats.outcome_rates import rates
 from jobstats.schema import AnalysisError
 from jobstats.timing import median_days_among_replied, reply_within
 
@@ -49,7 +49,7 @@ class Summary:
     loaded : LoadResult
         The tables and load report the numbers come from.
     response_rate : pandas.Series
-        Row of :func:`jobstats.rates.rates` for the response measure.
+        Row of :func:`jobstats.outcome_rates.rates` for the response measure.
     reply_within : pandas.DataFrame
         :func:`jobstats.timing.reply_within` at :data:`HORIZONS`.
     median_among_replied : float

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -13,22 +12,9 @@ from jobstats.io.grid import Collector
 from jobstats.io.readers import read_book
 from jobstats.io.report import ISSUE_COLUMNS, ISSUE_DTYPES, LoadReport, LoadResult
 from jobstats.io.tables import build_tables
-from jobstats.schema import APPLICATION_COLUMNS, InputError
+from jobstats.schema import APPLICATION_COLUMNS, InputError, resolve_as_of
 
 ColumnsArg = Mapping[str, "str | Sequence[str]"] | None
-
-
-def resolve_as_of(as_of: object) -> pd.Timestamp:
-    """The as-of date as a midnight Timestamp; None means today (resolved now)."""
-    if as_of is None:
-        return pd.Timestamp(dt.date.today())
-    try:
-        ts = pd.Timestamp(as_of)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"as_of={as_of!r} is not a date; use e.g. '2025-06-30'.") from exc
-    if ts is pd.NaT:
-        raise InputError(f"as_of={as_of!r} is not a date; use e.g. '2025-06-30'.")
-    return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
 
 
 def load(

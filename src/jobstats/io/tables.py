@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from jobstats.io.columns import detect_format, map_columns, mostly_yes_no
+from jobstats.io.columns import ColumnMap, detect_format, map_columns, mostly_yes_no
 from jobstats.io.dates import ParsedDates, file_order, parse_dates
 from jobstats.io.followups import find_follow_up_sheet, follow_up_sheet_events
 from jobstats.io.grid import Collector, Grid, make_grid, text_value
@@ -25,6 +25,7 @@ from jobstats.io.vocab import (
 from jobstats.schema import (
     APPLICATION_COLUMNS,
     EVENT_COLUMNS,
+    INFO_COLUMNS,
     STAGE_RANK,
     STAGES,
     MissingColumnError,
@@ -36,6 +37,29 @@ _DATE_KIND = {"interview_on": "interview", "offer_on": "offer", "rejected_on": "
 
 def _str_series(values: list[object]) -> pd.Series:
     return pd.Series([text_value(v) for v in values], dtype="str")
+
+
+#: Fields / yes-no flags whose column means the file records replies (or interviews).
+_REPLY_FIELDS = ("status", "first_reply_on", "reply_kind", "interview_on", "offer_on",
+                 "rejected_on")
+_REPLY_FLAGS = ("first_reply_on", "interview_on", "offer_on", "rejected_on")
+_INTERVIEW_FIELDS = ("status", "reply_kind", "interview_on", "offer_on")
+_INTERVIEW_FLAGS = ("interview_on", "offer_on")
+
+
+def _holds(cm: ColumnMap, fields: tuple[str, ...], flags: tuple[str, ...],
+           status_is_flag: bool) -> bool:
+    """Whether the mapped columns can record this kind of information at all.
+
+    A yes/no "status" ("Response?") records replies but not interviews.
+    """
+    if status_is_flag and "status" in cm.fields and "first_reply_on" in flags:
+        return True
+    if any(f in cm.fields for f in fields if not (f == "status" and status_is_flag)):
+        return True
+    if cm.second_status is not None:
+        return True
+    return any(f in flags for f in cm.date_flags.values())
 
 
 def build_tables(
@@ -85,7 +109,8 @@ def build_tables(
     status = ["applied"] * n
     hint: list[str | None] = [None] * n
     status_raw: list[object] = [pd.NA] * n
-    if "status" in cm.fields and mostly_yes_no(g.cols[cm.fields["status"]]):
+    status_is_flag = "status" in cm.fields and mostly_yes_no(g.cols[cm.fields["status"]])
+    if status_is_flag:
         # "Response?" as yes/no: a got-a-reply flag, not a status.
         j = cm.fields["status"]
         col.notes.append(f"{H[j]!r} holds yes/no values: read as 'got a reply' (yes -> "
@@ -328,6 +353,12 @@ def build_tables(
         "notes": text_field("notes"),
         "sheet": pd.Series([g.sheet] * n, dtype="str"),
         "row": pd.Series(g.rows, dtype="int64"),
+        # does this file hold reply / interview information at all (schema INFO_COLUMNS)?
+        "reply_info": np.full(n, _holds(cm, _REPLY_FIELDS, _REPLY_FLAGS, status_is_flag),
+                              dtype=bool),
+        "interview_info": np.full(n, _holds(cm, _INTERVIEW_FIELDS, _INTERVIEW_FLAGS,
+                                         status_is_flag),
+                                  dtype=bool),
     })
     used = cm.used()
     extras, ignored = [], []
@@ -338,7 +369,7 @@ def build_tables(
         if all(is_missing(v) for v in g.cols[j]):
             ignored.append(h)
             continue
-        name = h if h not in APPLICATION_COLUMNS else f"{h} (original)"
+        name = h if h not in (*APPLICATION_COLUMNS, *INFO_COLUMNS) else f"{h} (original)"
         extras.append(name)
         extra_cols[name] = pd.Series([None if is_missing(v) else v for v in g.cols[j]],
                                      dtype=object)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jobstats.funnel import funnel, funnel_links
+from jobstats.stages import funnel, funnel_links
 from jobstats.schema import InputError
 from jobstats.simulate import simulate_search
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import six_applications, wilson_by_hand
 
-from jobstats.rates import MIN_N, rates
+from jobstats.outcome_rates import MIN_N, rates
 from jobstats.schema import InputError
 from jobstats.simulate import simulate_search
 
