@@ -49,8 +49,15 @@ def _check_against_lifelines(curve: pd.DataFrame, t: np.ndarray, e: np.ndarray) 
     days = got.index.to_numpy()
     # lifelines' timeline starts at 0 and holds every observed time
     np.testing.assert_allclose(got["estimate"], 1 - sf.reindex(days, method="ffill"), atol=1e-6)
-    np.testing.assert_allclose(got["ci_low"], 1 - hi_s.reindex(days, method="ffill"), atol=1e-6)
-    np.testing.assert_allclose(got["ci_high"], 1 - lo_s.reindex(days, method="ffill"), atol=1e-6)
+    seen = (got["estimate"] > 0).to_numpy()  # lifelines gives 0-0 before the first reply
+    np.testing.assert_allclose(got["ci_low"][seen], 1 - hi_s.reindex(days, method="ffill")[seen],
+                               atol=1e-6)
+    np.testing.assert_allclose(got["ci_high"][seen], 1 - lo_s.reindex(days, method="ffill")[seen],
+                               atol=1e-6)
+    # before the first reply: 0 with the exact one-sided 97.5% bound 1 - 0.025**(1/n)
+    zero = got[~seen]
+    assert (zero["ci_low"] == 0).all()
+    np.testing.assert_allclose(zero["ci_high"], 1 - 0.025 ** (1 / zero["at_risk"]), rtol=1e-12)
 
 
 def test_km_and_ci_match_lifelines(sim) -> None:
@@ -148,7 +155,7 @@ def test_time_to_reply_result(sim) -> None:
     d = res.to_dict()
     json.dumps(d)  # JSON-ready
     assert d["within"][0]["days"] == 7
-    assert d["within"][0]["note"] is None
+    assert d["within"][0]["note"] == ""  # contract: empty text when there is nothing to say
 
 
 REAL = REAL_TRACKER
@@ -244,7 +251,7 @@ def test_reply_within_is_one_when_everybody_replied_early() -> None:
     )
     tab = reply_within(apps, (1, 7, 30), as_of="2025-03-01")
     assert tab["estimate"].tolist() == pytest.approx([0.5, 1.0, 1.0])
-    assert tab["note"].isna().all()
+    assert (tab["note"] == "").all()
 
 
 def test_km_from_counts_ignores_the_index() -> None:

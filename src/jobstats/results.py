@@ -1,7 +1,20 @@
-"""Small shared pieces of the analysis modules: result objects, as-of, groups.
+"""Small shared pieces of the analysis modules: inputs, intervals, result shape, HTML view.
 
-Kept here so every estimator resolves ``as_of``, names groups and renders
-results the same way.
+Kept here so every estimator takes its input, resolves ``as_of``, names
+groups, computes proportion intervals and renders results the same way.
+
+The result contract (shared by every analysis that returns a table)
+-------------------------------------------------------------------
+Tidy DataFrames with group columns first, then where they apply ``n``
+(applications at start / in the group), ``events``, ``estimate``, ``ci_low``,
+``ci_high``, ``method`` (short text) and ``note`` (plain-language reason or
+assumption; ``""`` when none). A NaN estimate always has a note. ``attrs``
+hold at least ``as_of`` (Timestamp) and ``n_applications`` (int), plus
+``warnings`` (list of str) and ``assumption`` (str) where one applies. The
+tables are :class:`ResultTable` (a DataFrame that also shows its notes in a
+notebook); anything derived from them is a plain DataFrame.
+
+This module imports neither statsmodels nor scipy: counting must stay light.
 """
 
 from __future__ import annotations
@@ -10,17 +23,24 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
-from jobstats.schema import STAGE_RANK, AnalysisError, InputError
+from jobstats.schema import STAGE_RANK, AnalysisError, InputError, resolve_as_of
 
 __all__ = [
     "MISSING",
+    "NOT_IN_DATA",
     "Result",
+    "ResultTable",
+    "finish",
+    "html_view",
+    "resolve_data",
+    "zero_upper",
+    "z_value",
     "APPLIED_WEEK",
     "as_list",
     "group_frame",
@@ -38,21 +58,41 @@ __all__ = [
 MISSING = "(missing)"
 #: Derived grouping column: Monday of the week the application was sent.
 APPLIED_WEEK = "applied_week"
+#: Note of a measure whose information the file does not hold.
+NOT_IN_DATA = "not in the data"
 
 
-def resolve_as_of(as_of: Any = None) -> pd.Timestamp:
-    """The snapshot date as a midnight Timestamp; ``None`` means today (now)."""
+def z_value(alpha: float = 0.05) -> float:
+    """Two-sided normal quantile ``z_{1 - alpha/2}`` (1.96 for 95%).
+
+    ``statistics.NormalDist`` rather than scipy, so counting stays light.
+    """
+    return NormalDist().inv_cdf(1 - alpha / 2)
+
+
+def resolve_data(
+    data: Any, events: pd.DataFrame | None = None, as_of: Any = None
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.Timestamp]:
+    """The applications table, events table and as-of date of an analysis input.
+
+    ``data`` is what :func:`jobstats.load` returned (a ``LoadResult``: its
+    events and as-of date are used unless given here) or an applications
+    DataFrame. ``as_of`` is resolved once, by
+    :func:`jobstats.schema.resolve_as_of` (None: today, at call time).
+    """
+    if isinstance(data, pd.DataFrame):
+        return data, events, resolve_as_of(as_of)
+    apps = getattr(data, "applications", None)
+    if not isinstance(apps, pd.DataFrame):
+        raise InputError(
+            f"Expected the result of jobstats.load() or an applications DataFrame, got "
+            f"{type(data).__name__}."
+        )
+    if events is None:
+        events = getattr(data, "events", None)
     if as_of is None:
-        return pd.Timestamp.today().normalize()
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"as_of={as_of!r} is not a date; pass e.g. '2025-06-30'.") from exc
-    if ts is pd.NaT:
-        raise InputError("as_of is missing (NaT); pass a date such as '2025-06-30'.")
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return ts.normalize()
+        as_of = getattr(data, "as_of", None)
+    return apps, events, resolve_as_of(as_of)
 
 
 def as_list(by: str | Sequence[str] | None) -> list[str]:
@@ -127,15 +167,36 @@ def replied_by(applications: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
 
 
 def wilson(events: Any, n: Any, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval (statsmodels), NaN where ``n == 0``."""
-    events = np.asarray(events, dtype=float)
+    """Wilson score interval, NaN where ``n == 0``.
+
+    Written out (a few lines) instead of statsmodels' ``proportion_confint``
+    so that counting functions do not import statsmodels; checked against it
+    in the tests. With 0 events the lower end is exactly 0 and the upper end
+    ``z**2 / (n + z**2)`` > 0 (the one-sided ``1 - alpha/2`` Wilson bound).
+    """
+    k = np.asarray(events, dtype=float)
     n = np.asarray(n, dtype=float)
+    z = z_value(alpha)
     safe = np.where(n > 0, n, 1.0)
-    lo, hi = proportion_confint(events, safe, alpha=alpha, method="wilson")
-    # clip float noise (statsmodels returns ~1e-18 for 0 events)
-    lo = np.where(n > 0, np.clip(lo, 0.0, 1.0), np.nan)
-    hi = np.where(n > 0, np.clip(hi, 0.0, 1.0), np.nan)
-    return lo, hi
+    p = np.clip(k / safe, 0.0, 1.0)
+    denom = 1 + z**2 / safe
+    centre = (p + z**2 / (2 * safe)) / denom
+    half = z * np.sqrt(p * (1 - p) / safe + z**2 / (4 * safe**2)) / denom
+    lo = np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    hi = np.where(k >= safe, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
+
+
+def zero_upper(n: Any, alpha: float = 0.05) -> np.ndarray:
+    """Exact one-sided ``1 - alpha/2`` upper bound of a proportion with 0 events in ``n``.
+
+    ``1 - (alpha/2) ** (1/n)`` (Clopper–Pearson; about ``3.7 / n`` for 95%):
+    with no event seen the chance is not known to be 0, only to be small.
+    NaN where ``n == 0``.
+    """
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.where(n > 0, 1 - (alpha / 2) ** (1 / np.where(n > 0, n, 1.0)), np.nan)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -180,15 +241,13 @@ class Result:
     def _title(self) -> str:
         return type(self).__name__
 
+    def _notes(self) -> list[str]:
+        """Assumptions and context shown under the table (plain words)."""
+        return []
+
     def _repr_html_(self) -> str:
-        parts = [
-            f"<h4>{html.escape(self._title())}</h4>",
-            self.summary.to_html(index=False, na_rep="—"),
-        ]
-        if self.warnings:
-            items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
-            parts.append(f"<p><b>Warnings</b></p><ul>{items}</ul>")
-        return "\n".join(parts)
+        return html_view(self._title(), self.summary, notes=self._notes(),
+                         warnings=self.warnings)
 
     def __repr__(self) -> str:
         text = f"{self._title()}\n{self.summary.to_string(index=False)}"
@@ -206,3 +265,97 @@ def require_rows(applications: pd.DataFrame, what: str) -> None:
             "The applications table has no 'applied_on' column; load the file with "
             "jobstats.load() so it has the canonical columns."
         )
+
+
+def _cell_notes(table: pd.DataFrame) -> list[str]:
+    """The distinct non-empty ``note`` values of a table."""
+    if "note" not in table.columns:
+        return []
+    notes = table["note"].astype(object).where(table["note"].notna(), "")
+    return [str(x) for x in dict.fromkeys(notes) if str(x)]
+
+
+def html_view(
+    title: str,
+    table: pd.DataFrame,
+    *,
+    notes: Sequence[str] = (),
+    warnings: Sequence[str] = (),
+    caption: str = "",
+    extra_tables: Sequence[tuple[str, pd.DataFrame]] = (),
+) -> str:
+    """The one HTML view of every result: title, caption, table, notes, warnings.
+
+    Never shows a wall-clock time, so stored notebook outputs reproduce.
+    """
+    esc = html.escape
+    parts = [f"<div class='jobstats-result'><h4>{esc(title)}</h4>"]
+    if caption:
+        parts.append(f"<p>{esc(caption)}</p>")
+    parts.append(table.to_html(index=False, na_rep="—", border=0))
+    for label, extra in extra_tables:
+        parts.append(f"<p>{esc(label)}</p>")
+        parts.append(extra.to_html(index=False, na_rep="—", border=0))
+    if notes:
+        items = "".join(f"<li>{esc(n)}</li>" for n in notes)
+        parts.append(f"<p><b>Notes</b></p><ul>{items}</ul>")
+    if warnings:
+        items = "".join(f"<li>{esc(w)}</li>" for w in warnings)
+        parts.append(f"<p><b>Warnings</b></p><ul>{items}</ul>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+class ResultTable(pd.DataFrame):
+    """A result table: a DataFrame that shows its notes and assumptions in a notebook.
+
+    Only the object an analysis returns is a ``ResultTable``; anything derived
+    from it (a filter, ``round``, ``copy``) is a plain DataFrame.
+    """
+
+    @property
+    def _constructor(self):  # derived frames are plain DataFrames
+        return pd.DataFrame
+
+    def _repr_html_(self) -> str:  # type: ignore[override]
+        a = self.attrs
+        caption = ""
+        if "as_of" in a and "n_applications" in a:
+            when = a["as_of"]
+            when = when.date() if isinstance(when, pd.Timestamp) else when
+            caption = f"{a['n_applications']} applications, as of {when}."
+        notes = ([a["assumption"]] if a.get("assumption") else []) + _cell_notes(self)
+        return html_view(a.get("title", "Result"), pd.DataFrame(self), notes=notes,
+                         warnings=a.get("warnings", []), caption=caption)
+
+
+def finish(
+    table: pd.DataFrame,
+    *,
+    title: str,
+    as_of: pd.Timestamp,
+    n_applications: int,
+    warnings: Sequence[str] = (),
+    assumption: str = "",
+) -> ResultTable:
+    """Give an analysis table the result contract: notes as text, attrs, HTML view.
+
+    ``note`` becomes text (``""`` for none) and every NaN ``estimate`` must
+    have a note (a programming error otherwise).
+    """
+    out = ResultTable(table.reset_index(drop=True))
+    if "note" in out.columns:
+        out["note"] = out["note"].astype(object).where(out["note"].notna(), "").astype(str)
+        if "estimate" in out.columns:
+            silent = out["estimate"].isna() & (out["note"] == "")
+            if silent.any():  # pragma: no cover - a bug, not bad input
+                raise AssertionError(f"{title}: NaN estimate without a note")
+    out.attrs = {
+        "title": title,
+        "as_of": as_of,
+        "n_applications": int(n_applications),
+        "warnings": list(dict.fromkeys(warnings)),
+    }
+    if assumption:
+        out.attrs["assumption"] = assumption
+    return out

@@ -21,9 +21,15 @@ import numpy as np
 import pandas as pd
 
 from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, stage_rank
-from jobstats.schema import STAGE_RANK, AnalysisError
+from jobstats.schema import STAGE_RANK, AnalysisError, has_info
 
-__all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable", "NEVER"]
+__all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable", "NEVER",
+           "UNDATED_REASON", "NO_REPLY_INFO_REASON"]
+
+#: ``reason`` of a reply on record (by its stage) without a date.
+UNDATED_REASON = "reply (per stage) without a reply date"
+#: ``reason`` of an application from a file that records no replies at all.
+NO_REPLY_INFO_REASON = "its file holds no reply information (e.g. a LinkedIn export)"
 
 #: Day of an event that never happens: later than any day, and safe to add to.
 NEVER: int = np.iinfo(np.int64).max // 4
@@ -69,8 +75,9 @@ def reply_durations(
     reason[applied.isna().to_numpy()] = "no applied date"
     reason[(censor < 0).to_numpy()] = "applied after the as-of date"
     reason[reason.isna() & reply.notna() & (reply < 0)] = "reply dated before the application"
+    reason[reason.isna() & ~has_info(applications, "reply")] = NO_REPLY_INFO_REASON
     undated = reason.isna() & reply.isna() & (rank >= STAGE_RANK["replied"])
-    reason[undated] = "reply (per stage) without a reply date"
+    reason[undated] = UNDATED_REASON
     use = reason.isna()
     warnings = []
     why_all = reason.astype(object).fillna("").to_numpy()
@@ -81,7 +88,7 @@ def reply_durations(
         shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
         warnings.append(
             f"{len(pos)} application(s) left out of time-to-reply estimates: {why} "
-            f"(rows {shown}); check their dates."
+            f"(rows {shown})" + ("" if why == NO_REPLY_INFO_REASON else "; check their dates.")
         )
     out = pd.DataFrame(
         {

@@ -16,17 +16,30 @@ and statsmodels on per-application data in ``tests/test_timing.py``.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
-
-from jobstats.results import Result, as_list, group_frame, group_keys, resolve_as_of
-from jobstats.risksets import daily_risk_sets, reply_durations, require_usable
+from jobstats.results import (
+    NOT_IN_DATA,
+    Result,
+    _cell_notes,
+    html_view,
+    as_list,
+    finish,
+    group_frame,
+    group_keys,
+    require_rows,
+    resolve_data,
+    z_value,
+    zero_upper,
+)
+from jobstats.risksets import NO_REPLY_INFO_REASON
+from jobstats.risksets import UNDATED_REASON as _UNDATED_REASON
+from jobstats.risksets import reply_durations, require_usable
+from jobstats.schema import has_info
 
 __all__ = [
     "reply_curve",
@@ -66,7 +79,7 @@ def km_from_counts(
     log_s = g["ls"].cumsum().to_numpy()
     var = g["gs"].cumsum().to_numpy()
     s = np.exp(log_s)
-    z = norm.ppf(1 - alpha / 2)
+    z = z_value(alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
         half = z * np.sqrt(var) / log_s
         s_a = np.exp(-np.exp(np.log(-log_s) + half))
@@ -84,8 +97,242 @@ def km_from_counts(
     return out
 
 
+#: Imputations of undated reply days (multiple imputation, Rubin's rules).
+N_IMPUTATIONS: int = 30
+_UNDATED_ASSUMPTION = (
+    "replies on record without a date are assumed to have come on the same schedule as the "
+    "dated ones (the date is missing for reasons unrelated to when the reply came)"
+)
+_NO_REPLY_INFO = (
+    "{k} application(s) from file(s) with no reply information ({files}) left out of reply "
+    "rates and reply curves: there, no reply means not recorded, not no reply."
+)
+
+
+def _no_reply_info(apps: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Mask of applications whose file holds reply information, and a warning if not all."""
+    info = has_info(apps, "reply").to_numpy()
+    if info.all():
+        return info, []
+    files = apps.loc[~info, "client"] if "client" in apps.columns else pd.Series([], dtype=str)
+    names = ", ".join(map(str, pd.unique(files.dropna().astype(str))[:5])) or "the file"
+    return info, [_NO_REPLY_INFO.format(k=int((~info).sum()), files=names)]
+
+
+def _km_dense(t: np.ndarray, ev: np.ndarray, w: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    """Kaplan–Meier on days ``0..size-1`` from (time, event, weight): S, Greenwood sum, at risk."""
+    t = np.minimum(t, size - 1)
+    n = np.cumsum(np.bincount(t, weights=w, minlength=size)[::-1])[::-1]
+    d = np.bincount(t[ev], weights=w[ev], minlength=size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = np.where(n > 0, d / n, 0.0)
+        g = np.where(n > d, d / (n * (n - d)), np.where(d > 0, np.inf, 0.0))
+    return np.cumprod(1 - h), np.cumsum(g), n
+
+
+def _pmf(s: np.ndarray) -> np.ndarray:
+    return -np.diff(np.concatenate([[1.0], s]))
+
+
+def _turnbull(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
+              p0: np.ndarray | None = None) -> np.ndarray:
+    """Distribution of the reply day (pmf on ``0..size-1``) with undated replies.
+
+    Dated applications give an exact reply day or a censoring day; an undated
+    reply on record is known only to lie in ``[0, c]`` (interval censored).
+    Self-consistency (EM) iterations: spread each undated reply over its
+    interval in proportion to the current distribution, then Kaplan–Meier on
+    the completed data; this converges to the nonparametric maximum
+    likelihood estimate (Turnbull 1976). Written out because no installed
+    library fits mixed exact / right / interval-censored discrete data.
+    """
+    w = np.ones(len(t))
+    cnt = np.bincount(c, minlength=size).astype(float)
+    n_dated = np.cumsum(np.bincount(t, minlength=size)[::-1])[::-1].astype(float)
+    d_dated = np.bincount(t[ev], minlength=size).astype(float)
+    if p0 is None:  # start: undated spread evenly over their interval
+        dens = np.cumsum((cnt / (np.arange(size) + 1))[::-1])[::-1]
+        s0, _, _ = _km_dense(t, ev, w, size)
+        p0 = 0.5 * _pmf(s0) + 0.5 * dens / max(dens.sum(), 1.0)
+    p = p0
+    for _ in range(2000):
+        cdf = np.cumsum(p)
+        ratio = np.where(cnt > 0, cnt / np.where(cdf > 0, cdf, 1.0), 0.0)
+        r1 = np.cumsum(cnt[::-1])[::-1]  # undated with interval end >= d
+        r2 = np.cumsum(ratio[::-1])[::-1]
+        cdf_before = np.concatenate([[0.0], cdf[:-1]])
+        events = d_dated + p * r2
+        at_risk = n_dated + r1 - cdf_before * r2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            h = np.where(at_risk > 1e-12, events / at_risk, 0.0)
+        new = _pmf(np.cumprod(1 - np.clip(h, 0.0, 1.0)))
+        if np.max(np.abs(new - p)) < 1e-10:
+            return new
+        p = new
+    return p
+
+
+def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
+                   alpha: float) -> dict[str, np.ndarray]:
+    """Reply curve (1 - S) on days ``0..size-1`` when some replies have no date.
+
+    Point estimate: the Turnbull estimate (:func:`_turnbull`). Interval:
+    multiple imputation (:data:`N_IMPUTATIONS`): each imputation refits the
+    schedule on a bootstrap resample of the applications (so its uncertainty
+    is carried), draws a day for every undated reply from it, and takes
+    Kaplan–Meier with Greenwood on the completed data; Rubin's rules combine them on the
+    log(-log S) scale. Bounds: every undated reply as late as possible (on the
+    as-of date) or as early as possible (the day of applying): the range the
+    data allow whatever the missing dates were (sampling error not included).
+    """
+    rng = np.random.default_rng(20251126)  # fixed: results reproduce
+    size = max(size, int(c.max()) + 1 if len(c) else 0, int(t.max()) + 1 if len(t) else 0)
+    p = _turnbull(t, ev, c, size)
+    est = np.cumsum(p)
+    nd, nu = len(t), len(c)
+    g_draws, u_draws, f_draws = [], [], []
+    for _ in range(N_IMPUTATIONS):
+        bi = rng.integers(0, nd, nd) if nd else np.zeros(0, np.int64)
+        ui = rng.integers(0, nu, nu)
+        # proper imputation: the schedule is refitted on a bootstrap resample,
+        # the days are drawn for the undated replies of the data themselves
+        pb = _turnbull(t[bi], ev[bi], c[ui], size, p0=p)
+        cdf = np.cumsum(pb)
+        u = rng.random(nu) * cdf[c]  # a day from pb restricted to [0, c]
+        day = np.minimum(np.searchsorted(cdf, u, side="right"), c)
+        tt = np.concatenate([t, day])
+        ee = np.concatenate([ev, np.ones(nu, bool)])
+        s, gw, _ = _km_dense(tt, ee, np.ones(len(tt)), size)
+        f_draws.append(1 - s)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ls = np.log(s)
+            g_draws.append(np.log(-ls))
+            u_draws.append(gw / ls**2)  # var of log(-log S) (Greenwood, delta method)
+    f = np.array(f_draws)
+    g, u = np.array(g_draws), np.array(u_draws)
+    z = z_value(alpha)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(g).all(axis=0) & np.isfinite(u).all(axis=0)
+        gbar = g.mean(axis=0)
+        total = u.mean(axis=0) + (1 + 1 / N_IMPUTATIONS) * g.var(axis=0, ddof=1)
+        half = z * np.sqrt(total)
+        s_lo, s_hi = np.exp(-np.exp(gbar + half)), np.exp(-np.exp(gbar - half))
+        # imputations without a reply yet (or all replied): linear-scale Rubin instead
+        lin = f.mean(axis=0)
+        lin_half = z * np.sqrt(f.var(axis=0, ddof=1) * (1 + 1 / N_IMPUTATIONS))
+    ci_low = np.where(ok, 1 - s_hi, np.clip(lin - lin_half, 0, 1))
+    ci_high = np.where(ok, 1 - s_lo, np.clip(lin + lin_half, 0, 1))
+    return {"estimate": est, "ci_low": np.minimum(ci_low, est),
+            "ci_high": np.maximum(ci_high, est)}
+
+
+_CURVE_COLUMNS = ["day", "n", "at_risk", "events", "censored", "estimate", "ci_low", "ci_high",
+                  "bounds_low", "bounds_high", "method", "note"]
+_KM_METHOD = "Kaplan-Meier, log-log 95% CI"
+_MI_METHOD = ("Kaplan-Meier with undated replies imputed (Turnbull estimate; 95% CI by "
+              "multiple imputation)")
+
+
+def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
+                 alpha: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, list[str]]:
+    """The reply curve of every group, and the applications it was computed from."""
+    apps, _, as_of_ts = resolve_data(data, None, as_of)
+    require_rows(apps, "time to reply")
+    cols = as_list(by)
+    info, warnings = _no_reply_info(apps)
+    groups_all = group_frame(apps, cols)
+    if not info.any():
+        keys = group_keys(groups_all, cols) if cols else pd.DataFrame(index=[0])
+        out = keys.copy()
+        out["day"] = 0
+        out["n"] = groups_all.groupby(cols, sort=True, dropna=False).size().to_numpy() if cols \
+            else len(apps)
+        for c in ("at_risk", "events", "censored"):
+            out[c] = 0
+        for c in ("estimate", "ci_low", "ci_high", "bounds_low", "bounds_high"):
+            out[c] = np.nan
+        out["method"] = _KM_METHOD
+        out["note"] = f"{NOT_IN_DATA}: the file has no reply information (status or reply dates)"
+        return out[[*cols, *_CURVE_COLUMNS]], apps, as_of_ts, warnings
+    apps = apps[info]
+    dur, dur_warnings = reply_durations(apps, as_of=as_of_ts)
+    undated = (dur["reason"] == _UNDATED_REASON).to_numpy()
+    # undated replies are not left out here (imputed, with bounds): say so instead
+    warnings += [w for w in dur_warnings if _UNDATED_REASON not in w]
+    if undated.any():
+        warnings.append(
+            f"{int(undated.sum())} reply(ies) on record without a date: kept in the time to "
+            "reply, assuming they came on the same schedule as the dated ones; bounds give "
+            "the range for any other timing."
+        )
+    applied = pd.to_datetime(apps["applied_on"]).dt.normalize()
+    c_undated = (as_of_ts - applied).dt.days.to_numpy()
+    groups = group_frame(apps, cols)
+    frames = []
+    for key, idx in (groups.groupby(cols, sort=True, dropna=False).indices.items() if cols
+                     else [((), np.arange(len(apps)))]):
+        key = key if isinstance(key, tuple) else (key,)
+        use = dur["use"].to_numpy()[idx]
+        t = dur["time"].to_numpy()[idx][use]
+        ev = dur["event"].to_numpy()[idx][use]
+        c = c_undated[idx][undated[idx]].astype(np.int64)
+        n = int(len(t) + len(c))
+        if len(t) == 0:
+            size = 1
+            s = np.ones(size)
+            gw, n_at = np.zeros(size), np.zeros(size)
+        else:
+            size = int(t.max()) + 1
+            s, gw, n_at = _km_dense(t, ev, np.ones(len(t)), size)
+        f = pd.DataFrame({"day": np.arange(size), "n": n, "at_risk": n_at.astype(np.int64)})
+        f["events"] = np.bincount(t[ev], minlength=size)[:size] if len(t) else 0
+        f["censored"] = np.bincount(t[~ev], minlength=size)[:size] if len(t) else 0
+        note = ""
+        if len(c) and not ev.any():
+            f[["estimate", "ci_low", "ci_high"]] = np.nan
+            f["method"] = _KM_METHOD
+            note = (f"{NOT_IN_DATA}: none of the {len(c)} replies has a date, so the time to "
+                    "reply cannot be estimated; see the bounds")
+        elif len(c):
+            curve = _undated_curve(t, ev, c, size, alpha)
+            for k in ("estimate", "ci_low", "ci_high"):
+                f[k] = curve[k][:size]
+            f["method"] = _MI_METHOD
+            note = (f"{len(c)} replies without a date: {_UNDATED_ASSUMPTION}; bounds: if "
+                    "they all came as late / as early as possible")
+        else:
+            km = km_from_counts(f.rename(columns={"events": "replied"})
+                                .assign(at_risk=n_at), alpha=alpha)
+            f["estimate"], f["ci_low"], f["ci_high"] = km["estimate"], km["ci_low"], km["ci_high"]
+            f["method"] = _KM_METHOD
+        if len(c):
+            tt = np.concatenate([t, c])
+            ee = np.concatenate([ev, np.ones(len(c), bool)])
+            late, _, _ = _km_dense(tt, ee, np.ones(n), max(size, int(tt.max()) + 1))
+            early, _, _ = _km_dense(np.concatenate([t, np.zeros(len(c), np.int64)]), ee,
+                                    np.ones(n), max(size, int(tt.max()) + 1))
+            f["bounds_low"], f["bounds_high"] = (1 - late)[:size], (1 - early)[:size]
+        else:
+            f["bounds_low"] = f["bounds_high"] = np.nan
+        # no reply seen yet: not "0 for sure" but an exact one-sided upper bound
+        none_yet = (f["estimate"] == 0).to_numpy()
+        if none_yet.any():
+            f.loc[none_yet, "ci_low"] = 0.0
+            f.loc[none_yet, "ci_high"] = zero_upper(f.loc[none_yet, "at_risk"].clip(lower=1), alpha)
+            extra = _NONE_YET
+            f["note"] = np.where(none_yet, f"{note}; {extra}" if note else extra, note)
+        else:
+            f["note"] = note
+        f = f[(f["at_risk"] > 0) | (f["day"] == 0)]
+        for col_name, value in zip(cols, key):
+            f.insert(cols.index(col_name), col_name, value)
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True)[[*cols, *_CURVE_COLUMNS]]
+    return out, apps, as_of_ts, warnings
+
+
 def reply_curve(
-    applications: pd.DataFrame,
+    data: Any,
     *,
     by: str | Sequence[str] | None = None,
     as_of: Any = None,
@@ -94,28 +341,36 @@ def reply_curve(
 
     Parameters
     ----------
-    applications : pandas.DataFrame
-        Canonical applications table.
+    data : LoadResult or pandas.DataFrame
+        What :func:`jobstats.load` returned, or a canonical applications table.
     by : str or list of str, optional
         Breakdown columns (``"applied_week"`` is derived).
     as_of : date-like, optional
-        Snapshot date, default today (resolved at call time).
+        Snapshot date; default the loaded data's, else today (at call time).
 
     Returns
     -------
-    pandas.DataFrame
-        ``[*by, day, at_risk, replied, censored, estimate, ci_low, ci_high]``,
-        one row per group and day with someone at risk; 95% log-log interval.
-        ``.attrs["warnings"]`` lists applications left out.
+    ResultTable
+        ``[*by, day, n, at_risk, events, censored, estimate, ci_low, ci_high,
+        bounds_low, bounds_high, method, note]``, one row per group and day
+        with someone at risk; 95% log-log interval. ``events`` = dated replies
+        that day. Days with no reply yet have estimate 0 and an exact
+        one-sided upper bound (never a 0-0 interval).
+
+        Replies on record without a date are not dropped (that would bias the
+        curve down): they are imputed under the assumption stated in
+        ``note``, and ``bounds_low`` / ``bounds_high`` give the curve if they
+        all came as late / as early as possible (NaN when every reply is
+        dated). Applications from files with no reply information at all
+        (a LinkedIn export) are left out and counted in ``.attrs["warnings"]``.
     """
-    risk = daily_risk_sets(applications, as_of=as_of, by=by)
-    out = km_from_counts(risk, as_list(by))
-    out.attrs["warnings"] = list(risk.attrs.get("warnings", []))
-    return out
+    out, apps, as_of_ts, warnings = _curve_table(data, by, as_of)
+    return finish(out, title="Chance of a first reply by day since applying", as_of=as_of_ts,
+                  n_applications=len(apps), warnings=warnings)
 
 
 def reply_within(
-    applications: pd.DataFrame,
+    data: Any,
     days: Sequence[int] = (7, 14, 30),
     *,
     by: str | Sequence[str] | None = None,
@@ -127,21 +382,25 @@ def reply_within(
 
     Returns
     -------
-    pandas.DataFrame
-        ``[*by, days, estimate, ci_low, ci_high, at_risk, note]``; ``at_risk``
-        is the number still waiting (and followed) on day k. NaN with a note
-        when nobody is followed up to day k (unless all have replied before:
-        then the estimate is 1), or when the group has fewer than
-        :data:`MIN_N` usable applications.
+    ResultTable
+        ``[*by, days, n, events, at_risk, estimate, ci_low, ci_high,
+        bounds_low, bounds_high, method, note]``: ``n`` = applications used,
+        ``events`` = dated replies within k days, ``at_risk`` = still waiting
+        (and followed) on day k. NaN with a note when nobody is followed up
+        to day k (unless all have replied before: then the estimate is 1),
+        when the group has fewer than :data:`MIN_N` applications, or when
+        the file holds no reply information. With undated replies, see
+        :func:`reply_curve` (imputed estimate; bounds).
     """
     cols = as_list(by)
-    curve = reply_curve(applications, by=by, as_of=as_of)
+    curve, apps, as_of_ts, warnings = _curve_table(data, by, as_of)
     groups = curve.groupby(cols, sort=True, dropna=False) if cols else [((), curve)]
     rows = []
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
         day = g["day"].to_numpy()
-        n_group = int(g["at_risk"].to_numpy()[day == 0].sum())  # everyone is at risk on day 0
+        n_group = int(g["n"].iloc[0])
+        absent = g["note"].iloc[0].startswith(NOT_IN_DATA) and g["estimate"].isna().all()
         # the curve reached 1 (everybody replied): it stays there
         all_replied = bool(len(g)) and float(g["estimate"].iloc[-1]) == 1.0
         for k in days:
@@ -149,31 +408,31 @@ def reply_within(
             rec["days"] = int(k)
             upto = g[day <= k]
             at_k = g.loc[day >= k, "at_risk"]
-            n_at = int(g.loc[day == k, "at_risk"].sum()) if (day == k).any() else 0
-            if n_group < MIN_N:
-                rec.update(estimate=np.nan, ci_low=np.nan, ci_high=np.nan, at_risk=n_at)
-                rec["note"] = f"too few applications (n={n_group})"
+            rec["n"] = n_group
+            rec["events"] = int(upto["events"].sum())
+            rec["at_risk"] = int(g.loc[day == k, "at_risk"].sum()) if (day == k).any() else 0
+            rec["method"] = g["method"].iloc[0]
+            nan = dict(estimate=np.nan, ci_low=np.nan, ci_high=np.nan,
+                       bounds_low=np.nan, bounds_high=np.nan)
+            if absent:
+                rec.update(nan, note=g["note"].iloc[0])
+            elif n_group < MIN_N:
+                rec.update(nan, note=f"too few applications (n={n_group})")
             elif not len(upto) or (not len(at_k) and not all_replied):
-                rec.update(estimate=np.nan, ci_low=np.nan, ci_high=np.nan, at_risk=0)
-                rec["note"] = f"nobody followed for {k} days yet"
+                rec.update(nan, at_risk=0, note=f"nobody followed for {k} days yet")
             else:
                 last = upto.iloc[-1]
-                rec.update(
-                    estimate=float(last["estimate"]),
-                    ci_low=float(last["ci_low"]),
-                    ci_high=float(last["ci_high"]),
-                    at_risk=n_at,
-                    note=pd.NA,
-                )
+                rec.update({c: float(last[c]) for c in nan}, note=last["note"])
             rows.append(rec)
-    columns = [*cols, "days", "estimate", "ci_low", "ci_high", "at_risk", "note"]
+    columns = [*cols, "days", "n", "events", "at_risk", "estimate", "ci_low", "ci_high",
+               "bounds_low", "bounds_high", "method", "note"]
     out = pd.DataFrame(rows, columns=columns)
-    out.attrs["warnings"] = curve.attrs.get("warnings", [])
-    return out
+    return finish(out, title="Chance of a first reply within k days", as_of=as_of_ts,
+                  n_applications=len(apps), warnings=warnings)
 
 
 def median_days_among_replied(
-    applications: pd.DataFrame,
+    data: Any,
     *,
     by: str | Sequence[str] | None = None,
     as_of: Any = None,
@@ -189,9 +448,14 @@ def median_days_among_replied(
         ``[*by, measure, n_replied, median_days, q25_days, q75_days, note]``
         with ``measure = "median days to reply, among applications that replied"``.
     """
+    applications, _, as_of_ts = resolve_data(data, None, as_of)
+    require_rows(applications, "time to reply")
+    info, info_warnings = _no_reply_info(applications)
     cols = as_list(by)
-    dur, warnings = reply_durations(applications, as_of=as_of)
-    everyone = group_frame(applications, cols)
+    dur, warnings = reply_durations(applications, as_of=as_of_ts)
+    warnings = info_warnings + [w for w in warnings if NO_REPLY_INFO_REASON not in w]
+    everyone = group_frame(applications, cols)[info]
+    dur = dur[info]
     frame = everyone.assign(time=dur["time"])[dur["use"] & dur["event"]]
     groups = frame.groupby(cols, sort=True, dropna=False) if cols else [((), frame)]
     rows = []
@@ -212,21 +476,24 @@ def median_days_among_replied(
             rec.update(median_days=q[0], q25_days=q[1], q75_days=q[2], note=pd.NA)
         else:
             rec.update(median_days=np.nan, q25_days=np.nan, q75_days=np.nan)
-            rec["note"] = "no replies on record"
+            rec["note"] = ("no replies on record" if info.any() else
+                           f"{NOT_IN_DATA}: the file has no reply information")
         rows.append(rec)
     out = pd.DataFrame(
         rows, columns=[*cols, "measure", "n_replied", "median_days", "q25_days", "q75_days", "note"]
     )
-    out.attrs["warnings"] = warnings
-    return out
+    return finish(out, title="Median days to reply, among applications that replied",
+                  as_of=as_of_ts, n_applications=int(info.sum()), warnings=warnings)
 
+
+_NONE_YET = "none yet by this day: upper bound only (exact, one-sided 97.5%)"
 
 #: First-reply outcomes of :func:`competing_outcomes`.
 OUTCOMES: tuple[str, ...] = ("rejection", "interview", "other")
 
 
 def competing_outcomes(
-    applications: pd.DataFrame, *, as_of: Any = None, alpha: float = 0.05
+    data: Any, *, as_of: Any = None, alpha: float = 0.05
 ) -> pd.DataFrame:
     """Cumulative incidence of each kind of first reply by day (Aalen–Johansen).
 
@@ -243,14 +510,33 @@ def competing_outcomes(
 
     Returns
     -------
-    pandas.DataFrame
-        ``[day, at_risk, outcome, events, estimate, se, ci_low, ci_high]``,
-        one row per day with someone at risk and outcome. Before the first
-        reply of a kind its estimate is 0 with a degenerate interval; once
-        everybody still waiting has replied the standard error is NaN.
+    ResultTable
+        ``[day, n, at_risk, outcome, events, estimate, se, ci_low, ci_high,
+        method, note]``, one row per day with someone at risk and outcome
+        (``n`` = applications used). Before the first reply of a kind its
+        estimate is 0 with an exact one-sided 97.5% upper bound (from the
+        applications still waiting that day); once everybody still waiting
+        has replied the standard error is NaN. Replies without a date are
+        left out (counted in ``.attrs["warnings"]``), so the incidences are
+        then too low: the note says so. A file with no reply information
+        gives NaN rows saying "not in the data".
     """
-    dur, warnings = reply_durations(applications, as_of=as_of)
+    applications, _, as_of_ts = resolve_data(data, None, as_of)
+    require_rows(applications, "time to reply")
+    info, info_warnings = _no_reply_info(applications)
+    title = "Kind of first reply by day since applying"
+    if not info.any():
+        out = pd.DataFrame({"day": 0, "n": len(applications), "at_risk": 0,
+                            "outcome": list(OUTCOMES), "events": 0, "estimate": np.nan,
+                            "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                            "method": "Aalen-Johansen",
+                            "note": f"{NOT_IN_DATA}: the file has no reply information"})
+        return finish(out, title=title, as_of=as_of_ts, n_applications=len(applications),
+                      warnings=info_warnings)
+    dur, warnings = reply_durations(applications, as_of=as_of_ts)
+    warnings = info_warnings + [w for w in warnings if NO_REPLY_INFO_REASON not in w]
     require_usable(dur, warnings)
+    n_undated = int((dur["reason"] == _UNDATED_REASON).sum())
     use = dur["use"].to_numpy()
     t = dur["time"].to_numpy()[use]
     ev = dur["event"].to_numpy()[use]
@@ -266,7 +552,7 @@ def competing_outcomes(
         s = np.cumprod(1 - all_ev / at_risk)
     s_before = np.concatenate([[1.0], s[:-1]])
     n = at_risk.astype(float)
-    z = norm.ppf(1 - alpha / 2)
+    z = z_value(alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
         sp0 = np.where(at_risk > 0, s_before / n, 0.0)
         # all-cause Greenwood term; infinite once everybody at risk replied
@@ -290,20 +576,27 @@ def competing_outcomes(
             f_b = inc ** np.exp(-half)
         lo, hi = np.fmin(f_a, f_b), np.fmax(f_a, f_b)
         none_yet = inc == 0
-        lo[none_yet], hi[none_yet] = 0.0, 0.0
+        # none of this kind yet: not "0 for sure"; exact bound from those still waiting
+        lo[none_yet] = 0.0
+        hi[none_yet] = zero_upper(np.maximum(at_risk[none_yet], 1), alpha)
         bad = ~np.isfinite(se) | (inc >= 1)
         lo[bad], hi[bad] = np.nan, np.nan
         frames.append(
             pd.DataFrame(
-                {"day": np.arange(size), "at_risk": at_risk, "outcome": name, "events": d_k,
-                 "estimate": inc, "se": se, "ci_low": lo, "ci_high": hi}
+                {"day": np.arange(size), "n": int(use.sum()), "at_risk": at_risk,
+                 "outcome": name, "events": d_k, "estimate": inc, "se": se, "ci_low": lo,
+                 "ci_high": hi, "note": np.where(none_yet, _NONE_YET, "")}
             )
         )
     out = pd.concat(frames, ignore_index=True)
     out = out[out["at_risk"] > 0].sort_values(["day", "outcome"], kind="stable")
-    out = out.reset_index(drop=True)
-    out.attrs["warnings"] = warnings
-    return out
+    out.insert(len(out.columns) - 1, "method", "Aalen-Johansen, log-log 95% CI")
+    if n_undated:
+        extra = (f"{n_undated} replies without a date left out: these incidences are too low "
+                 "(see reply_curve for the imputed total)")
+        out["note"] = [f"{x}; {extra}" if x else extra for x in out["note"]]
+    return finish(out, title=title, as_of=as_of_ts, n_applications=int(info.sum()),
+                  warnings=warnings)
 
 
 @dataclass(repr=False)
@@ -337,25 +630,20 @@ class TimeToReply(Result):
     def summary(self) -> pd.DataFrame:
         return self.within
 
+    def _title(self) -> str:
+        return "Time to first reply"
+
     def _repr_html_(self) -> str:
-        med = self.median_among_replied
-        parts = [
-            "<h4>Time to first reply</h4>",
-            f"<p>{self.n} applications as of {html.escape(self.as_of)}: {self.n_replied} with a "
-            f"reply on record, {self.n_censored} still waiting (censored: outcome unknown).</p>",
-            self.within.to_html(index=False, na_rep="—"),
-            "<p>Median days to reply <b>among applications that replied</b> "
-            "(not the median over all applications):</p>",
-            med.to_html(index=False, na_rep="—"),
-        ]
-        if self.warnings:
-            items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
-            parts.append(f"<ul>{items}</ul>")
-        return "\n".join(parts)
+        caption = (f"{self.n} applications as of {self.as_of}: {self.n_replied} with a reply on "
+                   f"record, {self.n_censored} still waiting (censored: outcome unknown).")
+        extra = [("Median days to reply among applications that replied (not the median over "
+                  "all applications)", self.median_among_replied)]
+        return html_view(self._title(), self.within, caption=caption, extra_tables=extra,
+                         notes=_cell_notes(self.within), warnings=self.warnings)
 
 
 def time_to_reply(
-    applications: pd.DataFrame,
+    data: Any,
     *,
     days: Sequence[int] = (7, 14, 30),
     by: str | Sequence[str] | None = None,
@@ -371,10 +659,11 @@ def time_to_reply(
     >>> list(res.within["days"])
     [7, 14, 30]
     """
-    as_of_ts = resolve_as_of(as_of)
+    applications, _, as_of_ts = resolve_data(data, None, as_of)
     within = reply_within(applications, days, by=by, as_of=as_of_ts)
     med = median_days_among_replied(applications, by=by, as_of=as_of_ts)
-    dur, warnings = reply_durations(applications, as_of=as_of_ts)
+    dur, _ = reply_durations(applications, as_of=as_of_ts)
+    warnings = list(within.attrs["warnings"])
     used = dur[dur["use"]]
     return TimeToReply(
         within=within,
