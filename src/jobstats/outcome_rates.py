@@ -1,8 +1,8 @@
 """Response, interview, offer and ghosting rates with honest intervals.
 
-Proportions get Wilson 95% intervals (statsmodels ``proportion_confint`` with
-``method="wilson"``; its default is the Wald interval, which is wrong for
-small counts). Ghosting is censoring-aware: the Kaplan–Meier probability of
+Proportions get Wilson 95% intervals (written out in
+:func:`jobstats.results.wilson` so counting never imports statsmodels; the Wald
+interval is wrong for small counts). Ghosting is censoring-aware: the Kaplan–Meier probability of
 no reply within ``ghost_days`` days, so recent applications are not counted as
 ghosted before their time.
 """
@@ -16,16 +16,19 @@ import numpy as np
 import pandas as pd
 
 from jobstats.results import (
+    NOT_IN_DATA,
     as_list,
+    finish,
     group_frame,
+    group_keys,
     replied_by,
     require_rows,
-    resolve_as_of,
+    resolve_data,
     stage_rank,
     wilson,
 )
 from jobstats.risksets import reply_durations
-from jobstats.schema import STAGE_RANK, AnalysisError
+from jobstats.schema import STAGE_RANK, AnalysisError, has_info
 from jobstats.timing import MIN_N as _TIMING_MIN_N
 from jobstats.timing import reply_within
 
@@ -40,7 +43,7 @@ _COLUMNS = ["measure", "n", "events", "estimate", "ci_low", "ci_high", "method",
 
 
 def rates(
-    applications: pd.DataFrame,
+    data: Any,
     *,
     by: str | Sequence[str] | None = None,
     as_of: Any = None,
@@ -50,22 +53,23 @@ def rates(
 
     Parameters
     ----------
-    applications : pandas.DataFrame
-        Canonical applications table.
+    data : LoadResult or pandas.DataFrame
+        What :func:`jobstats.load` returned (its as-of date is used), or a
+        canonical applications table.
     by : str or list of str, optional
         Columns to break down by (``source``, ``title``, ``company``,
         ``client``, any extra column, or the derived ``"applied_week"``).
         Missing values form the group ``"(missing)"``, so counts add up.
     as_of : date-like, optional
-        Snapshot date (default today, resolved at call time). Applications
-        sent after it are left out (see ``.attrs["warnings"]``); a reply dated
-        after it is not counted.
+        Snapshot date (default: the loaded data's, else today, resolved at
+        call time). Applications sent after it are left out (see
+        ``.attrs["warnings"]``); a reply dated after it is not counted.
     ghost_days : int
         Ghosting = no reply within this many days of applying.
 
     Returns
     -------
-    pandas.DataFrame
+    ResultTable
         One row per group and measure: ``[*by, measure, n, events, estimate,
         ci_low, ci_high, method, note]``.
 
@@ -73,11 +77,17 @@ def rates(
           included), Wilson interval. Not censoring-aware: recent
           applications lower it; see ``ghosting`` and :mod:`jobstats.timing`.
         * ``interview`` / ``offer``: furthest stage at least interview / offer.
-        * ``ghosting``: 1 - P(reply within ``ghost_days``) by Kaplan–Meier,
-          log-log interval; ``events`` = applications followed for
-          ``ghost_days`` days without a reply (known ghosted);
-          ``n`` = applications usable for time to reply.
+        * ``ghosting``: 1 - P(reply within ``ghost_days``) from
+          :func:`~jobstats.timing.reply_within` (censoring-aware, undated
+          replies imputed); ``events`` = applications followed for
+          ``ghost_days`` days without a reply (known ghosted).
 
+        With no event the estimate is 0 and the interval runs from 0 to the
+        Wilson upper bound (never 0-0). A measure the file cannot record (no
+        reply information at all, as in a LinkedIn export; no interview
+        information) is NaN with the note "not in the data", never 0; when
+        files are pooled, the applications from files without the
+        information are left out of that measure and counted in its note.
         Groups with fewer than :data:`MIN_N` applications get NaN estimates
         and a note.
 
@@ -89,8 +99,8 @@ def rates(
     >>> sorted(table["measure"].unique())
     ['ghosting', 'interview', 'offer', 'response']
     """
+    applications, _, as_of_ts = resolve_data(data, None, as_of)
     require_rows(applications, "rates")
-    as_of_ts = resolve_as_of(as_of)
     cols = as_list(by)
     groups = group_frame(applications, cols)
     applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
@@ -108,6 +118,8 @@ def rates(
             f"left out of the rates (rows {', '.join(map(str, rows[:10]))}); pass a later as_of."
         )
     rank = stage_rank(applications["stage"]).fillna(0).to_numpy()
+    info = {"reply": has_info(applications, "reply").to_numpy()[sent],
+            "interview": has_info(applications, "interview").to_numpy()[sent]}
     flags = pd.DataFrame(
         {
             "response": replied_by(applications, as_of_ts),
@@ -117,29 +129,44 @@ def rates(
         index=applications.index,
     )[sent]
     g = groups[sent]
+    keys = group_keys(g, cols) if cols else pd.DataFrame(index=[0])
     out_rows = []
-    for measure in ("response", "interview", "offer"):
+    for measure, kind in (("response", "reply"), ("interview", "interview"),
+                          ("offer", "interview")):
+        known = info[kind]
+        frame = g.assign(_n=known.astype(np.int64), _k=(flags[measure].to_numpy() & known),
+                         _out=(~known).astype(np.int64))
         if cols:
-            keys = [g[c] for c in cols]
-            sub = flags[measure].groupby(keys, sort=True, dropna=False).agg(["size", "sum"])
-            sub = sub.reset_index()
+            sub = frame.groupby(cols, sort=True, dropna=False)[["_n", "_k", "_out"]].sum()
+            sub = keys.merge(sub.reset_index(), how="left", on=cols).fillna(0)
         else:
-            f = flags[measure]
-            sub = pd.DataFrame({"size": [int(f.size)], "sum": [int(f.sum())]})
-        sub = sub.rename(columns={"size": "n", "sum": "events"})
+            sub = pd.DataFrame({c: [int(frame[c].sum())] for c in ("_n", "_k", "_out")})
+        sub = sub.rename(columns={"_n": "n", "_k": "events"})
         sub["measure"] = measure
         lo, hi = wilson(sub["events"], sub["n"])
-        sub["estimate"] = sub["events"] / sub["n"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sub["estimate"] = sub["events"] / sub["n"].where(sub["n"] > 0)
         sub["ci_low"], sub["ci_high"] = lo, hi
         sub["method"] = "proportion, Wilson 95% CI"
-        sub["note"] = pd.NA
-        out_rows.append(sub)
-    dur, dur_warnings = reply_durations(applications[sent], as_of=as_of_ts)
-    out_rows.append(_ghosting(applications[sent], dur, cols, as_of_ts, ghost_days))
+        what = "reply" if kind == "reply" else "interview"
+        notes = []
+        for n_, k_, out_ in zip(sub["n"], sub["events"], sub["_out"]):
+            if n_ == 0 and out_ > 0:
+                notes.append(f"{NOT_IN_DATA}: the file has no {what} information")
+            elif out_ > 0:
+                notes.append(f"{int(out_)} application(s) from files with no {what} information "
+                             "left out")
+            elif n_ > 0 and k_ == 0:
+                notes.append(_NONE)
+            else:
+                notes.append("")
+        sub["note"] = notes
+        out_rows.append(sub.drop(columns="_out"))
+    ghost, ghost_warnings = _ghosting(applications[sent], cols, keys, as_of_ts, ghost_days)
+    out_rows.append(ghost)
     out = pd.concat(out_rows, ignore_index=True)
-    small = out["n"] < MIN_N
+    small = (out["n"] < MIN_N) & (out["n"] > 0)
     out.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
-    out["note"] = out["note"].astype(object)
     out.loc[small, "note"] = [f"too few applications (n={k})" for k in out.loc[small, "n"]]
     out["measure"] = pd.Categorical(out["measure"], categories=MEASURES, ordered=True)
     out = out.sort_values([*cols, "measure"], kind="stable").reset_index(drop=True)
@@ -147,42 +174,48 @@ def rates(
     out["n"] = out["n"].astype(np.int64)
     out["events"] = out["events"].astype(np.int64)
     out = out[[*cols, *_COLUMNS]]
-    out.attrs["warnings"] = warnings + dur_warnings
-    return out
+    return finish(out, title="Response, interview, offer and ghosting rates", as_of=as_of_ts,
+                  n_applications=int(sent.sum()), warnings=warnings + ghost_warnings)
+
+
+_NONE = "none so far: the interval gives an upper bound"
 
 
 def _ghosting(
-    apps: pd.DataFrame, dur: pd.DataFrame, cols: list[str], as_of: pd.Timestamp, ghost_days: int
-) -> pd.DataFrame:
-    """Censoring-aware ghosting rows: 1 - KM P(reply within ghost_days).
-
-    ``dur`` is :func:`~jobstats.risksets.reply_durations` of ``apps``.
-    """
-    g = group_frame(apps, cols)
-    g["n"] = dur["use"].astype(np.int64)
-    # known ghosted: followed for ghost_days days with no reply (the estimate
-    # also uses the partial follow-up of the others)
+    apps: pd.DataFrame, cols: list[str], keys: pd.DataFrame, as_of: pd.Timestamp,
+    ghost_days: int
+) -> tuple[pd.DataFrame, list[str]]:
+    """Censoring-aware ghosting rows: 1 - P(reply within ghost_days) (reply_within)."""
+    within = reply_within(apps, (ghost_days,), by=cols or None, as_of=as_of)
+    dur, _ = reply_durations(apps, as_of=as_of)
+    # known ghosted: followed for ghost_days days with no reply
     replied_in_time = dur["event"] & (dur["time"] <= ghost_days)
-    g["events"] = (dur["use"] & (dur["time"] >= ghost_days) & ~replied_in_time).astype(np.int64)
+    ghosted = (dur["use"] & (dur["time"] >= ghost_days) & ~replied_in_time).astype(np.int64)
+    g = group_frame(apps, cols).assign(_ghosted=ghosted.to_numpy())
     if cols:
-        counts = g.groupby(cols, sort=True, dropna=False)[["n", "events"]].sum().reset_index()
+        known = g.groupby(cols, sort=True, dropna=False)["_ghosted"].sum().reset_index()
+        out = keys.merge(known, how="left", on=cols)
+        out = out.merge(within[[*cols, "n", "estimate", "ci_low", "ci_high", "bounds_low",
+                                "bounds_high", "note"]], how="left", on=cols)
     else:
-        counts = pd.DataFrame({"n": [int(g["n"].sum())], "events": [int(g["events"].sum())]})
-    usable = apps[dur["use"].to_numpy()]
-    if len(usable):
-        within = reply_within(usable, (ghost_days,), by=cols or None, as_of=as_of)
-        keep = within[[*cols, "estimate", "ci_low", "ci_high", "note"]]
-        if cols:
-            counts = counts.merge(keep, how="left", on=cols)
-        else:
-            counts = pd.concat([counts, keep], axis=1)
-    else:
-        counts[["estimate", "ci_low", "ci_high"]] = np.nan
-        counts["note"] = "no usable dates"
-    est = 1 - counts["estimate"]
-    counts["ci_low"], counts["ci_high"] = 1 - counts["ci_high"], 1 - counts["ci_low"]
-    counts["estimate"] = est
-    counts["measure"] = "ghosting"
-    counts["method"] = f"1 - Kaplan-Meier P(reply within {ghost_days} days), log-log 95% CI"
-    counts["note"] = counts["note"].astype(object).where(counts["note"].notna(), pd.NA)
-    return counts
+        out = within[["n", "estimate", "ci_low", "ci_high", "bounds_low", "bounds_high",
+                      "note"]].copy()
+        out["_ghosted"] = int(g["_ghosted"].sum())
+    out["events"] = out.pop("_ghosted").fillna(0).astype(np.int64)
+    out["n"] = out["n"].fillna(0).astype(np.int64)
+    est = 1 - out["estimate"]
+    out["ci_low"], out["ci_high"] = 1 - out["ci_high"], 1 - out["ci_low"]
+    out["estimate"] = est
+    out["measure"] = "ghosting"
+    out["method"] = f"1 - P(reply within {ghost_days} days) (Kaplan-Meier), 95% CI"
+    bounded = out["bounds_low"].notna()
+    out["note"] = out["note"].astype(object).fillna("")
+    out.loc[bounded, "note"] = [
+        f"{note.split(';')[0]}; if they came as early / late as possible: "
+        f"{1 - hi:.3f} to {1 - lo:.3f}"
+        for note, lo, hi in zip(out.loc[bounded, "note"], out.loc[bounded, "bounds_low"],
+                                out.loc[bounded, "bounds_high"])
+    ]
+    none_seen = out["note"].str.contains("no reply yet by this day", regex=False)
+    out.loc[none_seen, "note"] = "no reply seen: the interval gives a lower bound"
+    return out.drop(columns=["bounds_low", "bounds_high"]), list(within.attrs["warnings"])
