@@ -14,7 +14,6 @@ from jobstats.followup import (
     followup_effect,
     followup_timing,
     naive_followup_rates,
-    thank_you_timing,
 )
 from jobstats.simulate import simulate_search
 
@@ -190,42 +189,6 @@ def test_followup_timing_hand_case() -> None:
     assert tab.loc["0-2 days", "note"].startswith("no first follow-ups")
 
 
-def test_thank_you_timing_known_effect() -> None:
-    apps, events = simulate_search(30000, seed=6, thank_you_or=3.0)
-    tab = thank_you_timing(apps, events, as_of=AS_OF).set_index("thank_you")
-    assert list(tab.index) == ["within 24 h", "1-3 days", "later", "never"]
-    assert tab.loc["within 24 h", "ci_low"] > tab.loc["never", "ci_high"]
-    assert (tab["note"].str.contains("not causal")).all()
-    apps, events = simulate_search(30000, seed=6, thank_you_or=1.0)
-    tab = thank_you_timing(apps, events, as_of=AS_OF).set_index("thank_you")
-    assert tab.loc["within 24 h", "ci_low"] < tab.loc["never", "ci_high"]
-    assert tab.loc["never", "ci_low"] < tab.loc["within 24 h", "ci_high"]
-
-
-def test_thank_you_categories_hand_case() -> None:
-    ids = [f"a{i}" for i in range(8)]
-    apps = pd.DataFrame(
-        {"application_id": ids, "stage": ["offer", "interview"] * 4,
-         "applied_on": pd.to_datetime(["2025-01-01"] * 8)}
-    )
-    iv = pd.Timestamp("2025-01-10 10:00")
-    ty = {  # thank-you delays
-        "a0": pd.Timedelta(hours=20),  # within 24 h (times known)
-        "a1": pd.Timedelta(hours=30),  # next calendar day but 30 h later: 1-3 days
-        "a2": pd.Timedelta(days=1) - pd.Timedelta(hours=10),  # same day
-        "a3": pd.Timedelta(days=3),
-        "a4": pd.Timedelta(days=6),
-    }
-    rows = [(i, iv, "interview") for i in ids] + [(i, iv + d, "thank_you") for i, d in ty.items()]
-    rows.append(("a5", iv + pd.Timedelta(days=7), "interview"))  # a later round
-    events = pd.DataFrame(rows, columns=["application_id", "date", "kind"])
-    tab = thank_you_timing(events=events, applications=apps, as_of="2025-03-01").set_index("thank_you")
-    assert tab["n"].tolist() == [2, 2, 1, 3]
-    # next stage: offers a0, a2, a4, a6 + later interview a5 (a5, a6: never)
-    assert tab["next_stage"].tolist() == [2, 0, 1, 2]
-    assert tab["rate"].isna().all()  # every group below 5
-
-
 def test_no_reply_without_followup_gives_reason() -> None:
     """All replies come after follow-ups: the comparison group has no event."""
     n = 40
@@ -300,9 +263,6 @@ def test_categorical_stage_and_shuffled_rows_give_the_same_effect() -> None:
     assert got.ci_low == pytest.approx(want.ci_low, rel=1e-9)
     assert (got.exposed, got.followed_up) == (want.exposed, want.followed_up)
     pd.testing.assert_frame_equal(got.by_channel, want.by_channel)
-    t1 = thank_you_timing(apps, events, as_of=AS_OF)
-    t2 = thank_you_timing(other, events, as_of=AS_OF)
-    pd.testing.assert_frame_equal(t1, t2)
     pd.testing.assert_frame_equal(
         followup_timing(other, events, as_of=AS_OF), followup_timing(apps, events, as_of=AS_OF)
     )

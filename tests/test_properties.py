@@ -323,7 +323,7 @@ def test_funnel_counts_add_up(apps: pd.DataFrame, seed: int) -> None:
 
     f = funnel(apps)
     assert list(f["stage"]) == list(STAGES)
-    reached = f["reached"].to_numpy()
+    reached = f["events"].to_numpy()
     assert reached[0] == len(apps)
     assert np.all(np.diff(reached) <= 0)
     assert f[list(EXITS)].to_numpy().sum() == len(apps)
@@ -331,6 +331,6 @@ def test_funnel_counts_add_up(apps: pd.DataFrame, seed: int) -> None:
     for i, s in enumerate(STAGES):
         assert f.loc[f["stage"] == s, "reached"].iloc[0] == int((rank >= i).sum())
     by = funnel(apps, by="source")
-    assert by.groupby("stage")["reached"].sum().reindex(list(STAGES)).tolist() == list(reached)
+    assert by.groupby("stage")["events"].sum().reindex(list(STAGES)).tolist() == list(reached)
     again = funnel(_shuffle(apps, seed), by="source")
     pd.testing.assert_frame_equal(by.reset_index(drop=True), again.reset_index(drop=True))

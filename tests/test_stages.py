@@ -36,9 +36,9 @@ def apps() -> pd.DataFrame:
 
 def test_funnel_hand_counts(apps) -> None:
     f = funnel(apps).set_index("stage")
-    assert f["reached"].tolist() == [10, 7, 5, 4, 2, 1]
-    assert f.loc["replied", "from_previous"] == pytest.approx(0.7)
-    assert f.loc["interview", "from_previous"] == pytest.approx(4 / 5)
+    assert f["events"].tolist() == [10, 7, 5, 4, 2, 1]
+    assert f.loc["replied", "estimate"] == pytest.approx(0.7)
+    assert f.loc["interview", "estimate"] == pytest.approx(4 / 5)
     assert f.loc["offer", "from_applied"] == pytest.approx(0.2)
     assert f["stopped_here"].tolist() == [3, 2, 1, 2, 1, 1]
     assert f.loc["applied", ["active", "no_response"]].tolist() == [1, 2]
@@ -52,9 +52,9 @@ def test_funnel_by_group_adds_up(apps) -> None:
     f = funnel(apps, by="source")
     assert set(f["source"]) == {"a", "b", "(missing)"}
     a = f[f["source"] == "a"].set_index("stage")
-    assert a["reached"].tolist() == [5, 3, 2, 2, 1, 0]
-    assert a.loc["accepted", "from_previous"] == 0
-    total = f.groupby("stage", sort=False)["reached"].sum()
+    assert a["events"].tolist() == [5, 3, 2, 2, 1, 0]
+    assert a.loc["accepted", "estimate"] == 0
+    total = f.groupby("stage", sort=False)["events"].sum()
     assert total.tolist() == [10, 7, 5, 4, 2, 1]
 
 
@@ -75,8 +75,8 @@ def test_funnel_links_add_up(apps) -> None:
 def test_funnel_on_simulation_consistent() -> None:
     apps, _ = simulate_search(500, seed=2)
     f = funnel(apps)
-    assert f["reached"].iloc[0] == 500 and f["stopped_here"].sum() == 500
-    assert (np.diff(f["reached"]) <= 0).all()
+    assert f["events"].iloc[0] == 500 and f["stopped_here"].sum() == 500
+    assert (np.diff(f["events"]) <= 0).all()
 
 
 def test_unknown_stage_raises(apps) -> None:
@@ -93,5 +93,5 @@ def test_categorical_stage_and_numeric_group_with_missing(apps) -> None:
     apps["size"] = [10, 10, 10, 50, 50, 50, 50, None, None, 10]
     out = funnel(apps, by="size")
     assert out["size"].drop_duplicates().tolist() == [10.0, 50.0, "(missing)"]
-    applied = out[out["stage"] == "applied"].set_index("size")["reached"]
+    applied = out[out["stage"] == "applied"].set_index("size")["events"]
     assert applied.tolist() == [4, 4, 2] and applied.sum() == len(apps)

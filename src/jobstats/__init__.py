@@ -27,7 +27,7 @@ _API: dict[str, str] = {
     "funnel_links": "jobstats.stages",
     "followup_effect": "jobstats.followup",
     "followup_timing": "jobstats.followup",
-    "thank_you_timing": "jobstats.followup",
+    "thank_you_timing": "jobstats.thank_you",
     "naive_followup_rates": "jobstats.followup",
     "daily_risk_sets": "jobstats.risksets",
     "simulate_search": "jobstats.simulate",

@@ -12,7 +12,6 @@ point the wrong way. Here the follow-up is a time-varying exposure:
 * :func:`followup_timing` compares, for first follow-ups sent at various
   delays, the reply rate in the next ``window`` days with applications still
   waiting on the same day and not followed up (risk-set matching).
-* :func:`thank_you_timing` is descriptive: next-stage rate by thank-you delay.
 * :func:`naive_followup_rates` is the naive comparison, labelled as such.
 """
 
@@ -44,7 +43,6 @@ __all__ = [
     "followup_effect",
     "FollowupEffect",
     "followup_timing",
-    "thank_you_timing",
     "naive_followup_rates",
     "DAY_BIN_EDGES",
     "MIN_FOLLOWED_UP",
@@ -565,99 +563,4 @@ def followup_timing(
         rows.append(rec)
     out = pd.DataFrame(rows)
     out.attrs["warnings"] = warnings + fw
-    return out
-
-
-def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """``values`` at ``keys`` (NaT where absent), aligned to ``keys``' index.
-
-    ``reindex`` rather than ``Series.map``: pandas 3 fails to map through an
-    empty datetime Series.
-    """
-    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
-
-
-#: Thank-you delay categories of :func:`thank_you_timing`.
-THANK_YOU_DELAYS: tuple[str, ...] = ("within 24 h", "1-3 days", "later", "never")
-
-
-def thank_you_timing(
-    applications: pd.DataFrame,
-    events: pd.DataFrame,
-    *,
-    as_of: Any = None,
-    min_days: int = 14,
-) -> pd.DataFrame:
-    """Next-stage rate by how soon a thank-you followed the first interview.
-
-    DESCRIPTIVE, NOT CAUSAL: people who write fast thank-you notes may differ
-    in other ways.
-
-    Delay after the first interview: ``within 24 h`` (with times: at most 24 h;
-    dates only: same or next day), ``1-3 days`` (later, up to 3 calendar days),
-    ``later``, ``never`` (no thank-you on record). Next stage reached = an
-    offer (stage offer or accepted) or a later interview. Only thank-you
-    notes dated before the next interview count for the first. Interviews in the
-    last ``min_days`` days before ``as_of`` are left out (no time to see the
-    outcome yet), and counted in the note.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``[thank_you, n, next_stage, rate, ci_low, ci_high, note]`` (Wilson CI;
-        NaN and a note below 5 applications).
-    """
-    require_rows(applications, "thank-you timing")
-    as_of_ts = resolve_as_of(as_of)
-    ev = events[events["date"].notna()].assign(_at=lambda e: pd.to_datetime(e["date"]))
-    ev["_day"] = ev["_at"].dt.normalize()
-    ev = ev[ev["_day"] <= as_of_ts].sort_values("_at", kind="stable")
-    iv = ev[ev["kind"] == "interview"]
-    rounds = iv.groupby("application_id")["_at"]
-    first_at = rounds.first()  # first interview (with time when known)
-    later = iv[iv["_day"] > _lookup(first_at, iv["application_id"]).dt.normalize()]
-    second_day = later.groupby("application_id")["_day"].first()
-    # the thank-you for the first interview: on/after it, before the next round
-    ty = ev[ev["kind"] == "thank_you"]
-    ty_first = _lookup(first_at, ty["application_id"])
-    ty_next = _lookup(second_day, ty["application_id"])
-    ty = ty[(ty["_day"] >= ty_first.dt.normalize()) & ~(ty["_day"] >= ty_next)]
-    ty_at = ty.groupby("application_id")["_at"].first().reindex(first_at.index)
-
-    recent = (as_of_ts - first_at.dt.normalize()).dt.days < min_days
-    n_recent = int(recent.sum())
-    keep = ~recent.to_numpy()
-    ids = first_at.index[keep]
-    iv_t, ty_t = first_at[keep], ty_at[keep]
-    stage = applications.drop_duplicates("application_id").set_index("application_id")["stage"]
-    offer = (stage_rank(stage).reindex(ids).fillna(0) >= STAGE_RANK["offer"]).to_numpy()
-    nxt = offer | ids.isin(second_day.index)
-
-    has_time = ((iv_t != iv_t.dt.normalize()) & (ty_t != ty_t.dt.normalize())).to_numpy()
-    day_gap = (ty_t.dt.normalize() - iv_t.dt.normalize()).dt.days.to_numpy()
-    hours = ((ty_t - iv_t).dt.total_seconds() / 3600).to_numpy()
-    within = np.where(has_time, hours <= 24, day_gap <= 1)
-    cat = np.select(
-        [ty_t.isna().to_numpy(), within, day_gap <= 3],
-        ["never", "within 24 h", "1-3 days"],
-        "later",
-    )
-    rows = []
-    for lab in THANK_YOU_DELAYS:
-        m = cat == lab
-        n, k = int(m.sum()), int((m & nxt).sum())
-        lo, hi = wilson([k], [n])
-        rec = {"thank_you": lab, "n": n, "next_stage": k, "rate": k / n if n else np.nan,
-               "ci_low": float(lo[0]), "ci_high": float(hi[0]), "note": "descriptive, not causal"}
-        if n < 5:
-            rec.update(rate=np.nan, ci_low=np.nan, ci_high=np.nan)
-            rec["note"] = f"too few interviewed applications (n={n}); descriptive, not causal"
-        rows.append(rec)
-    out = pd.DataFrame(rows)
-    out.attrs["warnings"] = []
-    if n_recent:
-        out.attrs["warnings"].append(
-            f"{n_recent} interview(s) in the last {min_days} days before {as_of_ts.date()} left "
-            "out: too recent to see the next stage."
-        )
     return out
