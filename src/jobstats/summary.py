@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from jobstats.followup import followup_effect
 from jobstats.io import LoadResult
 from jobstats.outcome_rates import rates
+from jobstats.results import html_view
 from jobstats.schema import AnalysisError
 from jobstats.timing import median_days_among_replied, reply_within
 
@@ -32,8 +32,14 @@ def _num(value: Any) -> float | int | None:
     return None if math.isnan(value) else value
 
 
-def _interval(row: pd.Series) -> dict[str, float | None]:
-    return {k: _num(row[k]) for k in ("estimate", "ci_low", "ci_high")}
+def _interval(row: pd.Series) -> dict[str, Any]:
+    """Estimate, interval and note of a result row; ``bounds`` when the row has them."""
+    out: dict[str, Any] = {k: _num(row[k]) for k in ("estimate", "ci_low", "ci_high")}
+    if "bounds_low" in row.index and pd.notna(row["bounds_low"]):
+        out["bounds"] = [_num(row["bounds_low"]), _num(row["bounds_high"])]
+    note = row.get("note", "")
+    out["note"] = "" if note is None or note is pd.NA else str(note)
+    return out
 
 
 def _iso(ts: pd.Timestamp | None) -> str | None:
@@ -72,8 +78,31 @@ class Summary:
         return self.loaded.applications
 
     @property
-    def responses(self) -> int:
+    def responses(self) -> int | None:
+        """Replies on record (None when the file holds no reply information)."""
+        if int(self.response_rate["n"]) == 0:
+            return None
         return int(self.response_rate["events"])
+
+    def _repr_html_(self) -> str:
+        d = self.to_dict()
+        rows = [("applications", d["applications"], None, None, "")]
+        rows.append(("employer replies on record", d["response_rate"]["estimate"],
+                     d["response_rate"]["ci_low"], d["response_rate"]["ci_high"],
+                     d["response_rate"]["note"]))
+        for days, iv in d["reply_within"].items():
+            note = iv["note"]
+            if "bounds" in iv:
+                note = f"bounds {iv['bounds'][0]:.3f}-{iv['bounds'][1]:.3f}; {note}"
+            rows.append((f"reply within {days} days", iv["estimate"], iv["ci_low"],
+                         iv["ci_high"], note))
+        rows.append(("median days to reply, among applications that replied",
+                     d["median_days_to_reply_among_replied"], None, None, ""))
+        table = pd.DataFrame(rows, columns=["measure", "estimate", "ci_low", "ci_high", "note"])
+        caption = (f"{d['applications']} applications from {d['first_applied']} to "
+                   f"{d['last_applied']}, as of {d['as_of']}.")
+        return html_view("Your search in numbers", table, caption=caption,
+                         warnings=d["warnings"])
 
     def to_dict(self) -> dict[str, Any]:
         """One JSON-ready dict: the keys promised by ``jobstats summary --json``."""
@@ -123,16 +152,27 @@ class Summary:
             f"  {d['applications']} applications, {d['first_applied']} to {d['last_applied']}"
         )
 
-        def pct(iv: dict[str, float | None]) -> str:
+        def pct(iv: dict[str, Any]) -> str:
             if iv["estimate"] is None:
-                return "n/a (too few applications)"
-            lo, hi = iv["ci_low"], iv["ci_high"]
-            band = f" (95% CI {lo:.0%}-{hi:.0%})" if lo is not None and hi is not None else ""
-            return f"{iv['estimate']:.0%}{band}"
+                note = iv.get("note") or "too few applications"
+                text = f"n/a ({note})"
+            else:
+                lo, hi = iv["ci_low"], iv["ci_high"]
+                band = f" (95% CI {lo:.0%}-{hi:.0%})" if lo is not None and hi is not None else ""
+                text = f"{iv['estimate']:.0%}{band}"
+            if "bounds" in iv:
+                lo_b, hi_b = iv["bounds"]
+                text += (f"; whatever the dates of the undated replies: {lo_b:.0%}-{hi_b:.0%}")
+            return text
 
-        lines.append(
-            f"  Employer replies on record: {d['responses']} = {pct(d['response_rate'])}"
-        )
+        if d["responses"] is None:
+            lines.append(f"  Employer replies on record: {pct(d['response_rate'])}")
+        else:
+            lines.append(f"  Employer replies on record: {d['responses']} = "
+                         f"{pct(d['response_rate'])}")
+        note = d["response_rate"]["note"]
+        if note and d["response_rate"]["estimate"] is not None:
+            lines.append(f"    ({note})")
         lines.append("  Chance of a reply within ... days of applying (censoring-aware):")
         for days, iv in d["reply_within"].items():
             lines.append(f"    {days:>3} days: {pct(iv)}")
@@ -195,15 +235,18 @@ def summarize(loaded: LoadResult) -> Summary:
             f"{files}: all {report.dropped} rows were left out while loading ({reasons}). "
             "Fix those rows, or map the right columns with --column FIELD=HEADER."
         )
-    rate_table = rates(apps, as_of=as_of)
+    rate_table = rates(loaded)
     response = rate_table.loc[rate_table["measure"] == "response"].iloc[0]
-    within = reply_within(apps, days=HORIZONS, as_of=as_of)
-    median = float(median_days_among_replied(apps, as_of=as_of)["median_days"].iloc[0])
+    within = reply_within(loaded, days=HORIZONS)
+    median = float(median_days_among_replied(loaded)["median_days"].iloc[0])
     for table in (rate_table, within):
         warnings.extend(table.attrs.get("warnings", []))
     followup = None
     has_dated = bool(((events["kind"] == "follow_up") & events["date"].notna()).any())
     if has_dated:
+        # imported here: statsmodels is loaded only when a model is fitted
+        from jobstats.followup import followup_effect
+
         followup = followup_effect(apps, events, as_of=as_of)
         warnings.extend(followup.warnings)
     # the same exclusion is reported by several analyses: say it once

@@ -114,8 +114,11 @@ def _no_reply_info(apps: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     info = has_info(apps, "reply").to_numpy()
     if info.all():
         return info, []
-    files = apps.loc[~info, "client"] if "client" in apps.columns else pd.Series([], dtype=str)
-    names = ", ".join(map(str, pd.unique(files.dropna().astype(str))[:5])) or "the file"
+    names = "the file"
+    for col in ("client", "sheet"):  # load_many names each file's client after the file
+        if col in apps.columns and apps.loc[~info, col].notna().any():
+            names = ", ".join(map(str, pd.unique(apps.loc[~info, col].dropna().astype(str))[:5]))
+            break
     return info, [_NO_REPLY_INFO.format(k=int((~info).sum()), files=names)]
 
 
