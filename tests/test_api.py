@@ -1,26 +1,142 @@
-"""The public API of the package: names, laziness, and no shadowing by submodules."""
+"""The public API of the package: names, laziness, no shadowing, stable on second use."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
 
 import jobstats
+from jobstats.datasets import sample_tracker_path
+
+AS_OF = "2025-06-30"
 
 
-def test_every_public_name_resolves() -> None:
-    for name in jobstats.__all__:
-        assert getattr(jobstats, name) is not None, name
+def _all_submodules() -> list[str]:
+    return [m.name for m in pkgutil.walk_packages(jobstats.__path__, "jobstats.")]
 
 
-def test_load_stays_the_function_after_the_loader_modules_are_imported() -> None:
-    import jobstats.io.dates  # noqa: F401  (a submodule import must not shadow jobstats.load)
+def test_no_public_name_equals_a_submodule() -> None:
+    """A submodule ``jobstats.X`` replaces the attribute ``X`` once imported."""
+    top = {m.name for m in pkgutil.iter_modules(jobstats.__path__)}
+    assert not top & set(jobstats.__all__), top & set(jobstats.__all__)
 
-    assert callable(jobstats.load)
-    assert jobstats.load.__module__ == "jobstats.io.api"
+
+def _calls(tmp_path: Path) -> dict[str, object]:
+    """One sensible call per public name (on the bundled sample search)."""
+    data = jobstats.load(sample_tracker_path(), as_of=AS_OF)
+    apps, events = data.applications, data.events
+    out = tmp_path / "template.xlsx"
+    return {
+        "load": lambda: jobstats.load(sample_tracker_path(), as_of=AS_OF).applications,
+        "load_many": lambda: jobstats.load_many([sample_tracker_path()] * 2,
+                                                as_of=AS_OF).applications,
+        "LoadResult": lambda: jobstats.LoadResult(apps, events, data.report, data.as_of,
+                                                  data.path).applications,
+        "LoadReport": lambda: str(jobstats.LoadReport(file=None)),
+        "rates": lambda: jobstats.rates(data, by="source"),
+        "reply_curve": lambda: jobstats.reply_curve(data),
+        "reply_within": lambda: jobstats.reply_within(apps, as_of=AS_OF),
+        "median_days_among_replied": lambda: jobstats.median_days_among_replied(data),
+        "competing_outcomes": lambda: jobstats.competing_outcomes(data),
+        "time_to_reply": lambda: jobstats.time_to_reply(data).within,
+        "funnel": lambda: jobstats.funnel(data),
+        "funnel_links": lambda: jobstats.funnel_links(data),
+        "followup_effect": lambda: jobstats.followup_effect(apps, events, as_of=AS_OF).summary,
+        "followup_timing": lambda: jobstats.followup_timing(apps, events, as_of=AS_OF),
+        "thank_you_timing": lambda: jobstats.thank_you_timing(data),
+        "naive_followup_rates": lambda: jobstats.naive_followup_rates(apps, as_of=AS_OF),
+        "daily_risk_sets": lambda: jobstats.daily_risk_sets(apps, as_of=AS_OF),
+        "simulate_search": lambda: jobstats.simulate_search(50, seed=1)[0],
+        "summarize": lambda: jobstats.summarize(data).to_dict(),
+        "write_template": lambda: jobstats.load(
+            jobstats.write_template(out, overwrite=True)).applications,
+    }
+
+
+def _same(a: object, b: object) -> None:
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b)
+    else:
+        assert a == b
+
+
+def test_every_public_function_works_twice_after_every_submodule_is_imported(tmp_path) -> None:
+    """The bug: after ``import jobstats.rates`` (or any function of that module
+    loaded), ``jobstats.rates`` was the module and a second call raised
+    TypeError. Import every submodule first, then call everything twice."""
+    for name in _all_submodules():
+        importlib.import_module(name)
+    calls = _calls(tmp_path)
+    public = [n for n in jobstats.__all__ if n != "__version__"]
+    assert sorted(calls) == sorted(public), "give every public name a call here"
+    for name in public:
+        assert callable(getattr(jobstats, name)), name
+        first = calls[name]()
+        second = calls[name]()
+        _same(first, second)
+
+
+def test_analyses_take_the_load_result_and_carry_its_as_of() -> None:
+    data = jobstats.load(sample_tracker_path(), as_of=AS_OF)
+    from_result = jobstats.rates(data, by="source")
+    from_tables = jobstats.rates(data.applications, by="source", as_of=data.as_of)
+    pd.testing.assert_frame_equal(from_result, from_tables)
+    assert from_result.attrs["as_of"] == pd.Timestamp(AS_OF)
+    assert from_result.attrs["n_applications"] == len(data.applications)
+    # an explicit as_of wins over the loaded one
+    assert jobstats.rates(data, as_of="2025-03-01").attrs["as_of"] == pd.Timestamp("2025-03-01")
+
+
+CONTRACT = ["n", "events", "estimate", "ci_low", "ci_high", "method", "note"]
+
+
+def test_result_contract_columns_and_html() -> None:
+    data = jobstats.load(sample_tracker_path(), as_of=AS_OF)
+    results = {
+        "rates": jobstats.rates(data, by="source"),
+        "reply_within": jobstats.reply_within(data),
+        "reply_curve": jobstats.reply_curve(data),
+        "competing_outcomes": jobstats.competing_outcomes(data),
+        "funnel": jobstats.funnel(data),
+        "thank_you_timing": jobstats.thank_you_timing(data),
+    }
+    for name, res in results.items():
+        assert set(CONTRACT) <= set(res.columns), name
+        assert res.columns[0] in {"source", "days", "day", "stage", "thank_you"}, name
+        assert res.attrs["as_of"] == pd.Timestamp(AS_OF), name
+        assert res.attrs["n_applications"] > 0, name
+        assert res["note"].map(type).eq(str).all(), name
+        assert (res.loc[res["estimate"].isna(), "note"] != "").all(), name
+        html = res._repr_html_()
+        assert "jobstats-result" in html and "as of 2025-06-30" in html, name
+    summary_html = jobstats.summarize(data)._repr_html_()
+    assert "jobstats-result" in summary_html
 
 
 def test_import_is_light() -> None:
     code = "import sys, jobstats; print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("call", [
+    "jobstats.rates(d, by='source')",
+    "jobstats.funnel(d); jobstats.funnel_links(d)",
+    "jobstats.reply_within(d); jobstats.reply_curve(d); jobstats.competing_outcomes(d)",
+    "jobstats.thank_you_timing(d)",
+])
+def test_counting_does_not_import_statsmodels_or_scipy(call: str) -> None:
+    code = (
+        "import sys, jobstats\n"
+        f"d = jobstats.load({str(sample_tracker_path())!r}, as_of={AS_OF!r})\n"
+        f"{call}\n"
+        "print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -280,16 +280,18 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
         ev = dur["event"].to_numpy()[idx][use]
         c = c_undated[idx][undated[idx]].astype(np.int64)
         n = int(len(t) + len(c))
-        if len(t) == 0:
-            size = 1
-            s = np.ones(size)
-            gw, n_at = np.zeros(size), np.zeros(size)
+        if len(t) == 0 or (len(c) and not ev.any()):
+            # no dated reply: only bounds; "followed up to day d" counts every application
+            size = int(max(t.max() if len(t) else 0, c.max() if len(c) else 0)) + 1
+            _, _, n_at = _km_dense(np.concatenate([t, c]), np.ones(len(t) + len(c), bool),
+                                   np.ones(len(t) + len(c)), size)
         else:
             size = int(t.max()) + 1
             s, gw, n_at = _km_dense(t, ev, np.ones(len(t)), size)
         f = pd.DataFrame({"day": np.arange(size), "n": n, "at_risk": n_at.astype(np.int64)})
         f["events"] = np.bincount(t[ev], minlength=size)[:size] if len(t) else 0
         f["censored"] = np.bincount(t[~ev], minlength=size)[:size] if len(t) else 0
+        f["n"] = n
         note = ""
         if len(c) and not ev.any():
             f[["estimate", "ci_low", "ci_high"]] = np.nan
@@ -403,7 +405,7 @@ def reply_within(
         key = key if isinstance(key, tuple) else (key,)
         day = g["day"].to_numpy()
         n_group = int(g["n"].iloc[0])
-        absent = g["note"].iloc[0].startswith(NOT_IN_DATA) and g["estimate"].isna().all()
+        absent = g["bounds_low"].isna().all() and g["estimate"].isna().all()
         # the curve reached 1 (everybody replied): it stays there
         all_replied = bool(len(g)) and float(g["estimate"].iloc[-1]) == 1.0
         for k in days:

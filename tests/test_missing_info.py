@@ -1,0 +1,195 @@
+"""Missing information is never a confident number.
+
+Undated replies (imputed, with bounds), zero events (an upper bound, never
+0-0), measures the file cannot hold ("not in the data", never 0), and files
+without reply information left out of pooled rates.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from lifelines import KaplanMeierFitter
+
+import jobstats
+from jobstats.simulate import simulate_search
+
+AS_OF = "2025-06-30"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+CLIENTS = sorted((SAMPLE / "clients").glob("client_*"))
+Z = 1.959963984540054
+
+
+def _km_within(apps: pd.DataFrame, k: int, as_of: str = AS_OF) -> float:
+    """P(reply within k days) by lifelines, undated replies dropped (the old, biased way)."""
+    start = apps["applied_on"].dt.normalize()
+    c = (pd.Timestamp(as_of) - start).dt.days.to_numpy()
+    r = (apps["first_reply_on"].dt.normalize() - start).dt.days.to_numpy()
+    ev = ~np.isnan(r) & (np.nan_to_num(r, nan=1e9) <= c)
+    kmf = KaplanMeierFitter().fit(np.where(ev, r, c), ev)
+    return float(1 - kmf.survival_function_at_times([k]).iloc[0])
+
+
+def _hide_dates(apps: pd.DataFrame, share: float, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    out = apps.copy()
+    hide = out["first_reply_on"].notna().to_numpy() & (rng.random(len(out)) < share)
+    out.loc[hide, "first_reply_on"] = pd.NaT  # stage still says "replied"
+    return out
+
+
+@pytest.fixture(scope="module")
+def truth_30() -> float:
+    """P(reply within 30 days) of the simulated searcher, from a huge uncensored run."""
+    big, _ = simulate_search(200_000, seed=99, as_of="2027-01-01", followup_prob=0.0)
+    d = (big["first_reply_on"] - big["applied_on"]).dt.days
+    return float((d <= 30).mean())
+
+
+def test_undated_replies_recover_the_truth_with_bounds(truth_30) -> None:
+    apps, _ = simulate_search(3000, seed=5, followup_prob=0.0)
+    full = _km_within(apps, 30)  # what the complete file would say
+    holed = _hide_dates(apps, 0.30, seed=6)
+    dropped = _km_within(holed[holed["first_reply_on"].notna() | (holed["stage"] == "applied")],
+                         30)
+    row = jobstats.reply_within(holed, (30,), as_of=AS_OF).iloc[0]
+    # dropping the undated replies is biased down (the issue's 0.215 vs 0.282)
+    assert dropped < full - 0.04
+    assert abs(row["estimate"] - full) < 0.015
+    assert row["ci_low"] < truth_30 < row["ci_high"]
+    assert row["bounds_low"] <= full <= row["bounds_high"]
+    assert row["bounds_low"] <= truth_30 <= row["bounds_high"]
+    assert "same schedule" in row["note"] and "bounds" in row["note"]
+
+
+def test_undated_interval_covers_the_truth(truth_30) -> None:
+    covered, reps = 0, 20
+    for seed in range(reps):
+        apps, _ = simulate_search(600, seed=300 + seed, followup_prob=0.0)
+        row = jobstats.reply_within(_hide_dates(apps, 0.3, seed), (30,), as_of=AS_OF).iloc[0]
+        covered += bool(row["ci_low"] <= truth_30 <= row["ci_high"])
+    assert covered >= 16  # nominal 19 of 20; P(< 16) is about 1.6% if calibrated
+
+
+def test_no_bounds_without_undated_replies() -> None:
+    apps, _ = simulate_search(300, seed=7)
+    tab = jobstats.reply_within(apps, as_of=AS_OF)
+    assert tab["bounds_low"].isna().all() and tab["bounds_high"].isna().all()
+
+
+def test_zero_events_give_an_upper_bound_never_zero_zero() -> None:
+    n = 40
+    apps = pd.DataFrame({
+        "application_id": [f"a{i}" for i in range(n)],
+        "applied_on": pd.to_datetime("2025-01-01") + pd.to_timedelta(np.arange(n), unit="D"),
+        "first_reply_on": pd.NaT, "stage": "applied", "status": "applied",
+        "reply_kind": pd.NA,
+    })
+    rates = jobstats.rates(apps, as_of=AS_OF).set_index("measure")
+    for m in ("response", "interview", "offer"):
+        assert rates.loc[m, "estimate"] == 0 and rates.loc[m, "ci_low"] == 0
+        assert rates.loc[m, "ci_high"] == pytest.approx(Z**2 / (n + Z**2))  # Wilson upper
+        assert rates.loc[m, "note"]
+    assert rates.loc["ghosting", "estimate"] == 1 and rates.loc["ghosting", "ci_low"] < 1
+    within = jobstats.reply_within(apps, (7, 30), as_of=AS_OF)
+    assert (within["estimate"] == 0).all() and (within["ci_high"] > 0).all()
+    # exact one-sided 97.5% bound from the applications followed that long
+    assert within["ci_high"].tolist() == pytest.approx(
+        [1 - 0.025 ** (1 / n), 1 - 0.025 ** (1 / n)])
+    curve = jobstats.reply_curve(apps, as_of=AS_OF)
+    assert (curve["ci_high"] > 0).all()
+    f = jobstats.funnel(apps)
+    assert (f.loc[f["stage"] == "replied", "ci_high"] > 0).all()
+    # competing outcomes: a kind not seen yet gets an upper bound too
+    apps.loc[0, ["first_reply_on", "stage", "reply_kind"]] = [pd.Timestamp("2025-01-05"),
+                                                              "replied", "rejection"]
+    co = jobstats.competing_outcomes(apps, as_of=AS_OF)
+    interview = co[co["outcome"] == "interview"]
+    assert (interview["estimate"] == 0).all() and (interview["ci_high"] > 0).all()
+
+
+def test_linkedin_export_has_no_reply_information() -> None:
+    data = jobstats.load(SAMPLE / "linkedin" / "Job Applications.csv", as_of=AS_OF)
+    assert not data.applications["reply_info"].any()
+    rates = jobstats.rates(data).set_index("measure")
+    for m in ("response", "interview", "offer", "ghosting"):
+        assert np.isnan(rates.loc[m, "estimate"]) and np.isnan(rates.loc[m, "ci_high"])
+        assert rates.loc[m, "note"].startswith("not in the data"), m
+    within = jobstats.reply_within(data)
+    assert within["estimate"].isna().all()
+    assert within["note"].str.startswith("not in the data").all()
+    assert jobstats.reply_curve(data)["estimate"].isna().all()
+    f = jobstats.funnel(data).set_index("stage")
+    assert np.isnan(f.loc["replied", "estimate"]) and f.loc["applied", "events"] == 180
+    d = jobstats.summarize(data).to_dict()
+    json.dumps(d)
+    assert d["response_rate"]["estimate"] is None and d["responses"] is None
+    assert d["response_rate"]["note"].startswith("not in the data")
+    assert all(v["estimate"] is None for v in d["reply_within"].values())
+
+
+def test_pooled_coach_folder_leaves_out_files_without_reply_information() -> None:
+    pooled = jobstats.load_many(CLIENTS, as_of=AS_OF)
+    rate = jobstats.rates(pooled).set_index("measure")
+    with_info = jobstats.load_many([p for p in CLIENTS if "linkedin" not in p.name], as_of=AS_OF)
+    apps = with_info.applications
+    # replies counted by hand on the nine files that record replies
+    replied = (apps["stage"] != "applied") & ~(apps["first_reply_on"] > pd.Timestamp(AS_OF))
+    assert rate.loc["response", "n"] == len(apps)
+    assert rate.loc["response", "estimate"] == pytest.approx(replied.mean())
+    assert rate.loc["response", "estimate"] == pytest.approx(0.265, abs=0.005)
+    assert "200 application(s) from files with no reply information left out" in \
+        rate.loc["response", "note"]
+    assert any("client_08_linkedin" in w for w in rate.attrs["warnings"])
+    curve = jobstats.reply_within(pooled)
+    assert (curve["n"] == len(apps)).all()
+
+
+def test_status_without_reply_dates_gives_no_ghosting_of_100_percent() -> None:
+    data = jobstats.load(SAMPLE / "clients" / "client_01_huntr.csv", as_of=AS_OF)
+    assert data.applications["first_reply_on"].isna().all()
+    ghost = jobstats.rates(data).set_index("measure").loc["ghosting"]
+    assert np.isnan(ghost["estimate"]) and "not in the data" in ghost["note"]
+    within = jobstats.reply_within(data)
+    assert within["estimate"].isna().all()
+    assert (within["bounds_low"] < within["bounds_high"]).all()  # the data still bound it
+
+
+def test_a_file_without_interview_information(tmp_path) -> None:
+    path = tmp_path / "replies_only.csv"
+    rows = ["Company,Date applied,Response?"]
+    rows += [f"C{i},2025-0{1 + i % 5}-1{i % 10},{'yes' if i % 3 == 0 else 'no'}"
+             for i in range(30)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = jobstats.load(path, as_of=AS_OF)
+    assert data.applications["reply_info"].all()
+    assert not data.applications["interview_info"].any()
+    rates = jobstats.rates(data).set_index("measure")
+    assert rates.loc["response", "estimate"] == pytest.approx(10 / 30)
+    assert np.isnan(rates.loc["interview", "estimate"])
+    assert rates.loc["interview", "note"] == "not in the data: the file has no interview information"
+
+
+def test_summary_json_bounds_only_with_undated_replies(tmp_path) -> None:
+    apps, _ = simulate_search(200, seed=8)
+    path = tmp_path / "t.csv"
+    holed = _hide_dates(apps, 0.3, seed=1)
+    out = pd.DataFrame({
+        "Company": holed["company"], "Date applied": holed["applied_on"].dt.date,
+        "Status": np.where(holed["stage"] == "applied", "Applied", "Rejected"),
+        "Response date": holed["first_reply_on"].dt.date,
+    })
+    out.to_csv(path, index=False)
+    d = jobstats.summarize(jobstats.load(path, as_of=AS_OF)).to_dict()
+    for v in d["reply_within"].values():
+        lo, hi = v["bounds"]
+        assert lo <= v["estimate"] <= hi
+    dated = out.assign(**{"Response date": apps["first_reply_on"].dt.date,
+                          "Status": np.where(apps["stage"] == "applied", "Applied", "Rejected")})
+    dated.to_csv(path, index=False)
+    d = jobstats.summarize(jobstats.load(path, as_of=AS_OF)).to_dict()
+    assert all("bounds" not in v for v in d["reply_within"].values())
