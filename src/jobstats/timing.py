@@ -123,7 +123,11 @@ def _no_reply_info(apps: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
 
 
 def _km_dense(t: np.ndarray, ev: np.ndarray, w: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
-    """Kaplan–Meier on days ``0..size-1`` from (time, event, weight): S, Greenwood sum, at risk."""
+    """Kaplan–Meier on days ``0..size-1`` from (time, event, weight): S, Greenwood sum, at risk.
+
+    Times past the last day count as still waiting on it (no event by then).
+    """
+    ev = ev & (t <= size - 1)
     t = np.minimum(t, size - 1)
     n = np.cumsum(np.bincount(t, weights=w, minlength=size)[::-1])[::-1]
     d = np.bincount(t[ev], weights=w[ev], minlength=size)
@@ -189,6 +193,8 @@ def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
     data allow whatever the missing dates were (sampling error not included).
     """
     rng = np.random.default_rng(20251126)  # fixed: results reproduce
+    order = np.lexsort((ev, t))  # sorted, so the row order of the file does not matter
+    t, ev, c = t[order], ev[order], np.sort(c)
     size = max(size, int(c.max()) + 1 if len(c) else 0, int(t.max()) + 1 if len(t) else 0)
     p = _turnbull(t, ev, c, size)
     est = np.cumsum(p)
@@ -227,6 +233,34 @@ def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
     ci_high = np.where(ok, 1 - s_lo, np.clip(lin + lin_half, 0, 1))
     return {"estimate": est, "ci_low": np.minimum(ci_low, est),
             "ci_high": np.maximum(ci_high, est)}
+
+
+def _bounds(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Sharp bounds of P(reply by day d), d = 0..size-1, over every dating of the undated replies.
+
+    An undated reply on record lies in ``[0, c]``. Kaplan–Meier hands the
+    weight of an application censored early to those still waiting after it,
+    so a reply placed later takes more of it: P(reply by d) is smallest with
+    each undated reply on the day of applying if ``c <= d`` (it must have
+    come by d) and after d otherwise, and largest with each on day
+    ``min(c, d)``. Sampling error is not included.
+    """
+    lo, hi = np.empty(size), np.empty(size)
+    tt = np.concatenate([t, c])
+    ee = np.concatenate([ev, np.ones(len(c), bool)])
+    w = np.ones(len(tt))
+    nd = len(t)
+    for d in range(size):
+        late = c > d
+        tt[nd:] = np.where(late, c, 0)
+        ee[nd:] = ~late  # replied after d: still waiting on day d, no reply by then
+        s_lo, _, _ = _km_dense(tt, ee, w, d + 1)
+        tt[nd:] = np.minimum(c, d)
+        ee[nd:] = True
+        s_hi, _, _ = _km_dense(tt, ee, w, d + 1)
+        lo[d], hi[d] = 1 - s_lo[d], 1 - s_hi[d]
+    return lo, hi
 
 
 _CURVE_COLUMNS = ["day", "n", "at_risk", "events", "censored", "estimate", "ci_low", "ci_high",
@@ -270,6 +304,8 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
         )
     applied = pd.to_datetime(apps["applied_on"]).dt.normalize()
     c_undated = (as_of_ts - applied).dt.days.to_numpy()
+    if not (dur["use"].any() or undated.any()):
+        require_usable(dur, warnings)  # raises, naming why
     groups = group_frame(apps, cols)
     frames = []
     for key, idx in (groups.groupby(cols, sort=True, dropna=False).indices.items() if cols
@@ -293,7 +329,11 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
         f["censored"] = np.bincount(t[~ev], minlength=size)[:size] if len(t) else 0
         f["n"] = n
         note = ""
-        if len(c) and not ev.any():
+        if n == 0:
+            f[["estimate", "ci_low", "ci_high"]] = np.nan
+            f["method"] = _KM_METHOD
+            note = "no application of this group can be timed (see the warnings)"
+        elif len(c) and not ev.any():
             f[["estimate", "ci_low", "ci_high"]] = np.nan
             f["method"] = _KM_METHOD
             note = (f"{NOT_IN_DATA}: none of the {len(c)} replies has a date, so the time to "
@@ -311,12 +351,7 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
             f["estimate"], f["ci_low"], f["ci_high"] = km["estimate"], km["ci_low"], km["ci_high"]
             f["method"] = _KM_METHOD
         if len(c):
-            tt = np.concatenate([t, c])
-            ee = np.concatenate([ev, np.ones(len(c), bool)])
-            late, _, _ = _km_dense(tt, ee, np.ones(n), max(size, int(tt.max()) + 1))
-            early, _, _ = _km_dense(np.concatenate([t, np.zeros(len(c), np.int64)]), ee,
-                                    np.ones(n), max(size, int(tt.max()) + 1))
-            f["bounds_low"], f["bounds_high"] = (1 - late)[:size], (1 - early)[:size]
+            f["bounds_low"], f["bounds_high"] = _bounds(t, ev, c, size)
         else:
             f["bounds_low"] = f["bounds_high"] = np.nan
         # no reply seen yet: not "0 for sure" but an exact one-sided upper bound
