@@ -105,3 +105,11 @@ def test_landmark_must_leave_room_for_a_later_note() -> None:
     apps, events = _no_effect_search(50, seed=2)
     with pytest.raises(Exception, match="landmark_days"):
         thank_you_timing(apps, events, as_of=AS_OF, landmark_days=1)
+
+
+def test_no_thank_you_column_is_not_in_the_data() -> None:
+    apps, events = _no_effect_search(500, seed=3)
+    tab = thank_you_timing(apps, events[events["kind"] != "thank_you"], as_of=AS_OF)
+    assert tab["estimate"].isna().all()
+    assert tab["note"].str.startswith("not in the data").all()
+    assert tab["n"].sum() > 0  # the interviews are there, the notes are not

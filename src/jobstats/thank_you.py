@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.results import finish, require_rows, resolve_data, stage_rank, wilson
+from jobstats.results import NOT_IN_DATA, finish, require_rows, resolve_data, stage_rank, wilson
 from jobstats.schema import STAGE_RANK, InputError
 
 __all__ = ["thank_you_timing", "MIN_GROUP"]
@@ -81,7 +81,9 @@ def thank_you_timing(
         ``events`` = those that advanced afterwards (a later interview or an
         offer by ``as_of``), Wilson 95% interval; NaN and a note below
         :data:`MIN_GROUP`. Interviews that advanced by day L are left out
-        and counted in ``.attrs["warnings"]``.
+        and counted in ``.attrs["warnings"]``. With no thank-you note on
+        record at all the estimates are NaN, "not in the data" (a file
+        without a thank-you column cannot say "not sent").
 
     Examples
     --------
@@ -137,6 +139,10 @@ def thank_you_timing(
         elif k == 0:
             rec["note"] = "none advanced: the interval gives an upper bound"
         rows.append(rec)
+    if ty.empty:  # no note at all: the file most likely has no thank-you column
+        for rec in rows:
+            rec.update(estimate=np.nan, ci_low=np.nan, ci_high=np.nan,
+                       note=f"{NOT_IN_DATA}: no thank-you note on record")
     warnings = []
     if int((advanced_early & ~recent).sum()):
         warnings.append(
