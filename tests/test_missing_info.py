@@ -171,7 +171,8 @@ def test_a_file_without_interview_information(tmp_path) -> None:
     rates = jobstats.rates(data).set_index("measure")
     assert rates.loc["response", "estimate"] == pytest.approx(10 / 30)
     assert np.isnan(rates.loc["interview", "estimate"])
-    assert rates.loc["interview", "note"] == "not in the data: the file has no interview information"
+    note = rates.loc["interview", "note"]
+    assert note == "not in the data: the file has no interview information"
 
 
 def test_summary_json_bounds_only_with_undated_replies(tmp_path) -> None:

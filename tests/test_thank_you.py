@@ -62,7 +62,8 @@ def test_a_known_effect_is_found() -> None:
 
 
 def test_hand_case_landmark_rules() -> None:
-    """Landmark day 3: a next round by day 3 leaves the comparison; a note on day 5 is 'not sent by day 3'."""
+    """Landmark day 3: a next round by day 3 leaves the comparison; a note on
+    day 5 is 'not sent by day 3'."""
     iv = pd.Timestamp("2025-01-10 10:00")
     d = pd.Timedelta
     rows = [  # id, days after the interview, kind

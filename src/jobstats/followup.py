@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from jobstats.results import Result, replied_by, require_rows, resolve_as_of, stage_rank, wilson
+from jobstats.results import Result, replied_by, require_rows, resolve_as_of, wilson
 from jobstats.risksets import (
     NEVER,
     daily_risk_sets,
@@ -36,7 +36,6 @@ from jobstats.risksets import (
     reply_durations,
     require_usable,
 )
-from jobstats.schema import STAGE_RANK
 from jobstats.timing import MIN_N
 
 __all__ = [
