@@ -1,8 +1,18 @@
 """Censoring-aware time to reply: Kaplan–Meier curves and competing outcomes.
 
 An application without a reply yet has an unknown outcome, not "no reply": it
-is censored at the as-of date. All curves are computed from the aggregated
-daily risk sets (:func:`jobstats.risksets.daily_risk_sets`).
+is censored at the as-of date. Curves are computed from daily counts (at
+risk, replies, censored per day: the aggregation of
+:func:`jobstats.risksets.daily_risk_sets`, one ``bincount`` per group), so a
+million applications reduce to a few hundred rows per group.
+
+Missing information is kept visible, not dropped: a reply on record without a
+date is interval-censored in ``[0, as-of]`` and imputed (Turnbull estimate,
+multiple imputation for the interval) under a stated assumption, with sharp
+bounds for any other timing; applications from a file with no reply
+information at all are left out and counted; with no reply yet the interval
+is an exact one-sided upper bound, never 0-0. Nothing here imports scipy or
+statsmodels.
 
 Kaplan–Meier and Greenwood are written out with numpy over the aggregated
 counts rather than calling statsmodels' ``SurvfuncRight``: fed the aggregated
