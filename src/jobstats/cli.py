@@ -341,12 +341,13 @@ def _load_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "dayfirst": args.dayfirst,
     }
     if args.status:
+        statuses = _parse_statuses(args.status)  # a typo is reported first
         if "statuses" not in inspect.signature(load).parameters:
             raise InputError(
                 "--status is not supported by this version of jobstats' loader yet; "
                 "map the status column's words in the file itself, or update jobstats."
             )
-        kwargs["statuses"] = _parse_statuses(args.status)
+        kwargs["statuses"] = statuses
     return kwargs
 
 
