@@ -49,8 +49,8 @@ th { background: var(--soft); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .finding { border-left: 4px solid var(--accent); padding: 4px 12px; margin: 10px 0; }
 .missing { color: var(--muted); font-style: italic; }
-.nowrap td { white-space: nowrap; }
-.nowrap td:last-child { white-space: normal; }
+td.nowrap { white-space: nowrap; }
+td.why { min-width: 18em; }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
@@ -113,15 +113,15 @@ def headline_cards(summary: dict[str, Any]) -> str:
 def followup_findings(summary: dict[str, Any], wait_reason: str) -> str:
     """What the data says about following up, how sure, and what it cannot tell."""
     fu = summary["followup"]
-    parts = []
+    parts: list[str] = []
     if fu is None:
         parts.append("Your tracker has no dated follow-ups, so jobstats cannot tell whether "
                      "following up helps you. Record the date of each follow-up to find out.")
     else:
-        parts.append(f"You followed up on {fu['followed_up']} applications (with a date).")
+        counted = f"You followed up on {fu['followed_up']} applications (with a date)."
         hr = fu["hazard_ratio"]
         if hr is None:
-            parts.append(f"No estimate of the effect: {fu['note'] or 'too little data'}.")
+            parts.append(f"{counted} No estimate of the effect: {fu['note'] or 'too little data'}.")
         else:
             lo, hi = fu["ci_low"], fu["ci_high"]
             what = (f"After a follow-up, the daily chance of a reply was {hr:.2f} times that of "
@@ -133,17 +133,18 @@ def followup_findings(summary: dict[str, Any], wait_reason: str) -> str:
             else:
                 sure = ("The interval includes 1 (no effect): your data cannot tell whether "
                         "following up helps.")
-            parts += [what, sure]
-        parts.append(
+            parts.append(f"{counted} {what} {sure}")
+        cannot = (
             "What this cannot tell: it assumes nothing else links choosing to follow up and "
             "getting a reply (for example, following up only on the jobs you care most about). "
             f"Method: {fu['method']}.")
         naive = fu["naive"]
         if naive["rate_followed_up"] is not None and naive["rate_not_followed_up"] is not None:
-            parts.append(
-                f"For contrast, the naive comparison (biased: follow-ups go to applications that "
+            cannot += (
+                " For contrast, the naive comparison (biased: follow-ups go to applications that "
                 f"were already silent) says {_pct(naive['rate_followed_up'])} replied with a "
                 f"follow-up vs {_pct(naive['rate_not_followed_up'])} without.")
+        parts.append(cannot)
     parts.append(wait_reason)
     return "".join(f'<p class="finding">{esc(p)}</p>' for p in parts)
 
@@ -152,14 +153,28 @@ def due_section(due: pd.DataFrame) -> str:
     if due.empty:
         body = f"<p>Nothing to send on {esc(str(due.attrs['as_of'].date()))}.</p>"
     else:
-        cols = ["kind", "company", "title", "applied_on", "days_waiting", "reason"]
-        if "client" in due and due["client"].notna().any():
-            cols.insert(1, "client")
-        shown = due[cols].rename(columns={"kind": "what", "applied_on": "applied",
-                                          "days_waiting": "days waiting", "reason": "why"})
-        body = f'<div class="nowrap">{_table(shown)}</div>'
+        with_client = "client" in due and due["client"].notna().any()
+        head = ["what", *(["client"] if with_client else []), "company", "title", "applied",
+                "days waiting", "why"]
+        rows = []
+        for r in due.itertuples(index=False):
+            cells = [f'<td class="nowrap">{esc(r.kind)}</td>']
+            if with_client:
+                cells.append(f"<td>{esc(_str(r.client))}</td>")
+            cells += [f"<td>{esc(_str(r.company))}</td>", f"<td>{esc(_str(r.title))}</td>",
+                      f'<td class="nowrap">{esc(r.applied_on.date().isoformat())}</td>',
+                      f'<td class="num">{int(r.days_waiting)}</td>',
+                      f'<td class="why">{esc(r.reason)}</td>']
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        body = ('<table class="due"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head)
+                + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
     notes = [due.attrs["after_reason"], *due.attrs["notes"]]
     return body + "".join(f'<p class="small">{esc(n)}</p>' for n in notes)
+
+
+def _str(value: Any) -> str:
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
+        else str(value)
 
 
 def figure_html(name: str, title: str, png: bytes | None, reason: str = "") -> str:
@@ -213,10 +228,10 @@ def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tup
         "“no reply”: every chance below is for the time each application has had so "
         "far.</p></header>",
         "<section id='headline'><h2>Headline numbers</h2>" + headline_cards(summary) + "</section>",
-        "<section id='followup'><h2>Does following up help?</h2>"
-        + followup_findings(summary, due.attrs["after_reason"]) + "</section>",
         "<section id='charts'><h2>Charts</h2>"
         + "".join(figure_html(*f) for f in figures) + "</section>",
+        "<section id='followup'><h2>Does following up help?</h2>"
+        + followup_findings(summary, due.attrs["after_reason"]) + "</section>",
         "<section id='due'><h2>What to send today</h2>" + due_section(due) + "</section>",
     ]
     if rates is not None:
