@@ -62,7 +62,7 @@ def use_colour(stream: TextIO) -> bool:
 
 
 def paint(text: str, code: str, stream: TextIO) -> str:
-    """``text`` in an ANSI colour (``code`` e.g. "1" bold, "31" red) when ``stream`` wants colour."""
+    """``text`` in ANSI colour ``code`` ("1" bold, "31" red) when ``stream`` wants colour."""
     return f"\033[{code}m{text}\033[0m" if use_colour(stream) else text
 
 
@@ -243,7 +243,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         ),
     )
     summary.add_argument("paths", nargs="+", metavar="PATH", help="tracker file(s)")
-    summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    summary.add_argument("--json", action="store_true",
+                         help="print one JSON object instead of text")
     commands["summary"] = summary
 
     due = sub.add_parser(
@@ -266,7 +267,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     due.add_argument("--after", type=_positive_days, metavar="DAYS",
                      help="days of silence before a follow-up is due (default: see above)")
     due.add_argument("--max-age", type=_positive_days, default=None, metavar="DAYS",
-                     help="leave out applications sent more than DAYS ago (default 60; 0: no limit)")
+                     help="leave out applications sent more than DAYS ago "
+                     "(default 60; 0: no limit)")
     due.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     due.add_argument("--ics", metavar="FILE", help="also write the list as calendar reminders")
     due.add_argument("--force", action="store_true",

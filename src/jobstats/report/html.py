@@ -129,7 +129,8 @@ def followup_findings(summary: dict[str, Any], wait_reason: str) -> str:
             if lo > 1:
                 sure = "The whole interval is above 1: in your data, following up helped."
             elif hi < 1:
-                sure = "The whole interval is below 1: in your data, follow-ups went with fewer replies."
+                sure = ("The whole interval is below 1: in your data, follow-ups went with "
+                        "fewer replies.")
             else:
                 sure = ("The interval includes 1 (no effect): your data cannot tell whether "
                         "following up helps.")
@@ -173,8 +174,8 @@ def due_section(due: pd.DataFrame) -> str:
 
 
 def _str(value: Any) -> str:
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
-        else str(value)
+    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return "" if missing else str(value)
 
 
 def figure_html(name: str, title: str, png: bytes | None, reason: str = "") -> str:
