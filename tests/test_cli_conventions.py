@@ -208,3 +208,17 @@ def test_errors_are_red_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(sys, "stderr", term2)
     assert main(["summary", str(tmp_path / "nope.csv")]) == 2
     assert term2.getvalue().startswith("jobstats: ")
+
+
+def test_report_shows_its_steps_on_a_terminal_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    path = tracker(tmp_path / "t.csv", rows=8)
+    term = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    assert main(["report", str(path), "-o", str(tmp_path / "a"), "--as-of", "2025-06-30"]) == 0
+    shown = term.getvalue()
+    assert "report" in shown and "figures" in shown and "6/6" in shown
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert main(["report", str(path), "-o", str(tmp_path / "b"), "--as-of", "2025-06-30"]) == 0
+    assert sys.stderr.getvalue() == ""
+    assert "report.html" in capsys.readouterr().out

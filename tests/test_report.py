@@ -229,3 +229,12 @@ def test_empty_tracker_is_refused_before_anything_is_written(tmp_path: Path) -> 
         write_report(jobstats.load(path, as_of="2025-06-30"), tmp_path / "out")
     assert "no application rows" in str(exc.value)
     assert not (tmp_path / "out" / "report.html").exists()
+
+
+def test_write_report_announces_each_step_in_order(tmp_path: Path) -> None:
+    from jobstats.report import REPORT_STEPS
+
+    data = jobstats.load(hostile_csv(tmp_path / "t.csv"), as_of="2025-06-30")
+    steps: list[str] = []
+    write_report(data, tmp_path / "out", progress=steps.append)
+    assert tuple(steps) == REPORT_STEPS

@@ -75,19 +75,26 @@ def _fail(message: str, *, stream: TextIO | None = None) -> None:
 
 
 @contextmanager
-def _progress(total: int, desc: str) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr for ``total`` steps; yields ``step()``.
+def _progress(total: int, desc: str, unit: str = "file"
+              ) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr for ``total`` steps; yields ``step(name=None)``.
 
     Drawn only when stderr is a terminal and there are at least
-    :data:`PROGRESS_MIN_FILES` steps, so pipes and logs stay clean.
+    :data:`PROGRESS_MIN_FILES` steps, so pipes and logs stay clean. ``step``
+    with a name shows it as the step now running (the bar counts steps begun).
     """
     if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
-        yield lambda: None
+        yield lambda name=None: None
         return
-    from tqdm import tqdm  # imported here: only a terminal run with many files needs it
+    from tqdm import tqdm  # imported here: only a terminal run needs it
 
-    with tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False) as bar:
-        yield lambda: bar.update(1)
+    with tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False) as bar:
+        def step(name: str | None = None) -> None:
+            if name:
+                bar.set_postfix_str(name, refresh=False)
+            bar.update(1)
+
+        yield step
 
 
 # --- argument types -------------------------------------------------------
@@ -424,10 +431,12 @@ def _due(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from jobstats.report import write_report
+    from jobstats.report import REPORT_STEPS, write_report
 
     loaded = _load(args)
-    written = write_report(loaded, args.output, style=args.style, force=args.force)
+    with _progress(len(REPORT_STEPS), "report", unit="step") as step:
+        written = write_report(loaded, args.output, style=args.style, force=args.force,
+                               progress=lambda name: step(name))
     print(f"Wrote {written['report.html']} (and {len(written) - 1} more files in {args.output})")
     return EXIT_OK
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from jobstats.report.figures import FIGURES, draw_figures, register_figure
 from jobstats.report.tables import TABLES, compute_tables, register_table
 from jobstats.report.writing import OutputGuard, atomic_write
 
-__all__ = ["write_report", "register_figure", "register_table", "FIGURES", "TABLES",
+__all__ = ["write_report", "REPORT_STEPS", "register_figure", "register_table", "FIGURES", "TABLES",
            "OutputGuard", "atomic_write"]
 
 
@@ -49,8 +50,13 @@ def _load_report_table(report: Any) -> pd.DataFrame:
     return issues
 
 
+#: The steps :func:`write_report` announces to its ``progress`` callback, in order.
+REPORT_STEPS = ("headline numbers", "result tables", "due list", "figures", "workbook", "page")
+
+
 def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "default",
-                 force: bool = False) -> dict[str, Path]:
+                 force: bool = False, progress: Callable[[str], object] | None = None
+                 ) -> dict[str, Path]:
     """Write the HTML report, the figures and the workbook of a loaded search.
 
     Parameters
@@ -65,6 +71,9 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
         Overwrite files in ``folder`` that jobstats did not write (or that were
         changed since). Without it such files stop the run before anything is
         written (:class:`jobstats.schema.InputError`).
+    progress : callable, optional
+        Called with the name of each step of :data:`REPORT_STEPS` as it starts
+        (the CLI draws a progress bar on a terminal with it).
 
     Returns
     -------
@@ -87,9 +96,13 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
     figure_files = [f"figures/{n}.{ext}" for n in FIGURES for ext in ("png", "svg")]
     guard.check([*figure_files, "summary.xlsx", "report.html"])  # refuse before any work
 
+    step = progress or (lambda name: None)
+    step("headline numbers")
     summary = summarize(data)  # AnalysisError when there is nothing to analyse
+    step("result tables")
     tables, skipped = compute_tables(data)
     policy = tables.get("Follow-up policy") if getattr(jobstats, "followup_policy", None) else None
+    step("due list")
     due = followups_due(data, policy=policy)
     tables["Due today"] = due
     tables["Load report"] = _load_report_table(data.report)
@@ -101,6 +114,7 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
 
     written: dict[str, Path] = {}
     shown = []
+    step("figures")
     for drawn in draw_figures(data, style=style):
         png = None
         if drawn.figure is not None:
@@ -110,8 +124,10 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
                 written[name] = guard.write_bytes(name, content)
         shown.append((drawn.name, drawn.title, png, drawn.reason))
 
+    step("workbook")
     written["summary.xlsx"] = guard.write(
         "summary.xlsx", lambda tmp: write_workbook(tmp, tables, notes))
+    step("page")
     page = render_page(summary=summary.to_dict(), due=due, figures=shown,
                        rates=tables.get("Response rates"), report=data.report, skipped=skipped)
     written["report.html"] = guard.write_bytes("report.html", page.encode("utf-8"))
