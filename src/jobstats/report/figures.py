@@ -139,8 +139,9 @@ def _reply_curve(data: Any) -> Figure:
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", frameon=False)
     n = int(curve.loc[curve["day"] == curve["day"].min(), "at_risk"].sum())
-    ax.set_title(f"Chance of a reply by days since applying (n={n}, as of "
-                 f"{data.as_of.date()})", loc="left")
+    # two lines: the workshop style's large type must not clip the title
+    ax.set_title(f"Chance of a reply by days since applying\n{n} applications, as of "
+                 f"{data.as_of.date()}", loc="left")
     ax.text(1.0, -0.16, "Applications still waiting count until the as-of date (Kaplan-Meier).",
             transform=ax.transAxes, ha="right", va="top", fontsize="small", color="0.35")
     return fig
