@@ -88,7 +88,9 @@ def _progress(total: int, desc: str, unit: str = "file"
         return
     from tqdm import tqdm  # imported here: only a terminal run needs it
 
-    with tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False) as bar:
+    # few, slow steps: draw every one (no time throttling), so the bar never lags behind
+    with tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False,
+              mininterval=0, miniters=1) as bar:
         def step(name: str | None = None) -> None:
             if name:
                 bar.set_postfix_str(name, refresh=False)
