@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SAMPLE := data/sample/my_tracker.xlsx
 SAMPLE_AS_OF := 2025-06-30
 
-.PHONY: report test sample bench notebooks clean
+.PHONY: report test browser sample bench notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,21 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/jobstats summary $(SAMPLE) --as-of $(SAMPLE_AS_OF)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider
+
+# Debian's chromium for tests/test_report_browser.py (the report in a real browser).
+# Installed with apt-get when missing and we are root; otherwise those tests skip
+# and say why. Playwright drives this browser; it never downloads one.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (apt-get) for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	      || echo "could not install chromium: the browser tests will skip"; \
+	  else \
+	    echo "chromium missing and not root: the browser tests will skip (apt-get install chromium)"; \
+	  fi; }
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_analytics.py

@@ -33,6 +33,8 @@ _API: dict[str, str] = {
     "simulate_search": "jobstats.simulate",
     "summarize": "jobstats.summary",
     "write_template": "jobstats.template",
+    "followups_due": "jobstats.due",
+    "write_report": "jobstats.report",
 }
 
 __all__ = ["__version__", *_API]

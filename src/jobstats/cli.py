@@ -1,29 +1,125 @@
-"""Command-line interface: argument parsing and exit codes only.
+"""Command-line interface: argument parsing, terminal output and exit codes only.
 
-Exit codes: 0 success; 2 bad input or bad arguments (a one-paragraph message on
-stderr, never a traceback); 1 an internal error (a short message asking for a
-bug report; set ``JOBSTATS_DEBUG=1`` to see the traceback).
+Every command calls the library functions; nothing here computes a statistic.
+
+Exit codes
+----------
+0
+    Success.
+1
+    Internal error: a bug in jobstats. A short message asks for a bug report;
+    ``--debug`` (or ``JOBSTATS_DEBUG=1``) shows the traceback.
+2
+    Bad input or bad arguments: a one-paragraph message on stderr says what is
+    wrong (file, sheet, row, column where known) and what to do.
+130
+    Interrupted (Ctrl-C).
+
+Adding an option to every command that loads trackers is one line in
+:func:`_load_options`; to one command, one line in its block of
+:func:`build_parser`.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn, TextIO
 
 import pandas as pd
 
 from jobstats import __version__
-from jobstats.schema import FIELDS, InputError, JobstatsError
+from jobstats.schema import FIELDS, STATUSES, InputError, JobstatsError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+#: Several files at least this many: a progress bar on stderr (on a terminal only).
+PROGRESS_MIN_FILES = 2
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0    success
+  1    internal error (a bug in jobstats; --debug shows the details)
+  2    bad input or bad arguments (the message says what to do)
+"""
+
+
+# --- terminal -------------------------------------------------------------
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, never when NO_COLOR is set (https://no-color.org) or TERM=dumb."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(text: str, code: str, stream: TextIO) -> str:
+    """``text`` in ANSI colour ``code`` ("1" bold, "31" red) when ``stream`` wants colour."""
+    return f"\033[{code}m{text}\033[0m" if use_colour(stream) else text
+
+
+def _fail(message: str, *, stream: TextIO | None = None) -> None:
+    # One paragraph on one line: the terminal wraps it, and options quoted in
+    # the message (e.g. --column applied_on=HEADER) stay whole for copying.
+    stream = stream or sys.stderr
+    paragraph = " ".join(str(message).split())
+    print(f"{paint('jobstats:', '1;31', stream)} {paragraph}", file=stream)
+
+
+@contextmanager
+def _progress(total: int, desc: str, unit: str = "file"
+              ) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr for ``total`` steps; yields ``step(name=None)``.
+
+    Drawn only when stderr is a terminal and there are at least
+    :data:`PROGRESS_MIN_FILES` steps, so pipes and logs stay clean. ``step``
+    with a name shows it as the step now running (the bar counts steps begun).
+    """
+    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        yield lambda name=None: None
+        return
+    from tqdm import tqdm  # imported here: only a terminal run needs it
+
+    # few, slow steps: draw every one (no time throttling), so the bar never lags behind
+    with tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False,
+              mininterval=0, miniters=1) as bar:
+        def step(name: str | None = None) -> None:
+            if name:
+                bar.set_postfix_str(name, refresh=False)
+            bar.update(1)
+
+        yield step
+
+
+# --- argument types -------------------------------------------------------
 
 
 def _parse_as_of(text: str) -> pd.Timestamp:
     try:
-        return pd.Timestamp(text).normalize()
+        ts = pd.Timestamp(text)
     except (ValueError, TypeError):
-        raise argparse.ArgumentTypeError(f"--as-of {text!r} is not a date: use YYYY-MM-DD") from None
+        ts = pd.NaT
+    if ts is pd.NaT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD")
+    return ts.normalize()
+
+
+def _positive_days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days (0 or more)")
+    return days
 
 
 def _parse_columns(pairs: Sequence[str]) -> dict[str, str | list[str]]:
@@ -48,41 +144,63 @@ def _parse_columns(pairs: Sequence[str]) -> dict[str, str | list[str]]:
     return columns
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="jobstats",
-        description="Honest statistics for your job search, from the tracker you already have.",
-    )
-    parser.add_argument("--version", action="version", version=f"jobstats {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _parse_statuses(pairs: Sequence[str]) -> dict[str, str]:
+    """Turn repeated ``WORD=STATUS`` options into the ``statuses=`` mapping of ``load``."""
+    statuses: dict[str, str] = {}
+    for pair in pairs:
+        word, sep, status = pair.partition("=")
+        word, status = word.strip(), status.strip().lower()
+        if not sep or not word or status not in STATUSES:
+            raise InputError(
+                f"--status {pair!r} is not of the form WORD=STATUS with STATUS one of "
+                f'{", ".join(STATUSES)}, e.g. --status "Absage=rejected".'
+            )
+        statuses[word] = status
+    return statuses
 
-    summary = sub.add_parser(
-        "summary",
-        help="load one or more trackers and print response rates, time to reply and follow-up effect",
-        description=(
-            "Load tracker files (xlsx, xlsm, ods, csv, tsv, txt) and print what was loaded "
-            "and the key numbers. Several files are pooled, each file a client."
-        ),
+
+# --- parser ---------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-paragraph errors that point to ``--help`` (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        _fail(f"{self.prog}: {message}. See '{self.prog} --help' for usage and examples.")
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS,
+        help="show the full traceback of an internal error (for a bug report)",
     )
-    summary.add_argument("paths", nargs="+", metavar="PATH", help="tracker file(s)")
-    summary.add_argument(
-        "--as-of",
-        type=_parse_as_of,
-        default=None,
+    return parent
+
+
+def _load_options() -> argparse.ArgumentParser:
+    """Options of every command that loads trackers: one line each."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("loading options")
+    group.add_argument(
+        "--as-of", type=_parse_as_of, default=None, metavar="DATE",
         help="date the data describes (YYYY-MM-DD); applications without a reply are "
         "still waiting at this date. Default: today.",
     )
-    summary.add_argument("--sheet", help="sheet to read (default: the one holding applications)")
-    summary.add_argument(
-        "--column",
-        action="append",
-        default=[],
-        metavar="FIELD=HEADER",
+    group.add_argument("--sheet", help="sheet to read (default: the one holding applications)")
+    group.add_argument(
+        "--column", action="append", default=[], metavar="FIELD=HEADER",
         help="say which header holds a field, e.g. --column applied_on='Beworben am'; "
         "repeat for several (follow_up_on may be given more than once). "
         f"Fields: {', '.join(FIELDS)}",
     )
-    order = summary.add_mutually_exclusive_group()
+    group.add_argument(
+        "--status", action="append", default=[], metavar="WORD=STATUS",
+        help="say what a status word of yours means, e.g. --status 'Absage=rejected'; "
+        f"repeat for several. Statuses: {', '.join(STATUSES)}",
+    )
+    order = group.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst", dest="dayfirst", action="store_const", const=True, default=None,
         help="read numeric dates as D/M/Y (default: decided per column from the values)",
@@ -91,35 +209,238 @@ def _build_parser() -> argparse.ArgumentParser:
         "--monthfirst", dest="dayfirst", action="store_const", const=False,
         help="read numeric dates as M/D/Y",
     )
-    summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    return parent
 
-    template = sub.add_parser("template", help="write a blank tracker workbook to fill in")
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines) + "\n\n" + EXIT_CODES_HELP
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser and one parser per command (parsed separately, see :func:`parse`)."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog="jobstats",
+        description="Honest statistics for your job search, from the tracker you already have.",
+        epilog=_examples(
+            "jobstats summary my_tracker.xlsx --as-of 2025-06-30",
+            "jobstats due my_tracker.xlsx",
+            "jobstats report my_tracker.xlsx -o my_report",
+            "jobstats template -o tracker.xlsx",
+            "jobstats COMMAND --help        (options and examples of a command)",
+        ),
+        formatter_class=fmt,
+    )
+    parser.add_argument("--version", action="version", version=f"jobstats {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common, loading = _common_options(), _load_options()
+    commands: dict[str, argparse.ArgumentParser] = {}
+
+    summary = sub.add_parser(
+        "summary", parents=[common, loading], formatter_class=fmt,
+        help="print response rates, time to reply and the follow-up effect",
+        description=(
+            "Load tracker files (xlsx, xlsm, ods, csv, tsv, txt) and print what was loaded "
+            "and the key numbers. Several files are pooled, each file a client."
+        ),
+        epilog=_examples(
+            "jobstats summary my_tracker.xlsx --as-of 2025-06-30",
+            "jobstats summary export.csv --column applied_on='Beworben am' --json",
+            "jobstats summary clients/*.csv          (a coach: each file is a client)",
+            "jobstats summary my_tracker.xlsx --json | jq .response_rate",
+        ),
+    )
+    summary.add_argument("paths", nargs="+", metavar="PATH", help="tracker file(s)")
+    summary.add_argument("--json", action="store_true",
+                         help="print one JSON object instead of text")
+    commands["summary"] = summary
+
+    due = sub.add_parser(
+        "due", parents=[common, loading], formatter_class=fmt,
+        help="list the follow-ups, thank-you notes and call-backs to send today",
+        description=(
+            "List what to send today, most urgent first: thank-you notes after recent "
+            "interviews, promised call-backs that never came, and applications with no reply "
+            "and no follow-up for DAYS days. Without --after, DAYS is the best day in your own "
+            "follow-up policy table when your data can tell, else 7; the output says which."
+        ),
+        epilog=_examples(
+            "jobstats due my_tracker.xlsx",
+            "jobstats due my_tracker.xlsx --after 10 --as-of 2025-06-30",
+            "jobstats due my_tracker.xlsx --ics followups.ics    (calendar reminders)",
+            "jobstats due my_tracker.xlsx --json",
+        ),
+    )
+    due.add_argument("paths", nargs="+", metavar="PATH", help="tracker file(s)")
+    due.add_argument("--after", type=_positive_days, metavar="DAYS",
+                     help="days of silence before a follow-up is due (default: see above)")
+    due.add_argument("--max-age", type=_positive_days, default=None, metavar="DAYS",
+                     help="leave out applications sent more than DAYS ago "
+                     "(default 60; 0: no limit)")
+    due.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    due.add_argument("--ics", metavar="FILE", help="also write the list as calendar reminders")
+    due.add_argument("--force", action="store_true",
+                     help="overwrite FILE even if jobstats did not write it")
+    commands["due"] = due
+
+    report = sub.add_parser(
+        "report", parents=[common, loading], formatter_class=fmt,
+        help="write an HTML report, the figures and a spreadsheet of the results",
+        description=(
+            "Write DIR/report.html (one self-contained page: opens offline, prints to PDF), "
+            "DIR/figures/ (PNG and SVG of every chart) and DIR/summary.xlsx (the result "
+            "tables and the load report). Files jobstats did not write are never overwritten "
+            "without --force."
+        ),
+        epilog=_examples(
+            "jobstats report my_tracker.xlsx -o my_report",
+            "jobstats report clients/*.csv -o workshop --style workshop",
+        ),
+    )
+    report.add_argument("paths", nargs="+", metavar="PATH", help="tracker file(s)")
+    report.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write")
+    report.add_argument("--style", choices=["default", "workshop"], default="default",
+                        help="chart style: 'workshop' has large type for projectors")
+    report.add_argument("--force", action="store_true",
+                        help="overwrite files in DIR even if jobstats did not write them")
+    commands["report"] = report
+
+    template = sub.add_parser(
+        "template", parents=[common], formatter_class=fmt,
+        help="write a blank tracker workbook to fill in",
+        description="Write a blank tracker workbook with the columns jobstats reads best.",
+        epilog=_examples("jobstats template", "jobstats template -o ~/search/tracker.xlsx"),
+    )
     template.add_argument("-o", "--output", default="tracker.xlsx", help="file to write")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
-    return parser
+    commands["template"] = template
+    return parser, commands
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse ``argv``, allowing paths and options in any order after the command.
+
+    argparse's ``parse_intermixed_args`` refuses sub-commands, so the command
+    is found first and its own parser (which has none) reads the rest.
+    """
+    parser, commands = build_parser()
+    argv = list(argv)
+    at = next((i for i, a in enumerate(argv) if a in commands), None)
+    if at is None or any(a in ("-h", "--help", "--version") for a in argv[:at]):
+        args = parser.parse_args(argv)  # help, version, or an error naming the commands
+        if args.command is None:
+            parser.error("give a command: summary, due, report or template")
+        return args  # pragma: no cover - parse_args exits for every other case
+    before = parser.parse_args([*argv[:at], "template"])  # global options only
+    args = commands[argv[at]].parse_intermixed_args(argv[at + 1 :])
+    args.command = argv[at]
+    args.debug = bool(getattr(args, "debug", False) or before.debug)
+    return args
+
+
+# --- loading --------------------------------------------------------------
+
+
+def _load_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    from jobstats.io import load
+
+    kwargs: dict[str, Any] = {
+        "sheet": args.sheet,
+        "columns": _parse_columns(args.column) or None,
+        "as_of": args.as_of if args.as_of is not None else pd.Timestamp.today().normalize(),
+        "dayfirst": args.dayfirst,
+    }
+    if args.status:
+        statuses = _parse_statuses(args.status)  # a typo is reported first
+        if "statuses" not in inspect.signature(load).parameters:
+            raise InputError(
+                "--status is not supported by this version of jobstats' loader yet; "
+                "map the status column's words in the file itself, or update jobstats."
+            )
+        kwargs["statuses"] = statuses
+    return kwargs
+
+
+@contextmanager
+def _counting_loads(step: Callable[[], None]) -> Iterator[None]:
+    """Call ``step`` after each file ``load_many`` reads (for the progress bar).
+
+    ``load_many`` has no progress hook, so its module-level ``load`` is wrapped
+    for the duration of the call (single-threaded CLI only).
+    """
+    from jobstats.io import api
+
+    original = api.load
+
+    def counted(*a: Any, **kw: Any) -> Any:
+        out = original(*a, **kw)
+        step()
+        return out
+
+    api.load = counted
+    try:
+        yield
+    finally:
+        api.load = original
+
+
+def _load(args: argparse.Namespace):  # -> LoadResult
+    from jobstats.io import load, load_many
+
+    kwargs = _load_kwargs(args)
+    if len(args.paths) == 1:
+        return load(args.paths[0], **kwargs)
+    with _progress(len(args.paths), "loading") as step, _counting_loads(step):
+        return load_many(args.paths, **kwargs)
+
+
+# --- commands -------------------------------------------------------------
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from jobstats.io import load, load_many
     from jobstats.summary import summarize
 
-    as_of = args.as_of if args.as_of is not None else pd.Timestamp.today().normalize()
-    kwargs = {
-        "sheet": args.sheet,
-        "columns": _parse_columns(args.column) or None,
-        "as_of": as_of,
-        "dayfirst": args.dayfirst,
-    }
-    if len(args.paths) == 1:
-        loaded = load(args.paths[0], **kwargs)
-    else:
-        loaded = load_many(args.paths, **kwargs)
-    result = summarize(loaded)
+    result = summarize(_load(args))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(result.to_text())
-    return 0
+    return EXIT_OK
+
+
+def _due(args: argparse.Namespace) -> int:
+    from jobstats.due import MAX_AGE_DAYS, due_to_dict, due_to_text, followups_due
+
+    if args.ics:
+        from jobstats.report.writing import OutputGuard
+
+        guard = OutputGuard(os.path.dirname(os.path.abspath(args.ics)), force=args.force)
+        guard.check([os.path.basename(args.ics)])  # refuse before any work
+    loaded = _load(args)
+    max_age = MAX_AGE_DAYS if args.max_age is None else args.max_age
+    table = followups_due(loaded, after=args.after, max_age=max_age or None)
+    if args.json:
+        print(json.dumps(due_to_dict(table), indent=2, ensure_ascii=False))
+    else:
+        print(due_to_text(table, style=lambda text, code: paint(text, code, sys.stdout)))
+    if args.ics:
+        from jobstats.report.calendar import due_to_ics
+
+        guard.write_bytes(os.path.basename(args.ics), due_to_ics(table))
+        print(f"Wrote {len(table)} reminder(s) to {args.ics}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from jobstats.report import REPORT_STEPS, write_report
+
+    loaded = _load(args)
+    with _progress(len(REPORT_STEPS), "report", unit="step") as step:
+        written = write_report(loaded, args.output, style=args.style, force=args.force,
+                               progress=lambda name: step(name))
+    print(f"Wrote {written['report.html']} (and {len(written) - 1} more files in {args.output})")
+    return EXIT_OK
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -127,43 +448,46 @@ def _template(args: argparse.Namespace) -> int:
 
     path = write_template(args.output, overwrite=args.force)
     print(f"Wrote a blank tracker to {path}. Fill it in, then run: jobstats summary {path}")
-    return 0
+    return EXIT_OK
 
 
-def _fail(message: str) -> None:
-    # One paragraph on one line: the terminal wraps it, and options quoted in
-    # the message (e.g. --column applied_on=HEADER) stay whole for copying.
-    paragraph = " ".join(message.split())
-    print(f"jobstats: {paragraph}", file=sys.stderr)
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "summary": _summary,
+    "due": _due,
+    "report": _report,
+    "template": _template,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``jobstats`` command; returns the exit code."""
-    args = _build_parser().parse_args(argv)
-    handlers = {"summary": _summary, "template": _template}
+    args = parse(sys.argv[1:] if argv is None else argv)
+    debug = args.debug or bool(os.environ.get("JOBSTATS_DEBUG"))
     try:
-        return handlers[args.command](args)
+        return HANDLERS[args.command](args)
     except JobstatsError as exc:
+        if debug:
+            traceback.print_exc()
         _fail(str(exc))
-        return 2
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader went away (e.g. `jobstats summary x --json | head`): stop
         # quietly, as the Python docs recommend, so no error shows at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
-        _fail("interrupted.")
-        return 130
+        _fail("interrupted; nothing half-written was left behind.")
+        return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the CLI never shows a raw traceback
-        if os.environ.get("JOBSTATS_DEBUG"):
-            raise
+        if debug:
+            traceback.print_exc()
         _fail(
             f"internal error ({type(exc).__name__}: {exc}). This is a bug in jobstats, not in "
-            "your file: please report it with the command you ran. Run again with "
-            "JOBSTATS_DEBUG=1 to see the details."
+            "your file: please report it with the command you ran. Run again with --debug "
+            "to see the details."
         )
-        return 1
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -1,0 +1,80 @@
+"""The HTML report in a real headless Chromium (Debian's ``chromium``, driven by playwright).
+
+``make test`` installs chromium first (``make browser``: apt-get, as root, when
+missing). Without it these tests skip and say why. Playwright only drives the
+system browser (``executable_path``): it never downloads one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from test_report import EVIL, hostile_csv
+
+import jobstats
+from jobstats.report import write_report
+
+CHROMIUM = os.environ.get("JOBSTATS_CHROMIUM") or shutil.which("chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian's chromium is not installed, so the report cannot be checked in a real "
+    "browser: run `make browser` as root (apt-get install chromium), or set JOBSTATS_CHROMIUM",
+)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("browser")
+    data = jobstats.load(hostile_csv(folder / "tracker.csv"), as_of="2025-06-30")
+    return write_report(data, folder / "out")["report.html"]
+
+
+def test_report_renders_images_load_no_console_errors_and_names_stay_text(report: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    console, page_errors, dialogs, requests = [], [], [], []
+    with sync_api.sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
+        browser = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=FLAGS[1:])
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: console.append((m.type, m.text)))
+            page.on("pageerror", lambda e: page_errors.append(str(e)))
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(report.as_uri(), wait_until="load")
+            images = page.evaluate(
+                "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])")
+            body = page.inner_text("body")
+            injected = page.locator("img[src='x']").count()
+            headings = page.locator("h2").all_inner_texts()
+        finally:
+            browser.close()
+    assert "Headline numbers" in headings and "How your file was read" in headings
+    assert images, "the report shows no chart"
+    assert all(complete and width > 0 for complete, width, _ in images), images
+    assert [m for m in console if m[0] in ("error", "warning")] == []
+    assert page_errors == [] and dialogs == []
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    assert injected == 0
+    assert EVIL in body  # the company name is shown as text
+
+
+def test_report_prints_to_pdf_and_screenshots_from_the_command_line(report: Path,
+                                                                     tmp_path: Path) -> None:
+    pdf, png = tmp_path / "report.pdf", tmp_path / "report.png"
+    for extra in ([f"--print-to-pdf={pdf}", "--no-pdf-header-footer"],
+                  [f"--screenshot={png}", "--window-size=1100,1600", "--hide-scrollbars"]):
+        with tempfile.TemporaryDirectory() as profile:
+            proc = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra,
+                                   report.as_uri()], capture_output=True, text=True, timeout=180)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

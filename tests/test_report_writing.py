@@ -1,0 +1,117 @@
+"""Nothing lost when writing: atomic files, interrupted runs, files jobstats did not write."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from jobstats.report.writing import MANIFEST, OutputGuard, atomic_write
+from jobstats.schema import InputError
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files left in ``folder`` (there must be none)."""
+    return sorted(p.name for p in folder.rglob("*") if ".jobstats-tmp-" in p.name)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def half_then_fail(exc: BaseException):
+    def writer(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            fh.write(b"<html>half a rep")
+            fh.flush()
+            raise exc
+    return writer
+
+
+@pytest.mark.parametrize("exc", [Interrupted("disk full"), KeyboardInterrupt()])
+def test_failure_mid_write_leaves_the_old_file_and_no_temporary(tmp_path: Path,
+                                                                exc: BaseException) -> None:
+    target = tmp_path / "report.html"
+    target.write_bytes(b"old complete report")
+    with pytest.raises(type(exc)):
+        atomic_write(target, half_then_fail(exc))
+    assert target.read_bytes() == b"old complete report"
+    assert leftovers(tmp_path) == []
+    new = tmp_path / "new.html"
+    with pytest.raises(type(exc)):
+        atomic_write(new, half_then_fail(exc))
+    assert not new.exists() and leftovers(tmp_path) == []
+
+
+def test_atomic_write_gives_the_usual_file_mode(tmp_path: Path) -> None:
+    target = atomic_write(tmp_path / "a.txt", lambda tmp: tmp.write_text("hi"))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.read_text() == "hi"
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_guard_refuses_a_file_it_did_not_write_before_writing_anything(tmp_path: Path) -> None:
+    (tmp_path / "report.html").write_text("the user's own page")
+    guard = OutputGuard(tmp_path)
+    with pytest.raises(InputError, match="did not write it.*--force"):
+        guard.check(["figures/a.png", "report.html"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+    with pytest.raises(InputError):
+        guard.write_bytes("report.html", b"new")
+    assert (tmp_path / "report.html").read_text() == "the user's own page"
+    OutputGuard(tmp_path, force=True).write_bytes("report.html", b"new")
+    assert (tmp_path / "report.html").read_bytes() == b"new"
+
+
+def test_guard_overwrites_its_own_file_but_not_one_changed_since(tmp_path: Path) -> None:
+    guard = OutputGuard(tmp_path)
+    guard.write_bytes("figures/a.png", b"v1")
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    assert list(manifest["files"]) == ["figures/a.png"]
+    OutputGuard(tmp_path).write_bytes("figures/a.png", b"v2")  # ours, unchanged: fine
+    assert (tmp_path / "figures" / "a.png").read_bytes() == b"v2"
+    (tmp_path / "figures" / "a.png").write_bytes(b"edited by the user")
+    with pytest.raises(InputError, match="changed since"):
+        OutputGuard(tmp_path).write_bytes("figures/a.png", b"v3")
+    assert (tmp_path / "figures" / "a.png").read_bytes() == b"edited by the user"
+
+
+def test_unreadable_manifest_protects_everything(tmp_path: Path) -> None:
+    OutputGuard(tmp_path).write_bytes("report.html", b"v1")
+    (tmp_path / MANIFEST).write_text("{not json")
+    with pytest.raises(InputError):
+        OutputGuard(tmp_path).check(["report.html"])
+    OutputGuard(tmp_path).check(["other.html"])  # a new file is always fine
+
+
+def test_crash_between_write_and_rename_does_not_lock_the_user_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    OutputGuard(tmp_path).write_bytes("report.html", b"v1")
+
+    real_replace = os.replace
+    pending: list[list[str]] = []
+
+    def crash(src: object, dst: object) -> None:
+        if Path(dst).name != "report.html":
+            return real_replace(src, dst)  # the manifest is saved as usual
+        pending.append(json.loads((tmp_path / MANIFEST).read_text())["files"]["report.html"])
+        raise Interrupted("killed before the rename")
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "replace", crash)
+        with pytest.raises(Interrupted):
+            OutputGuard(tmp_path).write_bytes("report.html", b"v2")
+    assert (tmp_path / "report.html").read_bytes() == b"v1"
+    assert len(pending) == 1 and len(pending[0]) == 2  # old and new content both accepted
+    assert leftovers(tmp_path) == []
+    OutputGuard(tmp_path).write_bytes("report.html", b"v3")  # no --force needed
+    assert (tmp_path / "report.html").read_bytes() == b"v3"
+
+
+def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("x")
+    with pytest.raises(InputError, match="is a file"):
+        OutputGuard(tmp_path / "out")
