@@ -53,7 +53,7 @@ def compute_tables(data: Any, registry: dict[str, TableSpec] | None = None
 
 @register_table("Response rates")
 def _rates(data: Any) -> pd.DataFrame:
-    from jobstats.rates import rates
+    from jobstats.outcome_rates import rates
 
     return rates(data.applications, as_of=data.as_of)
 
