@@ -32,6 +32,7 @@ _API: dict[str, str] = {
     "daily_risk_sets": "jobstats.risksets",
     "simulate_search": "jobstats.simulate",
     "summarize": "jobstats.summary",
+    "compare": "jobstats.comparisons",
     "write_template": "jobstats.template",
 }
 

@@ -91,6 +91,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "--monthfirst", dest="dayfirst", action="store_const", const=False,
         help="read numeric dates as M/D/Y",
     )
+    summary.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="also compare groups: a column of your tracker (e.g. 'Resume version', source) "
+        "or weekday, week, month of applying",
+    )
     summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
     template = sub.add_parser("template", help="write a blank tracker workbook to fill in")
@@ -114,7 +120,7 @@ def _summary(args: argparse.Namespace) -> int:
         loaded = load(args.paths[0], **kwargs)
     else:
         loaded = load_many(args.paths, **kwargs)
-    result = summarize(loaded)
+    result = summarize(loaded, by=args.by)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
