@@ -33,6 +33,7 @@ _API: dict[str, str] = {
     "simulate_search": "jobstats.simulate",
     "summarize": "jobstats.summary",
     "compare": "jobstats.comparisons",
+    "stage_conversion": "jobstats.conversion",
     "write_template": "jobstats.template",
 }
 
