@@ -34,6 +34,8 @@ _API: dict[str, str] = {
     "summarize": "jobstats.summary",
     "compare": "jobstats.comparisons",
     "stage_conversion": "jobstats.conversion",
+    "compare_to_reference": "jobstats.reference",
+    "reference_table": "jobstats.reference",
     "write_template": "jobstats.template",
 }
 

@@ -31,7 +31,7 @@ from jobstats.schema import AnalysisError, InputError
 # The one place that reaches into the timing code: the lead may rename modules.
 from jobstats.timing import MIN_N, reply_within
 
-__all__ = ["compare", "verdict", "PERIODS", "split_loaded"]
+__all__ = ["compare", "verdict", "PERIODS", "split_loaded", "reply_known", "undated_check"]
 
 #: Derived groupings of the applied date (used when no column has that name).
 PERIODS: tuple[str, ...] = ("weekday", "week", "month")
@@ -63,6 +63,38 @@ def split_loaded(data: Any, as_of: Any) -> tuple[pd.DataFrame, pd.Timestamp]:
         )
     require_rows(apps, "a comparison")
     return apps, resolve_as_of(as_of)
+
+
+#: More than this share of a group's replies undated: no "reply within N days" for it.
+UNDATED_LIMIT: float = 0.25
+
+
+def reply_known(apps: pd.DataFrame) -> np.ndarray:
+    """Whether each application's file records replies at all (``reply_info``).
+
+    A file with no reply information (a LinkedIn export) says nothing about
+    replies: its rows must not count as "no reply". All True when the loader
+    did not mark it.
+    """
+    if "reply_info" not in apps.columns:
+        return np.ones(len(apps), dtype=bool)
+    return apps["reply_info"].astype(object).fillna(False).astype(bool).to_numpy()
+
+
+def undated_check(n_replies: int, n_undated: int, horizon: int) -> tuple[bool, str]:
+    """Whether undated replies make a "reply within N days" unusable, and the note.
+
+    Leaving undated replies out biases the chance down (an undated reply is
+    still a reply): with more than :data:`UNDATED_LIMIT` of them no number is
+    given; with fewer the number is kept and the note says it may be low.
+    """
+    if not n_undated:
+        return False, ""
+    if n_undated > UNDATED_LIMIT * n_replies:
+        return True, (f"{n_undated} of the {n_replies} replies have no date: the chance of a "
+                      f"reply within {horizon} days cannot be estimated without bias")
+    return False, (f"{n_undated} undated repl{'y' if n_undated == 1 else 'ies'} left out: the "
+                   f"chance within {horizon} days may be a little low")
 
 
 def _resolve_column(apps: pd.DataFrame, by: str, mapping: pd.DataFrame | None = None) -> str:
@@ -184,7 +216,7 @@ def compare(
           within ``horizon`` days of applying (log-log 95% interval). NaN with
           "too recent to tell" when fewer than ``min_n`` applications have been
           followed for ``horizon`` days;
-        * ``p_value``: log-rank test of this group against all the others,
+        * ``p_value``: log-rank test of this group against the other groups tested,
           ``p_adjusted``: Holm-adjusted over the groups tested, ``credible``:
           ``p_adjusted < alpha``, ``direction``: ``"higher"``/``"lower"``
           (replies come sooner / more often than in the rest) or ``""``;
@@ -232,15 +264,13 @@ def compare(
             f"{int((~sent).sum())} application(s) dated after the as-of date "
             f"{as_of_ts.date()} are left out of the comparison."
         )
-    info = apps["reply_info"] if "reply_info" in apps.columns else None
-    if info is not None:  # rows from a file that records no replies say nothing about them
-        known = info.fillna(False).astype(bool).to_numpy()
-        if (sent & ~known).any():
-            warnings.append(
-                f"{int((sent & ~known).sum())} application(s) come from a file with no reply "
-                "information and are left out of the comparison (unknown is not 'no reply')."
-            )
-        sent &= known
+    known = reply_known(apps)
+    if (sent & ~known).any():  # a file with no reply column says nothing about replies
+        warnings.append(
+            f"{int((sent & ~known).sum())} application(s) come from a file with no reply "
+            "information and are left out of the comparison (unknown is not 'no reply')."
+        )
+    sent = sent & known
     apps = apps[sent]
     if apps.empty:
         raise AnalysisError("No application with reply information to compare.")
@@ -272,6 +302,8 @@ def compare(
         within = within.rename(columns={"_group": "group"})
         est = est[["group"]].merge(within[["group", "estimate", "ci_low", "ci_high"]],
                                    on="group", how="left")
+    undated = (dur["reason"] == "reply (per stage) without a reply date").fillna(False).to_numpy()
+    too_undated = np.zeros(len(order), dtype=bool)
     for i, g in enumerate(order):
         n_i, used_i, followed_i = table.at[i, "n"], n_used[i], table.at[i, "followed"]
         if n_i < min_n:
@@ -283,12 +315,18 @@ def compare(
                 f"too recent to tell: only {followed_i} application(s) sent at least {horizon} "
                 f"days before {as_of_ts.date()}"
             )
-        if used_i < n_i and n_i >= min_n:
-            notes[i].append(f"{n_i - used_i} application(s) without usable dates left out of "
+        undated_i = int(np.sum(undated & (lab == g)))
+        drop, why = undated_check(int(table.at[i, "events"]), undated_i, horizon)
+        if n_i >= min_n and why:
+            notes[i].append(why)
+        too_undated[i] = drop
+        other = n_i - used_i - undated_i
+        if other and n_i >= min_n:
+            notes[i].append(f"{other} application(s) without usable dates left out of "
                             f"the {horizon}-day chance")
     small = table["n"].to_numpy() < min_n
     table.loc[small, ["share", "share_ci_low", "share_ci_high"]] = np.nan
-    no_km = small | (n_used < min_n) | (table["followed"].to_numpy() < min_n)
+    no_km = small | (n_used < min_n) | (table["followed"].to_numpy() < min_n) | too_undated
     est.loc[no_km, ["estimate", "ci_low", "ci_high"]] = np.nan
     table[["estimate", "ci_low", "ci_high"]] = est[["estimate", "ci_low", "ci_high"]].to_numpy()
     # Kaplan-Meier gives a 0-0 (or 1-1) band when nobody (everybody) replied in
@@ -312,8 +350,8 @@ def compare(
         clients = apps["client"].astype(object).where(apps["client"].notna(), MISSING)
         if clients.nunique() > 1:
             strata = clients.to_numpy()[use]
-    test, pvals, directions = _tests(table, lab, replied, use, time, event, strata, min_n,
-                                     n_used)
+    test, pvals, directions = _tests(table, lab, use, time, event, strata, min_n,
+                                     np.where(too_undated, 0, n_used))
     table["p_value"] = pvals
     table["p_adjusted"] = np.nan
     tested = ~np.isnan(pvals)
@@ -358,8 +396,13 @@ def compare(
     return table
 
 
-def _tests(table, lab, replied, use, time, event, strata, min_n, n_used):
-    """Global test and per-group-vs-rest p-values (NaN for groups not tested)."""
+def _tests(table, lab, use, time, event, strata, min_n, n_used):
+    """Global test and per-group-vs-rest p-values (NaN for groups not tested).
+
+    Only groups with at least ``min_n`` usable applications (``n_used``; 0 for a
+    group whose reply dates are mostly missing) take part, and "the rest" is
+    the other groups taking part.
+    """
     order = table["group"].tolist()
     pvals = np.full(len(order), np.nan)
     directions = np.array([""] * len(order), dtype=object)
@@ -372,7 +415,8 @@ def _tests(table, lab, replied, use, time, event, strata, min_n, n_used):
         names = [order[i] for i in eligible]
         keep = np.isin(lab_u, names)
         s = None if strata is None else strata[keep]
-        stat, p = _logrank(t_u[keep], e_u[keep], lab_u[keep], s)
+        t_u, e_u, lab_u = t_u[keep], e_u[keep], lab_u[keep]
+        stat, p = _logrank(t_u, e_u, lab_u, s)
         test.update(
             method=(
                 "log-rank test of equal reply-time curves across groups (censoring-aware"
@@ -382,7 +426,7 @@ def _tests(table, lab, replied, use, time, event, strata, min_n, n_used):
         )
         for i in eligible:
             member = lab_u == order[i]
-            _, pvals[i] = _logrank(t_u, e_u, member.astype(int), strata)
+            _, pvals[i] = _logrank(t_u, e_u, member.astype(int), s)
             directions[i] = "higher" if _observed_minus_expected(t_u, e_u, member) > 0 else "lower"
         return test, pvals, directions
     # no usable reply dates: chi-square on the shares (not censoring-aware)
