@@ -253,10 +253,11 @@ def _verdict(out: pd.DataFrame, worst: int, losses: pd.DataFrame, horizon: int) 
     if close:
         text += (f" With this few applications the data cannot tell it apart from "
                  f"{', '.join(close)}.")
-    lost = (out["n"] - out["events"])[out["to_stage"] != "accepted"]
-    if len(lost) and lost.idxmax() != worst:
+    # stopped for good: neither moved on nor still waiting at that stage
+    lost = (out["n"] - out["events"] - out["still_open"])[out["to_stage"] != "accepted"]
+    if len(lost) and lost.idxmax() != worst and lost.max() > 0:
         big = out.loc[lost.idxmax()]
         text += (f" In numbers, most applications are lost at {big['from_stage']} → "
-                 f"{big['to_stage']}: {big['n'] - big['events']} of {big['n']} have not got "
-                 f"past it.")
+                 f"{big['to_stage']}: {lost.max()} of {big['n']} stopped there"
+                 + (f" ({big['still_open']} more still open)." if big["still_open"] else "."))
     return text
