@@ -29,7 +29,7 @@ OUT = ROOT / "src" / "jobstats" / "datasets" / "reference_rates.csv"
 TRACKER_AS_OF = "2023-03-13"
 
 HANNEMAN = dict(
-    reference="one data-roles job search (public tracker, US, 2021-23)",
+    reference="public tracker: one data-roles search, US 2021-23",
     population="177 applications of one job seeker, entry/mid data and IT roles, US, "
     "Nov 2021 - Feb 2023",
     citation="Tim Hanneman, Job-Application-Statistics, Merged.csv (github.com/TimHanneman/"
@@ -38,7 +38,7 @@ HANNEMAN = dict(
 )
 PUBLISHED = [
     dict(
-        reference="resume audit study (Bertrand & Mullainathan 2004)",
+        reference="audit study, Bertrand & Mullainathan 2004",
         measure="positive reply", estimate=0.0805,
         population="fictitious resumes sent to help-wanted ads, Boston and Chicago, 2001-02",
         citation="Bertrand, M. & Mullainathan, S. (2004). Are Emily and Greg More Employable "
@@ -48,7 +48,7 @@ PUBLISHED = [
         "the resume); a callback is an invitation, like a positive reply here",
     ),
     dict(
-        reference="StepStone job-seeker survey 2018 (Belgium)",
+        reference="StepStone survey, Belgium 2018",
         measure="reply within 45 days", estimate=0.24,
         population="survey of 44,500 job seekers, Belgium, 2018",
         citation="StepStone (2018), survey of 44,500 job seekers, Belgium",
@@ -56,7 +56,7 @@ PUBLISHED = [
         note="share who heard back within 45 days, as reported by job seekers",
     ),
     dict(
-        reference="StepStone job-seeker survey 2018 (Belgium)",
+        reference="StepStone survey, Belgium 2018",
         measure="positive reply", estimate=round(1 / 18, 4),
         population="survey of 44,500 job seekers, Belgium, 2018",
         citation="StepStone (2018), survey of 44,500 job seekers, Belgium",
