@@ -211,8 +211,9 @@ def _by_text(table: pd.DataFrame) -> list[str]:
             chance = "n/a"
         else:
             chance = f"{r['estimate']:.0%} (95% CI {r['ci_low']:.0%}-{r['ci_high']:.0%})"
-        mark = (f"  <- credibly {r['direction']} (replies more often or sooner over the whole time "
-                "observed)" if r["credible"] else "")
+        how = "more often or sooner" if r["direction"] == "higher" else "less often or later"
+        mark = (f"  <- credibly {r['direction']} (replies {how} than the rest, over the whole "
+                "time observed)" if r["credible"] else "")
         note = f"  [{r['note']}]" if r["note"] else ""
         lines.append(f"    {r['group']}: {r['events']}/{r['n']} replied ({share}); "
                      f"{h}-day chance {chance}{mark}{note}")

@@ -74,7 +74,9 @@ def compare(result: pd.DataFrame, *, show_share: bool = True, ax: Axes | None = 
                 ax.plot([r["ci_low"], r["ci_high"]], [yi, yi], color=colour, lw=2.5,
                         solid_capstyle="butt")
                 ax.plot(r["estimate"], yi, "o", color=colour, ms=7)
-            if show_share and pd.notna(r["share"]):
+            # no share where the chance is unknown: for a too-recent group the
+            # share is exactly the misleading number
+            if show_share and pd.notna(r["share"]) and pd.notna(r["estimate"]):
                 ax.plot(r["share"], yi, "D", mfc="none", mec="0.5", ms=6)
         labels = [
             f"{r['group']}  (n={r['n']})" + (f"  ★ {r['direction']}" if r["credible"] else "")
@@ -179,7 +181,7 @@ def compare_to_reference(result: pd.DataFrame, *, ax: Axes | None = None) -> Axe
             ax.text(r["ci_high"] + lim * 0.02, yi,
                     f"{r['user_estimate']:.0%} vs {r['reference_estimate']:.0%}",
                     va="center", fontsize=8, color="0.3")
-        labels = [f"{r['measure']}\nvs {textwrap.shorten(r['reference'], 48)}"
+        labels = [f"{r['measure']}\nvs {textwrap.shorten(r['reference'], 60)}"
                   for _, r in result.iterrows()]
         ax.set_yticks(y, labels, fontsize=8)
         ax.set_xlim(-lim, lim)
