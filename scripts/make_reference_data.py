@@ -28,56 +28,56 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "jobstats" / "datasets" / "reference_rates.csv"
 TRACKER_AS_OF = "2023-03-13"
 
-HANNEMAN = dict(
-    reference="public tracker: one data-roles search, US 2021-23",
-    population="177 applications of one job seeker, entry/mid data and IT roles, US, "
+HANNEMAN = {
+    "reference": "public tracker: one data-roles search, US 2021-23",
+    "population": "177 applications of one job seeker, entry/mid data and IT roles, US, "
     "Nov 2021 - Feb 2023",
-    citation="Tim Hanneman, Job-Application-Statistics, Merged.csv (github.com/TimHanneman/"
+    "citation": "Tim Hanneman, Job-Application-Statistics, Merged.csv (github.com/TimHanneman/"
     "Job-Application-Statistics, commit 6dac54e)",
-    licence="MIT; aggregate numbers only",
-)
+    "licence": "MIT; aggregate numbers only",
+}
 PUBLISHED = [
-    dict(
-        reference="audit study, Bertrand & Mullainathan 2004",
-        measure="positive reply", estimate=0.0805,
-        population="fictitious resumes sent to help-wanted ads, Boston and Chicago, 2001-02",
-        citation="Bertrand, M. & Mullainathan, S. (2004). Are Emily and Greg More Employable "
+    {
+        "reference": "audit study, Bertrand & Mullainathan 2004",
+        "measure": "positive reply", "estimate": 0.0805,
+        "population": "fictitious resumes sent to help-wanted ads, Boston and Chicago, 2001-02",
+        "citation": "Bertrand, M. & Mullainathan, S. (2004). Are Emily and Greg More Employable "
         "than Lakisha and Jamal? American Economic Review 94(4), 991-1013",
-        licence="published figure (cited)",
-        note="callback rate of an audit study (8.05% overall; 9.65% vs 6.45% by the name on "
+        "licence": "published figure (cited)",
+        "note": "callback rate of an audit study (8.05% overall; 9.65% vs 6.45% by the name on "
         "the resume); a callback is an invitation, like a positive reply here",
-    ),
-    dict(
-        reference="StepStone survey, Belgium 2018",
-        measure="reply within 45 days", estimate=0.24,
-        population="survey of 44,500 job seekers, Belgium, 2018",
-        citation="StepStone (2018), survey of 44,500 job seekers, Belgium",
-        licence="published figure (cited)",
-        note="share who heard back within 45 days, as reported by job seekers",
-    ),
-    dict(
-        reference="StepStone survey, Belgium 2018",
-        measure="positive reply", estimate=round(1 / 18, 4),
-        population="survey of 44,500 job seekers, Belgium, 2018",
-        citation="StepStone (2018), survey of 44,500 job seekers, Belgium",
-        licence="published figure (cited)",
-        note="derived from 'about 18 applications per interview' (1/18)",
-    ),
-    dict(
-        reference="Hireology (employers' average)",
-        measure="average days to respond", estimate=10.0,
-        population="businesses using Hireology", citation="Hireology, average time to respond",
-        licence="published figure (cited)",
-        note="context only, not compared: an average over replies favours fast replies",
-    ),
-    dict(
-        reference="Sprockets (hourly jobs)",
-        measure="average days to respond", estimate=8.8,
-        population="549,000 applicants to hourly jobs",
-        citation="Sprockets, days to contact hourly-job applicants",
-        licence="published figure (cited)",
-        note="context only, not compared: an average over contacted applicants",
-    ),
+    },
+    {
+        "reference": "StepStone survey, Belgium 2018",
+        "measure": "reply within 45 days", "estimate": 0.24,
+        "population": "survey of 44,500 job seekers, Belgium, 2018",
+        "citation": "StepStone (2018), survey of 44,500 job seekers, Belgium",
+        "licence": "published figure (cited)",
+        "note": "share who heard back within 45 days, as reported by job seekers",
+    },
+    {
+        "reference": "StepStone survey, Belgium 2018",
+        "measure": "positive reply", "estimate": round(1 / 18, 4),
+        "population": "survey of 44,500 job seekers, Belgium, 2018",
+        "citation": "StepStone (2018), survey of 44,500 job seekers, Belgium",
+        "licence": "published figure (cited)",
+        "note": "derived from 'about 18 applications per interview' (1/18)",
+    },
+    {
+        "reference": "Hireology (employers' average)",
+        "measure": "average days to respond", "estimate": 10.0,
+        "population": "businesses using Hireology", "citation": "Hireology, average time to respond",
+        "licence": "published figure (cited)",
+        "note": "context only, not compared: an average over replies favours fast replies",
+    },
+    {
+        "reference": "Sprockets (hourly jobs)",
+        "measure": "average days to respond", "estimate": 8.8,
+        "population": "549,000 applicants to hourly jobs",
+        "citation": "Sprockets, days to contact hourly-job applicants",
+        "licence": "published figure (cited)",
+        "note": "context only, not compared: an average over contacted applicants",
+    },
 ]
 
 

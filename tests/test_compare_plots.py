@@ -42,7 +42,7 @@ def test_compare_chart_marks_credible_groups_and_states_n_and_as_of(search):
     res = jobstats.compare(apps, "source", as_of=AS_OF)
     assert res.attrs["credible"]  # the chart has something to mark
     before = dict(mpl.rcParams)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     assert jp.compare(res, ax=ax) is ax
     assert dict(mpl.rcParams) == before
     labels = {t.get_text().split("  ")[0]: t for t in ax.get_yticklabels()}
@@ -73,7 +73,7 @@ def test_compare_chart_writes_na_instead_of_drawing_zero(search):
 def test_stage_conversion_chart_marks_weakest_step(search):
     apps, events = search
     res = jobstats.stage_conversion(apps, events, as_of=AS_OF)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     assert jp.stage_conversion(res, ax=ax) is ax
     text = _texts(ax)
     assert "← weakest step" in text and "The weakest step is" in text
@@ -84,7 +84,7 @@ def test_stage_conversion_chart_marks_weakest_step(search):
 def test_reference_chart_draws_differences_with_intervals(search):
     apps, _ = search
     res = jobstats.compare_to_reference(apps, as_of=AS_OF)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     assert jp.compare_to_reference(res, ax=ax) is ax
     spans = [line.get_xdata() for line in ax.lines if len(line.get_xdata()) == 2
              and line.get_xdata()[0] != line.get_xdata()[1]]

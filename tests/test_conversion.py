@@ -20,20 +20,20 @@ def _search() -> tuple[pd.DataFrame, pd.DataFrame]:
     for i in range(20):  # old replies
         interview = i < 10
         offer = i < 2
-        rows.append(dict(application_id=f"o{i}", applied_on="2025-01-01",
-                         first_reply_on="2025-01-05",
-                         stage="offer" if offer else ("interview" if interview else "replied"),
-                         status="offer" if offer else ("rejected")))
+        rows.append({"application_id": f"o{i}", "applied_on": "2025-01-01",
+                         "first_reply_on": "2025-01-05",
+                         "stage": "offer" if offer else ("interview" if interview else "replied"),
+                         "status": "offer" if offer else ("rejected")})
         if interview:
-            events.append(dict(application_id=f"o{i}", date="2025-01-15", kind="interview"))
+            events.append({"application_id": f"o{i}", "date": "2025-01-15", "kind": "interview"})
         if offer:
-            events.append(dict(application_id=f"o{i}", date="2025-01-25", kind="offer"))
+            events.append({"application_id": f"o{i}", "date": "2025-01-25", "kind": "offer"})
     for i in range(20):  # recent replies, waiting for the next step
-        rows.append(dict(application_id=f"r{i}", applied_on="2025-03-20",
-                         first_reply_on="2025-03-25", stage="replied", status="applied"))
+        rows.append({"application_id": f"r{i}", "applied_on": "2025-03-20",
+                         "first_reply_on": "2025-03-25", "stage": "replied", "status": "applied"})
     for i in range(15):  # silent
-        rows.append(dict(application_id=f"s{i}", applied_on="2025-01-01", first_reply_on=None,
-                         stage="applied", status="no_response"))
+        rows.append({"application_id": f"s{i}", "applied_on": "2025-01-01", "first_reply_on": None,
+                         "stage": "applied", "status": "no_response"})
     apps = pd.DataFrame(rows)
     apps["applied_on"] = pd.to_datetime(apps["applied_on"])
     apps["first_reply_on"] = pd.to_datetime(apps["first_reply_on"])

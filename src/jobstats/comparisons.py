@@ -15,7 +15,6 @@ looks best by chance. :func:`compare` answers both:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,7 @@ from jobstats.schema import AnalysisError, InputError
 # The one place that reaches into the timing code: the lead may rename modules.
 from jobstats.timing import MIN_N, reply_within
 
-__all__ = ["compare", "verdict", "PERIODS", "split_loaded", "reply_known", "undated_check"]
+__all__ = ["PERIODS", "compare", "reply_known", "split_loaded", "undated_check", "verdict"]
 
 #: Derived groupings of the applied date (used when no column has that name).
 PERIODS: tuple[str, ...] = ("weekday", "week", "month")
@@ -448,7 +447,7 @@ def _tests(table, lab, use, time, event, strata, min_n, n_used):
             two = np.array([[ev[i], n[i] - ev[i]], [rest_ev, rest_n - rest_ev]])
             if (two.sum(axis=0) == 0).any():
                 continue
-            s2, p2, _, _ = chi2_contingency(two, correction=False)
+            _, p2, _, _ = chi2_contingency(two, correction=False)
             pvals[i] = float(p2)
             directions[i] = "higher" if ev[i] / n[i] > rest_ev / rest_n else "lower"
         return test, pvals, directions

@@ -12,6 +12,7 @@ the number still open said in the note.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from jobstats.schema import STAGE_RANK, STAGES
 # The one place that reaches into the timing code: the lead may rename modules.
 from jobstats.timing import MIN_N, km_from_counts
 
-__all__ = ["stage_conversion", "ACTIVE_STATUSES"]
+__all__ = ["ACTIVE_STATUSES", "stage_conversion"]
 
 #: Current statuses meaning "still in process": the outcome of the step is not known yet.
 ACTIVE_STATUSES: frozenset[str] = frozenset({"applied", "screen", "interview", "offer"})
@@ -155,7 +156,7 @@ def stage_conversion(
     dates = _stage_dates(apps, events)
 
     rows = []
-    for a, b in zip(kept[:-1], kept[1:]):
+    for a, b in itertools.pairwise(kept):
         at_a = rank >= STAGE_RANK[a]
         to_b = rank >= STAGE_RANK[b]
         n, k = int(at_a.sum()), int(to_b.sum())
@@ -223,7 +224,7 @@ def stage_conversion(
     for c in ("n", "events", "still_open"):
         out[c] = out[c].astype(np.int64)
     out.attrs.update(
-        as_of=as_of_ts, n_applications=int(len(apps)), horizon_days=int(horizon),
+        as_of=as_of_ts, n_applications=len(apps), horizon_days=int(horizon),
         skipped=skipped, verdict=verdict,
         assumption=(
             "Counts use the furthest stage each application reached. Where dates allow, "

@@ -32,14 +32,14 @@ import pandas as pd
 from scipy.stats import t as student_t
 
 from jobstats.comparisons import reply_known, split_loaded, undated_check
-from jobstats.risksets import reply_durations
 from jobstats.results import MISSING, replied_by, stage_rank, wilson
+from jobstats.risksets import reply_durations
 from jobstats.schema import STAGE_RANK, InputError
 
 # The one place that reaches into the timing code: the lead may rename modules.
 from jobstats.timing import MIN_N, reply_within
 
-__all__ = ["compare_to_reference", "reference_table", "user_measures", "mover", "MEASURES"]
+__all__ = ["MEASURES", "compare_to_reference", "mover", "reference_table", "user_measures"]
 
 #: Measures compared, with the plain words shown to the user.
 MEASURES: dict[str, str] = {
@@ -294,11 +294,11 @@ def compare_to_reference(
     out = pd.DataFrame(rows, columns=_COLUMNS)
     out["n"] = out["n"].astype(np.int64)
     out["events"] = out["events"].astype(np.int64)
-    sources = [] if cohort_mode else sorted(set(
+    sources = [] if cohort_mode else sorted({
         f"{c} ({lic})" if lic else c for c, lic in zip(ref["citation"], ref["licence"])
-    ))
+    })
     out.attrs.update(
-        as_of=as_of_ts, n_applications=int(len(apps)), spread=spread, sources=sources,
+        as_of=as_of_ts, n_applications=len(apps), spread=spread, sources=sources,
         assumption=(
             "Differences are this search minus the reference. Searches differ in field, "
             "seniority, country, channel and in what counts as a reply, so a difference "

@@ -203,8 +203,8 @@ def _by_dict(table: pd.DataFrame) -> dict[str, Any]:
 def _by_text(table: pd.DataFrame) -> list[str]:
     """Plain-text lines of a comparison by group."""
     h = table.attrs["horizon_days"]
-    lines = [f"  By {table.attrs['column']}: replies on record, and the chance of a reply "
-             f"within {h} days (censoring-aware)"]
+    lines = [(f"  By {table.attrs['column']}: replies on record, and the chance of a reply "
+              f"within {h} days (censoring-aware)")]
     for _, r in table.iterrows():
         share = "n/a" if pd.isna(r["share"]) else f"{r['share']:.0%}"
         if pd.isna(r["estimate"]):
