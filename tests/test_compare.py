@@ -208,3 +208,36 @@ def test_recent_month_not_flagged_worse_when_truth_is_equal():
         gc.unfreeze()
     assert naive >= 8  # the trap is real in these data (12 of 25 when written)
     assert flagged <= 2  # 0 of 25 when written
+
+
+def test_pooled_clients_are_compared_within_client():
+    # client a replies a lot and mostly used label X, client b rarely and mostly Y:
+    # pooled, X looks better; within each client the label does nothing
+    frames = []
+    for name, p, x_share, seed in (("a", 0.6, 0.8, 1), ("b", 0.12, 0.2, 2)):
+        apps, _ = simulate_search(150, seed=seed, weeks=10, followup_prob=0.0, client=name,
+                                  sources={"any": (1.0, p)})
+        apps["application_id"] = name + apps["application_id"].astype(str)
+        apps["label"] = np.where(np.random.default_rng(seed).random(150) < x_share, "X", "Y")
+        frames.append(apps)
+    pooled = pd.concat(frames, ignore_index=True)
+    within = jobstats.compare(pooled, "label", as_of="2025-04-20")
+    assert "stratified by client" in within.attrs["test"]["method"]
+    assert within.attrs["test"]["p_value"] > 0.05 and not within.attrs["credible"]
+    naive = jobstats.compare(pooled.drop(columns="client"), "label", as_of="2025-04-20")
+    assert naive.attrs["test"]["p_value"] < 0.001  # the confounding is real in these data
+
+
+def test_rows_without_reply_information_are_left_out_not_counted_as_silent():
+    apps = _apps({"a": (3, 10), "b": (6, 10)})
+    apps["reply_info"] = [True] * 15 + [False] * 5
+    t = jobstats.compare(apps, "grp", as_of=AS_OF)
+    assert t["n"].tolist() == [10, 5] and t.attrs["n_applications"] == 15
+    assert any("no reply information" in w for w in t.attrs["warnings"])
+
+
+def test_numbers_read_as_floats_are_labelled_as_written():
+    apps = _apps({"a": (3, 10), "b": (6, 10)})
+    apps["size"] = [50.0] * 10 + [500.0] * 9 + [np.nan]
+    t = jobstats.compare(apps, "size", as_of=AS_OF)
+    assert t["group"].tolist() == ["50", "500", "(missing)"]

@@ -8,6 +8,7 @@ import pytest
 from conftest import REAL_TRACKER, wilson_by_hand
 
 import jobstats
+from jobstats.schema import AnalysisError
 
 AS_OF = "2025-03-31"
 
@@ -108,3 +109,15 @@ def test_real_tracker_steps():
     assert (first["n"], first["events"]) == (177, 64)  # 36% ever replied (RESEARCH.md)
     assert t.attrs["verdict"].startswith("The weakest step is")
     assert t["note"].str.len().gt(0).sum() >= 1
+
+
+def test_rows_without_reply_information_are_left_out():
+    apps, ev = _search()
+    apps["reply_info"] = True
+    first = jobstats.stage_conversion(apps, ev, as_of=AS_OF)
+    apps.loc[apps["application_id"].str.startswith("s"), "reply_info"] = False
+    t = jobstats.stage_conversion(apps, ev, as_of=AS_OF)
+    assert t.at[0, "n"] == first.at[0, "n"] - 15
+    apps["reply_info"] = False
+    with pytest.raises(AnalysisError, match="unknown, not empty"):
+        jobstats.stage_conversion(apps, ev, as_of=AS_OF)

@@ -139,8 +139,12 @@ def _labels(apps: pd.DataFrame, col: str) -> tuple[pd.Series, list[str]]:
     g = group_frame(apps, [col])[col]
     # groupby sorts mixed keys (numbers and "(missing)") where sorted() cannot
     order_raw = g.groupby(g, sort=True, dropna=False).size().index.tolist()
-    lab = g.astype(object).map(str)
-    order = [str(v) for v in order_raw]
+
+    def text(v: Any) -> str:  # 50.0 -> "50": numbers read as floats because of blanks
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+    lab = g.astype(object).map(text)
+    order = [text(v) for v in order_raw]
     if MISSING in order:  # the missing group last
         order = [v for v in order if v != MISSING] + [MISSING]
     return lab, order
@@ -463,7 +467,8 @@ def verdict(table: pd.DataFrame) -> str:
     test = table.attrs["test"]
     credible = table.loc[table["credible"]]
     if test["method"] is None:
-        return f"No test ({test['note']}): nothing can be said about differences between groups."
+        why = test["note"].removeprefix("no test: ")
+        return f"No test ({why}): nothing can be said about differences between groups."
     if len(credible):
         parts = [f"{g} ({d})" for g, d in zip(credible["group"], credible["direction"])]
         return (

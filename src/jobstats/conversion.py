@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.comparisons import split_loaded
+from jobstats.comparisons import reply_known, split_loaded
 from jobstats.results import replied_by, stage_rank, wilson
-from jobstats.schema import STAGE_RANK, STAGES
+from jobstats.schema import STAGE_RANK, STAGES, AnalysisError
 
 # The one place that reaches into the timing code: the lead may rename modules.
 from jobstats.timing import MIN_N, km_from_counts
@@ -135,7 +135,13 @@ def stage_conversion(
     if events is None and hasattr(data, "events"):
         events = data.events
     applied = pd.to_datetime(apps["applied_on"]).dt.normalize()
-    apps = apps[(applied <= as_of_ts).to_numpy()]
+    # a file with no reply information says nothing about any later stage
+    apps = apps[(applied <= as_of_ts).to_numpy() & reply_known(apps)]
+    if apps.empty:
+        raise AnalysisError(
+            "No application with reply information (and sent by the as-of date): the stages "
+            "after applying are unknown, not empty."
+        )
     rank = stage_rank(apps["stage"]).fillna(0).to_numpy()
     # a reply dated after the as-of date is not on record yet
     rank = np.where(
