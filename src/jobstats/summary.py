@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 
-from jobstats.comparisons import compare, verdict
 from jobstats.followup import followup_effect
 from jobstats.io import LoadResult
 from jobstats.rates import rates
@@ -222,6 +221,8 @@ def _by_text(table: pd.DataFrame) -> list[str]:
         lines.append(f"    Test: {test['note']}")
     else:
         lines.append(f"    Test: {test['method']}: p = {test['p_value']:.3g}")
+    from jobstats.comparisons import verdict
+
     lines.append(f"    {verdict(table)}")
     return lines
 
@@ -270,6 +271,8 @@ def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
         warnings.extend(followup.warnings)
     by_table = None
     if by is not None:
+        from jobstats.comparisons import compare  # only when asked: keeps the CLI start fast
+
         by_table = compare(loaded, by, as_of=as_of)
         warnings.extend(by_table.attrs.get("warnings", []))
     # the same exclusion is reported by several analyses: say it once
