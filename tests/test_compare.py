@@ -101,6 +101,19 @@ def test_small_group_kept_with_note():
     assert "b" not in t.attrs["test"]["groups_tested"]
 
 
+def test_group_is_tested_against_all_other_applications_small_groups_included():
+    from lifelines.statistics import logrank_test
+
+    apps = _apps({"a": (3, 10), "b": (3, 3), "c": (4, 12)})
+    t = jobstats.compare(apps, "grp", as_of=AS_OF).set_index("group")
+    time = np.where(apps["first_reply_on"].notna(), 3,
+                    (pd.Timestamp(AS_OF) - apps["applied_on"]).dt.days)
+    event = apps["first_reply_on"].notna().to_numpy()
+    a = (apps["grp"] == "a").to_numpy()
+    one = logrank_test(time[a], time[~a], event[a], event[~a])  # b's 3 replies in the rest
+    assert t.at["a", "p_value"] == pytest.approx(one.p_value, rel=1e-6)
+
+
 def test_recent_group_is_too_recent_to_tell():
     old = _apps({"old": (3, 10)}, applied="2025-01-06")
     new = _apps({"new": (1, 10)}, applied="2025-03-25")  # 6 days before as-of

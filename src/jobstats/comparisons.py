@@ -352,8 +352,10 @@ def compare(
     if "client" in apps.columns and col != "client":
         clients = apps["client"].astype(object).where(apps["client"].notna(), MISSING)
         if clients.nunique() > 1:
-            strata = clients.to_numpy()[use]
-    test, pvals, directions = _tests(table, lab, use, time, event, strata, min_n,
+            strata = clients.to_numpy()
+    # groups whose reply dates are mostly missing would look slow: out of every test
+    in_tests = use & ~np.isin(lab, [g for g, bad in zip(order, too_undated) if bad])
+    test, pvals, directions = _tests(table, lab, in_tests, time, event, strata, min_n,
                                      np.where(too_undated, 0, n_used))
     table["p_value"] = pvals
     table["p_adjusted"] = np.nan
@@ -402,9 +404,10 @@ def compare(
 def _tests(table, lab, use, time, event, strata, min_n, n_used):
     """Global test and per-group-vs-rest p-values (NaN for groups not tested).
 
-    Only groups with at least ``min_n`` usable applications (``n_used``; 0 for a
-    group whose reply dates are mostly missing) take part, and "the rest" is
-    the other groups taking part.
+    ``use`` marks the applications any test may use. The global test compares
+    the groups with at least ``min_n`` usable applications (``n_used``); each of
+    them is then tested against all the other usable applications (small groups
+    included: their applications are good data, only too few to judge alone).
     """
     order = table["group"].tolist()
     pvals = np.full(len(order), np.nan)
@@ -417,9 +420,9 @@ def _tests(table, lab, use, time, event, strata, min_n, n_used):
     if len(eligible) >= 2 and e_u.any():
         names = [order[i] for i in eligible]
         keep = np.isin(lab_u, names)
-        s = None if strata is None else strata[keep]
-        t_u, e_u, lab_u = t_u[keep], e_u[keep], lab_u[keep]
-        stat, p = _logrank(t_u, e_u, lab_u, s)
+        s_all = None if strata is None else strata[use]
+        s = None if s_all is None else s_all[keep]
+        stat, p = _logrank(t_u[keep], e_u[keep], lab_u[keep], s)
         test.update(
             method=(
                 "log-rank test of equal reply-time curves across groups (censoring-aware"
@@ -429,7 +432,7 @@ def _tests(table, lab, use, time, event, strata, min_n, n_used):
         )
         for i in eligible:
             member = lab_u == order[i]
-            _, pvals[i] = _logrank(t_u, e_u, member.astype(int), s)
+            _, pvals[i] = _logrank(t_u, e_u, member.astype(int), s_all)
             directions[i] = "higher" if _observed_minus_expected(t_u, e_u, member) > 0 else "lower"
         return test, pvals, directions
     # no usable reply dates: chi-square on the shares (not censoring-aware)
