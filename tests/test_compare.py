@@ -254,3 +254,20 @@ def test_numbers_read_as_floats_are_labelled_as_written():
     apps["size"] = [50.0] * 10 + [500.0] * 9 + [np.nan]
     t = jobstats.compare(apps, "size", as_of=AS_OF)
     assert t["group"].tolist() == ["50", "500", "(missing)"]
+
+
+def test_pooled_client_without_reply_dates_and_group_seen_in_one_client_only():
+    frames = []
+    for name, seed in (("a", 1), ("b", 2), ("c", 3)):
+        apps, _ = simulate_search(90, seed=seed, weeks=10, followup_prob=0.0, client=name)
+        apps["application_id"] = name + apps["application_id"].astype(str)
+        apps["label"] = np.random.default_rng(seed).choice(["X", "Y"], 90)
+        frames.append(apps)
+    frames[1]["first_reply_on"] = pd.NaT  # b records replies without dates
+    frames[2]["label"] = "only-c"  # every application of c shares one label
+    pooled = pd.concat(frames, ignore_index=True)
+    t = jobstats.compare(pooled, "label", as_of="2025-04-20").set_index("group")
+    assert any(w.startswith("b: replies are recorded without dates") for w in t.attrs["warnings"])
+    assert t.attrs["test"]["groups_tested"] == ["X", "Y"]  # only-c: no within-client contrast
+    assert np.isnan(t.at["only-c", "p_value"]) and not t.at["only-c", "credible"]
+    assert t.at["only-c", "n"] == 90 and not np.isnan(t.at["only-c", "estimate"])

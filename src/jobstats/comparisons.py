@@ -169,8 +169,15 @@ def _observed_minus_expected(time: np.ndarray, event: np.ndarray, member: np.nda
 
 
 def _logrank(time, event, group, strata) -> tuple[float, float]:
-    """Log-rank chi-square and p-value (statsmodels), stratified when ``strata`` is given."""
-    stat, p = survdiff(time, event.astype(int), group, strata=strata)
+    """Log-rank chi-square and p-value (statsmodels), stratified when ``strata`` is given.
+
+    NaN when the test's variance matrix is singular (e.g. a group with nobody
+    at risk at any reply time): no p-value rather than a made-up one.
+    """
+    try:
+        stat, p = survdiff(time, event.astype(int), group, strata=strata)
+    except np.linalg.LinAlgError:
+        return np.nan, np.nan
     return float(stat), float(p)
 
 
@@ -281,10 +288,26 @@ def compare(
     replied = replied_by(apps, as_of_ts)
     dur, dur_warnings = reply_durations(apps, as_of=as_of_ts)
     warnings += dur_warnings
-    use = dur["use"].to_numpy()
+    use = dur["use"].to_numpy().copy()
     time = dur["time"].to_numpy(np.int64)
     event = dur["event"].to_numpy(bool)
     lab = labels.to_numpy(dtype=object)
+    undated = (dur["reason"] == "reply (per stage) without a reply date").fillna(False).to_numpy().copy()
+    if "client" in apps.columns:
+        # a client whose file has replies but no reply date at all tells nothing about
+        # timing: kept, its silent applications would count as "no reply yet" while
+        # its replies are left out, pulling every chance down
+        client = apps["client"].astype(object).where(apps["client"].notna(), MISSING).to_numpy()
+        for c in pd.unique(client):
+            mine = client == c
+            if replied[mine].any() and not (event & mine).any() and undated[mine].any():
+                use &= ~mine
+                undated &= ~mine
+                warnings.append(
+                    f"{c}: replies are recorded without dates, so its {int(mine.sum())} "
+                    "applications are left out of the time-aware chances and tests (its "
+                    "replies still count in the shares)."
+                )
 
     table = pd.DataFrame({"group": order})
     table["n"] = [int(np.sum(lab == g)) for g in order]
@@ -305,7 +328,6 @@ def compare(
         within = within.rename(columns={"_group": "group"})
         est = est[["group"]].merge(within[["group", "estimate", "ci_low", "ci_high"]],
                                    on="group", how="left")
-    undated = (dur["reason"] == "reply (per stage) without a reply date").fillna(False).to_numpy()
     too_undated = np.zeros(len(order), dtype=bool)
     for i, g in enumerate(order):
         n_i, used_i, followed_i = table.at[i, "n"], n_used[i], table.at[i, "followed"]
@@ -416,6 +438,15 @@ def _tests(table, lab, use, time, event, strata, min_n, n_used):
     test: dict[str, Any] = {"method": None, "statistic": np.nan, "df": np.nan,
                             "p_value": np.nan, "groups_tested": [], "note": "",
                             "method_short": "log-rank"}
+    if strata is not None:
+        # within-client comparison: a client whose applications all share one group
+        # says nothing about the grouping (and a group seen only in such clients
+        # cannot be compared at all)
+        informative = (pd.Series(lab[use]).groupby(strata[use]).transform("nunique")
+                       .to_numpy() >= 2)
+        use = use.copy()
+        use[np.flatnonzero(use)[~informative]] = False
+        eligible = [i for i in eligible if np.sum(use & (lab == order[i])) >= min_n]
     lab_u, t_u, e_u = lab[use], time[use], event[use]
     if len(eligible) >= 2 and e_u.any():
         names = [order[i] for i in eligible]
