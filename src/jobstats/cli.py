@@ -249,11 +249,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
             "jobstats summary export.csv --column applied_on='Beworben am' --json",
             "jobstats summary clients/*.csv          (a coach: each file is a client)",
             "jobstats summary my_tracker.xlsx --json | jq .response_rate",
+            "jobstats summary my_tracker.xlsx --by weekday   (compare groups, time-aware)",
         ),
     )
     summary.add_argument("paths", nargs="+", metavar="PATH", help="tracker file(s)")
     summary.add_argument("--json", action="store_true",
                          help="print one JSON object instead of text")
+    summary.add_argument(
+        "--by", metavar="COLUMN",
+        help="also compare groups: a column of your tracker (e.g. 'Resume version', source) "
+        "or weekday, week, month of applying",
+    )
     commands["summary"] = summary
 
     due = sub.add_parser(
@@ -401,7 +407,7 @@ def _load(args: argparse.Namespace):  # -> LoadResult
 def _summary(args: argparse.Namespace) -> int:
     from jobstats.summary import summarize
 
-    result = summarize(_load(args))
+    result = summarize(_load(args), by=args.by)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

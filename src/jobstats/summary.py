@@ -64,6 +64,8 @@ class Summary:
         :class:`jobstats.followup.FollowupEffect`, None without dated follow-ups.
     warnings : list of str
         Load-report lines and analysis warnings, for the user to read.
+    by : pandas.DataFrame or None
+        :func:`jobstats.compare` of the ``by`` column, when one was asked for.
     """
 
     loaded: LoadResult
@@ -72,6 +74,7 @@ class Summary:
     median_among_replied: float
     followup: Any
     warnings: list[str] = field(default_factory=list)
+    by: pd.DataFrame | None = None
 
     @property
     def applications(self) -> pd.DataFrame:
@@ -141,6 +144,7 @@ class Summary:
             "median_days_to_reply_among_replied": _num(self.median_among_replied),
             "followup": followup,
             "warnings": list(self.warnings),
+            **({} if self.by is None else {"by": _by_dict(self.by)}),
         }
 
     def to_text(self) -> str:
@@ -200,6 +204,8 @@ class Summary:
                     f"{naive['rate_followed_up']:.0%} with follow-up vs "
                     f"{naive['rate_not_followed_up']:.0%} without"
                 )
+        if self.by is not None:
+            lines.extend(_by_text(self.by))
         analysis_warnings = d["warnings"][len(self.loaded.report.warnings) :]
         if analysis_warnings:
             lines.append("  Notes:")
@@ -207,13 +213,70 @@ class Summary:
         return "\n".join(lines)
 
 
-def summarize(loaded: LoadResult) -> Summary:
+def _by_dict(table: pd.DataFrame) -> dict[str, Any]:
+    """The ``by`` key of ``summary --json``: groups, global test, credible groups."""
+    groups = [
+        {
+            "group": str(row["group"]),
+            "n": int(row["n"]),
+            "events": int(row["events"]),
+            "share": _num(row["share"]),
+            "estimate": _num(row["estimate"]),
+            "ci_low": _num(row["ci_low"]),
+            "ci_high": _num(row["ci_high"]),
+            "note": row["note"],
+        }
+        for _, row in table.iterrows()
+    ]
+    test = table.attrs["test"]
+    return {
+        "column": table.attrs["column"],
+        "horizon_days": table.attrs["horizon_days"],
+        "groups": groups,
+        "test": {"method": test["method"], "p_value": _num(test["p_value"]),
+                 "note": test["note"]},
+        "credible": list(table.attrs["credible"]),
+    }
+
+
+def _by_text(table: pd.DataFrame) -> list[str]:
+    """Plain-text lines of a comparison by group."""
+    h = table.attrs["horizon_days"]
+    lines = [(f"  By {table.attrs['column']}: replies on record, and the chance of a reply "
+              f"within {h} days (censoring-aware)")]
+    for _, r in table.iterrows():
+        share = "n/a" if pd.isna(r["share"]) else f"{r['share']:.0%}"
+        if pd.isna(r["estimate"]):
+            chance = "n/a"
+        else:
+            chance = f"{r['estimate']:.0%} (95% CI {r['ci_low']:.0%}-{r['ci_high']:.0%})"
+        how = "more often or sooner" if r["direction"] == "higher" else "less often or later"
+        mark = (f"  <- credibly {r['direction']} (replies {how} than the rest, over the whole "
+                "time observed)" if r["credible"] else "")
+        note = f"  [{r['note']}]" if r["note"] else ""
+        lines.append(f"    {r['group']}: {r['events']}/{r['n']} replied ({share}); "
+                     f"{h}-day chance {chance}{mark}{note}")
+    test = table.attrs["test"]
+    if test["method"] is None:
+        lines.append(f"    Test: {test['note']}")
+    else:
+        lines.append(f"    Test: {test['method']}: p = {test['p_value']:.3g}")
+    from jobstats.comparisons import verdict
+
+    lines.append(f"    {verdict(table)}")
+    return lines
+
+
+def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
     """Compute the headline numbers of a loaded search.
 
     Parameters
     ----------
     loaded : LoadResult
         What :func:`jobstats.load` returned.
+    by : str, optional
+        A column (or ``"weekday"``, ``"week"``, ``"month"``) to compare groups
+        by, with :func:`jobstats.compare`.
 
     Returns
     -------
@@ -249,6 +312,14 @@ def summarize(loaded: LoadResult) -> Summary:
 
         followup = followup_effect(apps, events, as_of=as_of)
         warnings.extend(followup.warnings)
+    by_table = None
+    if by is not None:
+        from jobstats.comparisons import compare  # only when asked: keeps the CLI start fast
+
+        by_table = compare(loaded, by, as_of=as_of)
+        warnings.extend(by_table.attrs.get("warnings", []))
     # the same exclusion is reported by several analyses: say it once
-    return Summary(loaded, response, within, median, followup, list(dict.fromkeys(warnings)))
+    return Summary(
+        loaded, response, within, median, followup, list(dict.fromkeys(warnings)), by_table
+    )
 

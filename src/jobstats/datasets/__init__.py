@@ -3,6 +3,11 @@
 The files here are copies of ``data/sample/`` written by
 ``scripts/make_sample_data.py`` from :func:`jobstats.simulate.simulate_search`
 with fixed seeds. They are not anyone's real job search. Nothing is downloaded.
+
+One file is not synthetic: ``reference_rates.csv``, the cited reference numbers
+of :func:`jobstats.reference_table` (aggregates of a public MIT-licensed
+tracker and published figures; no row of anyone's tracker), written by
+``scripts/make_reference_data.py``.
 """
 
 from __future__ import annotations
