@@ -194,3 +194,38 @@ def test_summary_json_bounds_only_with_undated_replies(tmp_path) -> None:
     dated.to_csv(path, index=False)
     d = jobstats.summarize(jobstats.load(path, as_of=AS_OF)).to_dict()
     assert all("bounds" not in v for v in d["reply_within"].values())
+
+
+def test_bounds_are_the_extremes_over_every_dating_of_the_undated_replies() -> None:
+    """Independent check with lifelines: any dating of the undated replies inside
+    [applied, as-of] gives a curve within the bounds, and the bounds are reached."""
+    rng = np.random.default_rng(11)
+    n, as_of = 60, pd.Timestamp("2025-03-01")
+    applied = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 55, n), unit="D")
+    c = (as_of - applied).days.to_numpy()
+    reply_day = rng.integers(0, 40, n)
+    replied = (rng.random(n) < 0.5) & (reply_day <= c)
+    undated = replied & (rng.random(n) < 0.4)
+    apps = pd.DataFrame({
+        "application_id": [f"a{i}" for i in range(n)], "applied_on": applied,
+        "first_reply_on": applied + pd.to_timedelta(np.where(replied & ~undated, reply_day, 0),
+                                                    unit="D"),
+        "stage": np.where(replied, "replied", "applied"),
+    })
+    apps.loc[~replied | undated, "first_reply_on"] = pd.NaT
+    days = (3, 10, 20)
+    tab = jobstats.reply_within(apps, days, as_of=as_of)
+
+    def km(placed: np.ndarray) -> np.ndarray:
+        t = np.where(replied, np.where(undated, placed, reply_day), c)
+        kmf = KaplanMeierFitter().fit(t, replied)
+        return 1 - kmf.survival_function_at_times(list(days)).to_numpy()
+
+    curves = np.array([km(rng.integers(0, c + 1)) for _ in range(300)])  # random datings
+    assert (curves.min(axis=0) >= tab["bounds_low"].to_numpy() - 1e-9).all()
+    assert (curves.max(axis=0) <= tab["bounds_high"].to_numpy() + 1e-9).all()
+    for j, k in enumerate(days):  # the extreme datings reach the bounds
+        low = km(np.where(c <= k, 0, c))
+        high = km(np.minimum(c, k))
+        assert low[j] == pytest.approx(tab["bounds_low"].iloc[j])
+        assert high[j] == pytest.approx(tab["bounds_high"].iloc[j])

@@ -151,11 +151,25 @@ def _pmf(s: np.ndarray) -> np.ndarray:
     return -np.diff(np.concatenate([[1.0], s]))
 
 
-def _turnbull(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
+def _km_counts(n: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan–Meier S and the Greenwood sum from at-risk and event counts per day."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = np.where(n > 0, d / n, 0.0)
+        g = np.where(n > d, d / (n * (n - d)), np.where(d > 0, np.inf, 0.0))
+    return np.cumprod(1 - h), np.cumsum(g)
+
+
+def _revcumsum(x: np.ndarray) -> np.ndarray:
+    return np.cumsum(x[::-1])[::-1]
+
+
+def _turnbull(n_dated: np.ndarray, d_dated: np.ndarray, cnt: np.ndarray,
               p0: np.ndarray | None = None) -> np.ndarray:
     """Distribution of the reply day (pmf on ``0..size-1``) with undated replies.
 
-    Dated applications give an exact reply day or a censoring day; an undated
+    ``n_dated`` / ``d_dated``: dated applications at risk / replying per day;
+    ``cnt[c]``: undated replies of applications followed ``c`` days. Dated
+    applications give an exact reply day or a censoring day; an undated
     reply on record is known only to lie in ``[0, c]`` (interval censored).
     Self-consistency (EM) iterations: spread each undated reply over its
     interval in proportion to the current distribution, then Kaplan–Meier on
@@ -163,27 +177,24 @@ def _turnbull(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
     likelihood estimate (Turnbull 1976). Written out because no installed
     library fits mixed exact / right / interval-censored discrete data.
     """
-    w = np.ones(len(t))
-    cnt = np.bincount(c, minlength=size).astype(float)
-    n_dated = np.cumsum(np.bincount(t, minlength=size)[::-1])[::-1].astype(float)
-    d_dated = np.bincount(t[ev], minlength=size).astype(float)
-    if p0 is None:  # start: undated spread evenly over their interval
-        dens = np.cumsum((cnt / (np.arange(size) + 1))[::-1])[::-1]
-        s0, _, _ = _km_dense(t, ev, w, size)
+    size = len(n_dated)
+    r1 = _revcumsum(cnt)  # undated with interval end >= d
+    if p0 is None:  # start: dated Kaplan–Meier mixed with undated spread evenly
+        dens = _revcumsum(cnt / (np.arange(size) + 1))
+        s0, _ = _km_counts(n_dated, d_dated)
         p0 = 0.5 * _pmf(s0) + 0.5 * dens / max(dens.sum(), 1.0)
     p = p0
     for _ in range(2000):
         cdf = np.cumsum(p)
         ratio = np.where(cnt > 0, cnt / np.where(cdf > 0, cdf, 1.0), 0.0)
-        r1 = np.cumsum(cnt[::-1])[::-1]  # undated with interval end >= d
-        r2 = np.cumsum(ratio[::-1])[::-1]
+        r2 = _revcumsum(ratio)
         cdf_before = np.concatenate([[0.0], cdf[:-1]])
         events = d_dated + p * r2
         at_risk = n_dated + r1 - cdf_before * r2
         with np.errstate(divide="ignore", invalid="ignore"):
             h = np.where(at_risk > 1e-12, events / at_risk, 0.0)
         new = _pmf(np.cumprod(1 - np.clip(h, 0.0, 1.0)))
-        if np.max(np.abs(new - p)) < 1e-10:
+        if np.max(np.abs(new - p)) < 1e-9:
             return new
         p = new
     return p
@@ -196,32 +207,37 @@ def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
     Point estimate: the Turnbull estimate (:func:`_turnbull`). Interval:
     multiple imputation (:data:`N_IMPUTATIONS`): each imputation refits the
     schedule on a bootstrap resample of the applications (so its uncertainty
-    is carried), draws a day for every undated reply from it, and takes
-    Kaplan–Meier with Greenwood on the completed data; Rubin's rules combine them on the
-    log(-log S) scale. Bounds: every undated reply as late as possible (on the
-    as-of date) or as early as possible (the day of applying): the range the
-    data allow whatever the missing dates were (sampling error not included).
+    is carried), draws a day for every undated reply of the data from it,
+    and takes Kaplan–Meier with Greenwood on the completed data; Rubin's
+    rules combine them on the log(-log S) scale. Everything runs on counts
+    per day, so the cost grows with the number of days, not of applications.
     """
     rng = np.random.default_rng(20251126)  # fixed: results reproduce
-    order = np.lexsort((ev, t))  # sorted, so the row order of the file does not matter
-    t, ev, c = t[order], ev[order], np.sort(c)
     size = max(size, int(c.max()) + 1 if len(c) else 0, int(t.max()) + 1 if len(t) else 0)
-    p = _turnbull(t, ev, c, size)
+    # counts per cell (day, replied?) and per interval end: the row order does not matter
+    cells = np.bincount(t * 2 + ev, minlength=2 * size).astype(float)
+    cnt = np.bincount(c, minlength=size).astype(float)
+    nd, nu = int(cells.sum()), int(cnt.sum())
+
+    def dated(cell_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        per_day = cell_counts[0::2] + cell_counts[1::2]
+        return _revcumsum(per_day), cell_counts[1::2]
+
+    n_d, e_d = dated(cells)
+    p = _turnbull(n_d, e_d, cnt)
     est = np.cumsum(p)
-    nd, nu = len(t), len(c)
+    c_sorted = np.sort(c)
     g_draws, u_draws, f_draws = [], [], []
     for _ in range(N_IMPUTATIONS):
-        bi = rng.integers(0, nd, nd) if nd else np.zeros(0, np.int64)
-        ui = rng.integers(0, nu, nu)
         # proper imputation: the schedule is refitted on a bootstrap resample,
         # the days are drawn for the undated replies of the data themselves
-        pb = _turnbull(t[bi], ev[bi], c[ui], size, p0=p)
+        nb, eb = dated(rng.multinomial(nd, cells / max(nd, 1)).astype(float))
+        pb = _turnbull(nb, eb, rng.multinomial(nu, cnt / nu).astype(float), p0=p)
         cdf = np.cumsum(pb)
-        u = rng.random(nu) * cdf[c]  # a day from pb restricted to [0, c]
-        day = np.minimum(np.searchsorted(cdf, u, side="right"), c)
-        tt = np.concatenate([t, day])
-        ee = np.concatenate([ev, np.ones(nu, bool)])
-        s, gw, _ = _km_dense(tt, ee, np.ones(len(tt)), size)
+        u = rng.random(nu) * cdf[c_sorted]  # a day from pb restricted to [0, c]
+        day = np.minimum(np.searchsorted(cdf, u, side="right"), c_sorted)
+        imputed = np.bincount(day, minlength=size).astype(float)
+        s, gw = _km_counts(n_d + _revcumsum(imputed), e_d + imputed)
         f_draws.append(1 - s)
         with np.errstate(divide="ignore", invalid="ignore"):
             ls = np.log(s)
@@ -256,21 +272,32 @@ def _bounds(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int
     come by d) and after d otherwise, and largest with each on day
     ``min(c, d)``. Sampling error is not included.
     """
-    lo, hi = np.empty(size), np.empty(size)
-    tt = np.concatenate([t, c])
-    ee = np.concatenate([ev, np.ones(len(c), bool)])
-    w = np.ones(len(tt))
-    nd = len(t)
-    for d in range(size):
-        late = c > d
-        tt[nd:] = np.where(late, c, 0)
-        ee[nd:] = ~late  # replied after d: still waiting on day d, no reply by then
-        s_lo, _, _ = _km_dense(tt, ee, w, d + 1)
-        tt[nd:] = np.minimum(c, d)
-        ee[nd:] = True
-        s_hi, _, _ = _km_dense(tt, ee, w, d + 1)
-        lo[d], hi[d] = 1 - s_lo[d], 1 - s_hi[d]
-    return lo, hi
+    # dated counts per day, and undated counts per interval end c
+    n_d = np.cumsum(np.bincount(t, minlength=size)[::-1])[::-1][:size].astype(float)
+    e_d = np.bincount(t[ev], minlength=size)[:size].astype(float)
+    c_cnt = np.bincount(np.minimum(c, size), minlength=size + 1).astype(float)
+    ge = np.cumsum(c_cnt[::-1])[::-1]  # undated with c >= j (j = 0..size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # largest: each undated reply on day min(c, d); the days before d see
+        # those with c = j reply on j, and all with c >= d reply on day d
+        step = np.where(n_d + ge[:size] > 0,
+                        1 - (e_d + c_cnt[:size]) / (n_d + ge[:size]), 1.0)
+        before = np.concatenate([[1.0], np.cumprod(step)[:-1]])
+        last = np.where(n_d + ge[:size] > 0, 1 - (e_d + ge[:size]) / (n_d + ge[:size]), 1.0)
+        hi = 1 - before * last
+        # smallest: those with c <= d reply on day 0, the others wait past d
+        # (B(d) = #(c > d) of them at risk on every day 1..d)
+        lo = np.empty(size)
+        big = ge[1:size + 1]  # B(d)
+        first = 1 - (e_d[0] + (ge[0] - big)) / (n_d[0] + ge[0])
+        days = np.arange(1, size)
+        for chunk in range(0, size, 256):  # rows d, columns j = 1..size-1 (j <= d)
+            d_idx = np.arange(chunk, min(chunk + 256, size))
+            nj = n_d[None, 1:] + big[d_idx, None]
+            fj = np.where(nj > 0, 1 - e_d[None, 1:] / np.where(nj > 0, nj, 1.0), 1.0)
+            fj = np.where(days[None, :] <= d_idx[:, None], fj, 1.0)
+            lo[d_idx] = 1 - first[d_idx] * np.prod(fj, axis=1)
+    return np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
 
 
 _CURVE_COLUMNS = ["day", "n", "at_risk", "events", "censored", "estimate", "ci_low", "ci_high",
