@@ -26,7 +26,7 @@ _API: dict[str, str] = {
     "funnel": "jobstats.funnel",
     "funnel_links": "jobstats.funnel",
     "followup_effect": "jobstats.followup",
-    "followup_timing": "jobstats.followup",
+    "followup_policy": "jobstats.policy",
     "thank_you_timing": "jobstats.followup",
     "naive_followup_rates": "jobstats.followup",
     "daily_risk_sets": "jobstats.risksets",
