@@ -53,6 +53,7 @@ __all__ = [
     "MIN_OVERLAP_REPLIES",
     "MIN_POLICY_SUPPORT",
     "ASSUMPTION",
+    "overlap_reason",
     "adjust_columns",
 ]
 
@@ -203,24 +204,37 @@ def policy_inputs(
 # --------------------------------------------------------------------------- identifiability
 
 
-def identifiability(inp: PolicyInputs) -> str | None:
-    """Why the follow-up effect cannot be estimated from these data (None: it can)."""
-    if inp.n_followed_dated == 0:
+def overlap_reason(
+    overlap: pd.DataFrame, first_days: np.ndarray, n_dated: int, window: str = ""
+) -> str | None:
+    """Why the data cannot separate a follow-up from the day (None: they can).
+
+    Parameters
+    ----------
+    overlap : pandas.DataFrame
+        Per day: ``at_risk_not_yet``, ``at_risk_followed``, ``replied_not_yet``,
+        ``replied_followed`` (applications waiting / replying that day, not yet
+        followed up vs followed up before that day).
+    first_days : array of float
+        First follow-up day of the applications still waiting after it.
+    n_dated : int
+        Applications with a dated follow-up.
+    window : str
+        Words for the period looked at (e.g. " within 30 days"), for the reason.
+    """
+    if n_dated == 0:
         return (
             "there are no dated follow-ups in the data, so there is nothing to compare "
             "(add the dates you followed up to use this)"
         )
-    fu = inp.followup_day
-    exposed = np.isfinite(fu)
-    if not exposed.any():
+    if len(first_days) == 0:
         return (
-            f"no followed-up application was still waiting for a reply after its follow-up "
-            f"within {inp.horizon} days, so there is nothing to compare"
+            f"no followed-up application was still waiting for a reply after its "
+            f"follow-up{window}, so there is nothing to compare"
         )
-    ov = inp.overlap
-    both = (ov["at_risk_not_yet"] > 0) & (ov["at_risk_followed"] > 0)
+    both = (overlap["at_risk_not_yet"] > 0) & (overlap["at_risk_followed"] > 0)
     if not both.any():
-        fdays = np.unique(fu[exposed]).astype(int)
+        fdays = np.unique(first_days).astype(int)
         if len(fdays) == 1:
             return (
                 f"you followed up every application still waiting on day {fdays[0]} after "
@@ -232,8 +246,8 @@ def identifiability(inp: PolicyInputs) -> str | None:
             "on no day were followed-up and not-yet-followed-up applications both waiting "
             "for a reply, so the data cannot separate the follow-up from the day"
         )
-    r1 = int(ov.loc[both, "replied_followed"].sum())
-    r0 = int(ov.loc[both, "replied_not_yet"].sum())
+    r1 = int(overlap.loc[both, "replied_followed"].sum())
+    r0 = int(overlap.loc[both, "replied_not_yet"].sum())
     if r1 < MIN_OVERLAP_REPLIES or r0 < MIN_OVERLAP_REPLIES:
         return (
             "on the days when followed-up and not-yet-followed-up applications were both "
@@ -241,6 +255,15 @@ def identifiability(inp: PolicyInputs) -> str | None:
             f"need {MIN_OVERLAP_REPLIES} each) to separate the follow-up from the day"
         )
     return None
+
+
+def identifiability(inp: PolicyInputs) -> str | None:
+    """Why the follow-up effect cannot be estimated from these data (None: it can)."""
+    fu = inp.followup_day
+    ok = np.isfinite(fu)
+    return overlap_reason(
+        inp.overlap, fu[ok], inp.n_followed_dated, f" within {inp.horizon} days"
+    )
 
 
 # --------------------------------------------------------------------------- model
