@@ -291,3 +291,46 @@ def test_cross_check_with_person_day_model_and_monte_carlo() -> None:
         mc = simulate(d)
         # Monte Carlo SE about 0.002 with 80,000 simulated applications
         assert abs(mc - tab.loc[policy, "estimate"]) < 0.008, (policy, mc)
+
+
+# ---------------------------------------------------------------- summary --json
+
+
+def test_summary_json_followup_policy_key() -> None:
+    data = jobstats.load("data/sample/my_tracker.xlsx", as_of="2025-06-30")
+    summary = jobstats.summarize(data)
+    d = summary.to_dict()["followup_policy"]
+    assert d["horizon_days"] == 30 and set(d["never"]) == {"estimate", "ci_low", "ci_high"}
+    assert list(d["at_day"]) == ["3", "5", "7", "10", "14", "21"]
+    for rec in d["at_day"].values():
+        assert {"estimate", "ci_low", "ci_high", "difference", "diff_ci_low",
+                "diff_ci_high"} <= set(rec)
+    tab = summary.policy.set_index("policy")
+    assert d["at_day"]["7"]["difference"] == pytest.approx(tab.loc["day 7", "difference"])
+    assert "g-formula" in d["method"]
+    text = summary.to_text()
+    assert "follow up on day 7 if still silent" in text and "promising" in text
+
+
+def test_summary_json_null_with_reason_without_followups(tmp_path) -> None:
+    path = tmp_path / "no_followups.csv"
+    rows = ["Company,Date Applied,Date of reply"]
+    for i in range(40):
+        reply = f"2025-02-{10 + i % 9:02d}" if i % 3 == 0 else ""
+        rows.append(f"Co {i},2025-02-{1 + i % 9:02d},{reply}")
+    path.write_text("\n".join(rows) + "\n")
+    summary = jobstats.summarize(jobstats.load(path, as_of="2025-06-30"))
+    d = summary.to_dict()
+    assert d["followup_policy"] is None
+    assert any(w.startswith("When to follow up: no estimate") and "no dated follow-ups" in w
+               for w in d["warnings"])
+
+
+def test_horizon_longer_than_anyone_was_followed_gives_no_number() -> None:
+    """Applications 20 days old at most: a 30-day chance is unknown, not a zero tail."""
+    apps, events = simulate_search(5000, seed=13, weeks=2, as_of="2025-01-26")
+    tab = followup_policy(apps, events, as_of="2025-01-26", n_boot=0)
+    assert not tab.attrs["identifiable"] and "waiting 30 days" in tab.attrs["reason"]
+    assert tab[NUMS].isna().all().all()
+    short = followup_policy(apps, events, as_of="2025-01-26", horizon=7, n_boot=0)
+    assert short.attrs["identifiable"] and np.isfinite(short.loc[0, "estimate"])

@@ -603,6 +603,15 @@ def followup_policy(
     inp = policy_inputs(apps, events, as_of=as_of_ts, horizon=horizon, adjust=adjust)
     n_used = int(inp.count.sum())
     reason = identifiability(inp) if n_used else "no application can be used"
+    ov = inp.overlap
+    waiting_at_h = int((ov["at_risk_not_yet"] + ov["at_risk_followed"]).iloc[horizon])
+    if reason is None and waiting_at_h == 0:
+        # no one observed that long: the hazard of the last days is unknown, not 0
+        reason = (
+            f"no application has been waiting {horizon} days yet (as of "
+            f"{as_of_ts.date()}), so the chance of a reply within {horizon} days cannot be "
+            "estimated; try a shorter horizon"
+        )
     fit_c = fit_s = None
     ph: dict[str, Any] = {"statistic": np.nan, "df": 0, "p_value": np.nan,
                           "chosen": "constant", "note": ""}

@@ -210,6 +210,8 @@ class Summary:
                         f"    Does the effect change with days since the follow-up? {verdict} "
                         f"(likelihood-ratio test, p={p_ph:.2g})"
                     )
+            if fu["hazard_ratio"] is not None and d["followup_policy"] is None:
+                lines.append(f"    ({fu['assumption']})")
             naive = fu["naive"]
             if naive["rate_followed_up"] is not None and naive["rate_not_followed_up"] is not None:
                 lines.append(
