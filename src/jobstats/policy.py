@@ -637,7 +637,8 @@ def followup_policy(
         + ("follow-up effect by days since it was sent" if ph["chosen"] == "by days since"
            else "constant follow-up effect")
         + (f", adjusted for {', '.join(adjust)}" if adjust else "")
-        + f"); 95% CI: bootstrap over applications (B={n_boot})"
+        + (f"); 95% CI: bootstrap over applications (B={n_boot})" if n_boot > 0
+           else "); no intervals (n_boot=0)")
     )
     rows = []
     names = ["never"] + [f"day {d}" for d in days]
