@@ -334,3 +334,17 @@ def test_horizon_longer_than_anyone_was_followed_gives_no_number() -> None:
     assert tab[NUMS].isna().all().all()
     short = followup_policy(apps, events, as_of="2025-01-26", horizon=7, n_boot=0)
     assert short.attrs["identifiable"] and np.isfinite(short.loc[0, "estimate"])
+
+
+def test_collinear_adjustments_are_redundant_not_fatal() -> None:
+    """Each client used one source: client and source carry the same information."""
+    a1, e1 = simulate_search(3000, seed=14, sources={"referral": (1, 0.6)}, client="ana")
+    a2, e2 = simulate_search(3000, seed=15, sources={"job board": (1, 0.2)}, client="ben")
+    a2["application_id"] = "b" + a2["application_id"]
+    e2["application_id"] = "b" + e2["application_id"]
+    apps, events = pd.concat([a1, a2]), pd.concat([e1, e2])
+    both = followup_policy(apps, events, as_of=AS_OF, n_boot=0)
+    only_source = followup_policy(apps.drop(columns="client"), events, as_of=AS_OF, n_boot=0)
+    assert both.attrs["adjusted_for"] == ["source", "client"]
+    assert only_source.attrs["adjusted_for"] == ["source"]
+    np.testing.assert_allclose(both["estimate"], only_source["estimate"], rtol=1e-6)

@@ -368,20 +368,27 @@ def _fit_batch(
     b = np.repeat(start[None, :], n.shape[0], axis=0)
     p = x.shape[1]
     off = np.zeros(x.shape[0]) if offset is None else offset
+    # a dummy column without any reply in a resample: its MLE is minus
+    # infinity; fix it there (hazard 0) instead of letting Newton crawl to it
+    dummy = np.all((x == 0) | (x == 1), axis=0) & (x.min(axis=0) == 0)
+    dead = (y @ x == 0) & dummy[None, :]
+    b = np.where(dead, _NEG_INF, b)
     xx = (x[:, :, None] * x[:, None, :]).reshape(x.shape[0], p * p)
     ridge = 1e-9 * np.eye(p)
     active = np.ones(n.shape[0], dtype=bool)
     for _ in range(max_iter):
         if not active.any():
             break
-        ba, na, ya = b[active], n[active], y[active]
+        ba, na, ya, da = b[active], n[active], y[active], dead[active]
         eta = np.clip(ba @ x.T + off, -50, 5)
         mu = np.exp(eta)
         pr = np.maximum(-np.expm1(-mu), 1e-300)  # 1 - exp(-mu)
         score = mu * (ya - na * pr) / pr
         w = na * mu * mu * np.exp(-mu) / pr
         info = (w @ xx).reshape(-1, p, p) + ridge
-        step = np.linalg.solve(info, (score @ x)[:, :, None])[:, :, 0]
+        info += da[:, :, None] * np.eye(p)[None]  # fixed columns: unit diagonal, no step
+        grad = np.where(da, 0.0, score @ x)
+        step = np.linalg.solve(info, grad[:, :, None])[:, :, 0]
         big = np.abs(step).max(axis=1, keepdims=True)
         step = step * np.minimum(1.0, 5.0 / np.maximum(big, 1e-300))
         b[active] = ba + step
@@ -433,12 +440,16 @@ def _fit(inp: PolicyInputs, by_since: bool) -> tuple[_Fit | None, str | None]:
     # redundant, not a problem: keep a full-rank subset (redundant ones fixed at
     # 0); the follow-up columns go last so that a collinearity involving them is
     # detected, not hidden
-    chosen: list[int] = []
-    for j in range(p):
-        if dead[j] or j in des.exposure:
-            continue
-        if np.linalg.matrix_rank(xs[:, chosen + [j]]) == len(chosen) + 1:
-            chosen.append(j)
+    candidates = [j for j in range(p) if not dead[j] and j not in des.exposure]
+    chosen: list[int] = candidates
+    if np.linalg.matrix_rank(xs[:, candidates]) < len(candidates):
+        from scipy.linalg import qr
+
+        # rank-revealing QR: its first `rank` pivots are independent columns
+        _, r, piv = qr(xs[:, candidates], mode="economic", pivoting=True)
+        diag = np.abs(np.diag(r))
+        rank = int((diag > diag[0] * max(xs.shape) * np.finfo(float).eps).sum())
+        chosen = sorted(candidates[i] for i in piv[:rank])
     expo = list(des.exposure)
     if np.linalg.matrix_rank(xs[:, chosen + expo]) < len(chosen) + len(expo):
         return None, (
@@ -708,10 +719,15 @@ def _bootstrap(
     ar, rp = _cell_matrices(inp, fit.design)
     n = counts @ ar
     y = counts @ rp
+    # cells nobody was at risk in, or of levels without any reply (fixed at
+    # minus infinity), stay so in every resample: leave them out of the fit
     x = fit.design.x
     offset = x[:, ~fit.free] @ fit.beta[~fit.free]
+    live = (ar.sum(axis=0) > 0) & (offset > _NEG_INF / 2)
     beta = np.repeat(fit.beta[None, :], n_boot, axis=0)
-    beta[:, fit.free] = _fit_batch(x[:, fit.free], n, y, fit.beta[fit.free], offset)
+    beta[:, fit.free] = _fit_batch(
+        x[live][:, fit.free], n[:, live], y[:, live], fit.beta[fit.free], offset[live]
+    )
     shares = np.zeros((n_boot, len(inp.strata)))
     for s in range(len(inp.strata)):
         shares[:, s] = counts[:, inp.stratum == s].sum(axis=1)
