@@ -131,6 +131,7 @@ def test_no_followups_says_so() -> None:
     tab = followup_policy(apps, events, as_of=AS_OF)
     assert not tab.attrs["identifiable"] and "no dated follow-ups" in tab.attrs["reason"]
     assert tab[NUMS].isna().all().all()
+    assert tab.attrs["adjusted_for"] == []  # nothing was fitted, so nothing adjusted for
     tab = followup_policy(apps, None, as_of=AS_OF)
     assert "no dated follow-ups" in tab.attrs["reason"]
 

@@ -77,3 +77,10 @@ def test_adjusted_for_is_the_truth_without_a_source_column() -> None:
     assert res.summary.iloc[0]["adjusted_for"] == "nothing"
     empty = apps.assign(source=pd.Series(pd.NA, index=apps.index, dtype="str"))
     assert followup_effect(empty, events, as_of=AS_OF, n_boot=0).adjusted_for == []
+
+
+def test_no_dated_followups_says_so() -> None:
+    apps, events = simulate_search(500, seed=2)
+    res = followup_effect(apps, events[events["kind"] != "follow_up"], as_of=AS_OF, n_boot=0)
+    assert math.isnan(res.hazard_ratio) and "no dated follow-ups" in res.reason
+    assert res.adjusted_for == []

@@ -462,7 +462,9 @@ def followup_effect(
         }
     )
     not_separable = overlap_reason(overlap, fud["first"].to_numpy()[in_1], followed)
-    if exposed < MIN_FOLLOWED_UP:
+    if followed == 0:
+        reason = not_separable  # says there are no dated follow-ups
+    elif exposed < MIN_FOLLOWED_UP:
         reason = (
             f"too few followed-up applications still waiting after the follow-up "
             f"({exposed}; need {MIN_FOLLOWED_UP})"
@@ -518,7 +520,7 @@ def followup_effect(
         naive=naive,
         by_channel=by_channel,
         by_number=by_number,
-        adjusted_for=list(adjust),
+        adjusted_for=list(adjust) if np.isfinite(hr) else [],  # nothing fitted, nothing adjusted
         assumption=ASSUMPTION,
         e_value=float(ev_point),
         e_value_ci=float(ev_ci),

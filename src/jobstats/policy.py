@@ -690,7 +690,7 @@ def followup_policy(
         identifiable=fit is not None,
         reason=reason or "",
         assumption=ASSUMPTION,
-        adjusted_for=list(adjust),
+        adjusted_for=list(adjust) if fit is not None else [],  # nothing fitted, nothing adjusted
         effect_by_days_since=effect,
         ph_test=ph,
         warnings=list(inp.warnings),
