@@ -281,7 +281,10 @@ def test_cross_check_with_person_day_model_and_monte_carlo() -> None:
             sbin = 0 if since == 0 else (1 if since <= 3 else (2 if since <= 7 else 3))
             b = int(np.searchsorted(edges, day, side="right") - 1)
             eta = par["Intercept"] + par.get(f"C(bin)[T.{b}]", 0.0) + src_eta
-            eta = eta + (par.get(f"C(sbin)[T.{sbin}]", 0.0) if by_since else par["fu"] * (since > 0))
+            if by_since:
+                eta = eta + par.get(f"C(sbin)[T.{sbin}]", 0.0)
+            else:
+                eta = eta + par["fu"] * (since > 0)
             h = 1 - np.exp(-np.exp(eta))
             hit = alive & (rng.random(len(src)) < h)
             replied |= hit

@@ -27,7 +27,10 @@ applications with replacement gives each distinct application *profile*
 the risk sets of a resample are then a matrix product, and the model is
 refitted for all resamples at once by a batched Fisher scoring (see
 :func:`_fit_batch`). This is the exact application bootstrap, not an
-approximation, at the cost of one small matrix product per resample.
+approximation, at the cost of one small matrix product per resample. The
+model (constant effect or by days since the follow-up) is chosen once on the
+data and kept in the resamples, so the intervals leave out the uncertainty of
+that choice.
 """
 
 from __future__ import annotations
