@@ -48,12 +48,19 @@ def _calls(tmp_path: Path) -> dict[str, object]:
         "funnel": lambda: jobstats.funnel(data),
         "funnel_links": lambda: jobstats.funnel_links(data),
         "followup_effect": lambda: jobstats.followup_effect(apps, events, as_of=AS_OF).summary,
-        "followup_timing": lambda: jobstats.followup_timing(apps, events, as_of=AS_OF),
+        "followup_policy": lambda: jobstats.followup_policy(data, n_boot=20),
         "thank_you_timing": lambda: jobstats.thank_you_timing(data),
         "naive_followup_rates": lambda: jobstats.naive_followup_rates(apps, as_of=AS_OF),
         "daily_risk_sets": lambda: jobstats.daily_risk_sets(apps, as_of=AS_OF),
         "simulate_search": lambda: jobstats.simulate_search(50, seed=1)[0],
         "summarize": lambda: jobstats.summarize(data).to_dict(),
+        "compare": lambda: jobstats.compare(data, by="source"),
+        "stage_conversion": lambda: jobstats.stage_conversion(data),
+        "compare_to_reference": lambda: jobstats.compare_to_reference(data),
+        "reference_table": lambda: jobstats.reference_table(),
+        "followups_due": lambda: jobstats.followups_due(data, after=7),
+        "write_report": lambda: sorted(
+            p.name for p in jobstats.write_report(data, tmp_path / "report").values()),
         "write_template": lambda: jobstats.load(
             jobstats.write_template(out, overwrite=True)).applications,
     }

@@ -8,11 +8,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import wilson_by_hand
 
 from jobstats.followup import (
     followup_effect,
-    followup_timing,
     naive_followup_rates,
 )
 from jobstats.simulate import simulate_search
@@ -56,7 +54,7 @@ def test_coverage_over_seeds() -> None:
     covered = 0
     for seed in range(20):
         apps, events = simulate_search(3000, seed=500 + seed, followup_hr=1.6)
-        res = followup_effect(apps, events, as_of=AS_OF)
+        res = followup_effect(apps, events, as_of=AS_OF, n_boot=0)
         covered += bool(res.ci_low <= 1.6 <= res.ci_high)
     assert covered >= 16  # nominal 95%: P(<16 of 20) < 0.3% if calibrated
 
@@ -90,7 +88,7 @@ def test_small_sample_gives_reason_not_number() -> None:
     apps, events = simulate_search(30, seed=3)
     res = followup_effect(apps, events, as_of=AS_OF)
     assert math.isnan(res.hazard_ratio) and math.isnan(res.ci_low)
-    assert res.reason.startswith("too few")
+    assert "too few" in res.reason
     d = res.to_dict()
     assert d["hazard_ratio"] is None
     json.dumps(d)
@@ -137,20 +135,6 @@ def test_by_channel_too_few() -> None:
     assert ch.loc[ch["note"].str.startswith("too few").fillna(False), "hazard_ratio"].isna().all()
 
 
-@pytest.mark.parametrize("true_hr", [1.0, 2.0])
-def test_followup_timing_known_effect(true_hr: float) -> None:
-    apps, events = simulate_search(25000, seed=3, followup_hr=true_hr)
-    tab = followup_timing(apps, events, as_of=AS_OF)
-    assert list(tab["delay_bin"]) == ["0-2 days", "3-6 days", "7-13 days", "14-20 days", "21+ days"]
-    assert (tab["n_followed_up"] > 100).all()
-    if true_hr == 1.0:
-        covers = (tab["diff_ci_low"] <= 0) & (tab["diff_ci_high"] >= 0)
-        assert covers.sum() >= 4
-    else:
-        assert (tab["rate_followed_up"] > tab["rate_controls"]).all()
-        assert (tab["diff_ci_low"] > 0).all()
-
-
 def _same_day_search(
     reply_day: list[int | None], followed: int, followup_day: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -172,21 +156,6 @@ def _same_day_search(
     return apps, events
 
 
-def test_followup_timing_hand_case() -> None:
-    """Ten followed up on day 3; eleven others still waiting then; two replied earlier."""
-    reply_day = [5] + [None] * 9  # followed up (a0..a9): one reply, on day 5
-    reply_day += [4, 17, 18] + [None] * 8  # controls a10..a20: replies day 4 and 17 in window
-    reply_day += [2, 3]  # a21, a22 replied by day 3: not in the risk set
-    apps, events = _same_day_search(reply_day, followed=10, followup_day=3)
-    tab = followup_timing(apps, events, as_of="2025-03-01", window=14).set_index("delay_bin")
-    row = tab.loc["3-6 days"]
-    assert row["n_followed_up"] == 10 and row["replied_followed_up"] == 1
-    assert row["rate_followed_up"] == pytest.approx(0.1)
-    # window = days 4..17: controls' replies on day 4 and 17 count, day 18 not
-    assert row["n_controls"] == 11 and row["rate_controls"] == pytest.approx(2 / 11)
-    assert row["difference"] == pytest.approx(0.1 - 2 / 11)
-    assert tab.loc["0-2 days", "n_followed_up"] == 0
-    assert tab.loc["0-2 days", "note"].startswith("no first follow-ups")
 
 
 def test_no_reply_without_followup_gives_reason() -> None:
@@ -210,36 +179,9 @@ def test_no_reply_without_followup_gives_reason() -> None:
     )
     res = followup_effect(apps, events, as_of="2025-03-01")
     assert math.isnan(res.hazard_ratio)
-    assert "no replies in the comparison group" in res.reason
+    assert "too few replies (12 after a follow-up, 0 without" in res.reason
     assert res.followed_up == 20 and res.replies_after_followup == 12
     assert res.naive["rate_followed_up"] == pytest.approx(12 / 20)
-
-
-def test_followup_timing_difference_interval_matches_newcombe_published_case() -> None:
-    """All follow-ups on one day, so the control rate is a plain proportion.
-
-    Newcombe (1998, Stat Med 17:873, Table II, example 56/70 vs 48/80) gives
-    the hybrid score interval 0.0524 to 0.3339 for the difference 0.2.
-    """
-    # 70 followed up on day 5 (56 reply on day 8); 80 never followed up (48 reply on day 8)
-    apps, events = _same_day_search([8] * 56 + [None] * 14 + [8] * 48 + [None] * 32, 70, 5)
-    row = followup_timing(apps, events, as_of="2025-03-01").set_index("delay_bin").loc["3-6 days"]
-    assert row["difference"] == pytest.approx(0.2)
-    assert row["diff_ci_low"] == pytest.approx(0.0524, abs=5e-5)
-    assert row["diff_ci_high"] == pytest.approx(0.3339, abs=5e-5)
-
-
-def test_followup_timing_zero_replies_gets_a_wide_interval() -> None:
-    """0 of 20 replying must not yield a confident (near-zero-width) difference interval."""
-    apps, events = _same_day_search([None] * 20 + [9] * 3 + [None] * 37, 20, 7)
-    row = followup_timing(apps, events, as_of="2025-03-01").set_index("delay_bin").loc["7-13 days"]
-    assert row["rate_followed_up"] == 0 and row["rate_controls"] == pytest.approx(0.075)
-    l1, u1 = wilson_by_hand(0, 20)  # 0 and 0.161
-    lc, uc = wilson_by_hand(3, 40)
-    d = -0.075
-    assert row["diff_ci_low"] == pytest.approx(d - math.sqrt((0 - l1) ** 2 + (uc - 0.075) ** 2))
-    assert row["diff_ci_high"] == pytest.approx(d + math.sqrt(u1**2 + (0.075 - lc) ** 2))
-    assert row["diff_ci_high"] > 0.08  # reaches well above 0: no false certainty
 
 
 def test_naive_rates_small_group_is_nan_with_reason() -> None:
@@ -263,9 +205,7 @@ def test_categorical_stage_and_shuffled_rows_give_the_same_effect() -> None:
     assert got.ci_low == pytest.approx(want.ci_low, rel=1e-9)
     assert (got.exposed, got.followed_up) == (want.exposed, want.followed_up)
     pd.testing.assert_frame_equal(got.by_channel, want.by_channel)
-    pd.testing.assert_frame_equal(
-        followup_timing(other, events, as_of=AS_OF), followup_timing(apps, events, as_of=AS_OF)
-    )
+    pd.testing.assert_frame_equal(got.policy, want.policy)
 
 
 def test_naive_rates_ignore_followups_after_as_of() -> None:

@@ -144,3 +144,75 @@ def test_custom_day_shape_is_the_reply_day_distribution() -> None:
     assert d.max() < 60 and abs(d.notna().mean() - 0.65) < 0.02
     with pytest.raises(ValueError, match="day_shape"):
         simulate_search(10, day_shape=[-1.0, 2.0])
+
+
+# --- validation modes of the follow-up policy analysis ------------------------
+
+
+def _reply_within(apps: pd.DataFrame, days: int) -> np.ndarray:
+    d = (apps["first_reply_on"] - apps["applied_on"]).dt.days
+    return (d <= days).to_numpy()
+
+
+def _walk(c: float, multiplier) -> float:
+    """P(reply within 30 days) walking the days with hazard 1 - exp(-c m(d) w(d))."""
+    survive = 1.0
+    for day in range(31):
+        survive *= np.exp(-c * multiplier(day) * DAY_SHAPE[day])
+    return 1 - survive
+
+
+def test_defaults_unchanged_by_the_new_options() -> None:
+    a, e = simulate_search(2000, seed=3)
+    b, f = simulate_search(2000, seed=3, never_reply_share=0.0, promising_share=0.0,
+                           followup_effect_days=None)
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(e, f)
+
+
+def test_never_reply_share() -> None:
+    src = {"referral": (1.0, 0.65)}
+    apps, _ = simulate_search(40000, seed=4, sources=src, followup_prob=0.0,
+                              never_reply_share=0.3, as_of="2027-01-01")
+    p = 0.7 * 0.65  # ever reply: only the 70% who can, with P 0.65
+    assert abs(apps["first_reply_on"].notna().mean() - p) < 4 * np.sqrt(p * (1 - p) / 40000)
+
+
+def test_everyone_followed_up_on_day_d_and_the_fading_effect() -> None:
+    """All followed up on day 5 if still silent; x3 for 3 days then x1: reply within 30 days."""
+    src = {"company site": (1.0, 0.35)}
+    apps, events = simulate_search(60000, seed=6, sources=src, followup_delay={5: 1.0},
+                                   followup_prob=1.0, followup_hr=3.0, followup_effect_days=3,
+                                   second_followup_prob=0.0)
+    fu = events[events["kind"] == "follow_up"]
+    day = (fu["date"].to_numpy() - apps.set_index("application_id").loc[
+        fu["application_id"], "applied_on"].to_numpy()).astype("timedelta64[D]").astype(int)
+    assert (day == 5).all()
+    silent = ~((apps["first_reply_on"] - apps["applied_on"]).dt.days < 5)
+    assert len(fu) == int(silent.sum())  # every still-silent application, and only those
+    c = -np.log(1 - 0.35)
+    truth = _walk(c, lambda d: 3.0 if 5 < d <= 8 else 1.0)
+    got = _reply_within(apps, 30).mean()
+    assert abs(got - truth) < 4 * np.sqrt(truth * (1 - truth) / 60000)
+    assert truth - _walk(c, lambda d: 1.0) > 0.03  # the effect is visible at this size
+
+
+def test_promising_trait_confounds() -> None:
+    """Promising applications reply more and are followed up more; follow-ups do nothing."""
+    apps, events = simulate_search(30000, seed=7, followup_hr=1.0, promising_share=0.3,
+                                   promising_reply_hr=3.0, followup_prob=0.2,
+                                   promising_followup_prob=0.9)
+    assert "promising" not in apps.columns  # unobserved
+    fu = apps["application_id"].isin(events.loc[events["kind"] == "follow_up", "application_id"])
+    # among applications still silent on day 25 (all past their follow-up window),
+    # the followed-up ones reply more later: the trait, not the follow-up
+    d = (apps["first_reply_on"] - apps["applied_on"]).dt.days
+    late = d.isna() | (d > 25)
+    rate_fu = (d[late & fu] > 25).mean()
+    rate_no = (d[late & ~fu] > 25).mean()
+    assert rate_fu > rate_no * 1.2
+
+
+def test_fade_with_second_followup_effect_is_refused() -> None:
+    with pytest.raises(ValueError, match="followup_effect_days"):
+        simulate_search(10, followup_effect_days=3, second_followup_hr=2.0)

@@ -26,7 +26,7 @@ _API: dict[str, str] = {
     "funnel": "jobstats.stages",
     "funnel_links": "jobstats.stages",
     "followup_effect": "jobstats.followup",
-    "followup_timing": "jobstats.followup",
+    "followup_policy": "jobstats.policy",
     "thank_you_timing": "jobstats.thank_you",
     "naive_followup_rates": "jobstats.followup",
     "daily_risk_sets": "jobstats.risksets",

@@ -9,9 +9,12 @@ point the wrong way. Here the follow-up is a time-varying exposure:
   complementary log-log link) on the aggregated daily risk sets, with a day
   effect and the follow-up state; ``exp(coef)`` is the hazard ratio of a reply
   from the day after the follow-up on.
-* :func:`followup_timing` compares, for first follow-ups sent at various
-  delays, the reply rate in the next ``window`` days with applications still
-  waiting on the same day and not followed up (risk-set matching).
+* "When to follow up" is answered by :func:`jobstats.policy.followup_policy`
+  (chance of a reply within 30 days under "follow up on day d if still
+  silent", g-formula), which :func:`followup_effect` also reports as the
+  absolute effect beside the hazard ratio. (The former ``followup_timing``
+  compared different risk sets over different windows, with controls that
+  were followed up later: biased toward no effect; removed.)
 * :func:`naive_followup_rates` is the naive comparison, labelled as such.
 """
 
@@ -28,20 +31,18 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from jobstats.policy import ASSUMPTION, adjust_columns, followup_policy, overlap_reason
 from jobstats.results import Result, replied_by, require_rows, resolve_as_of, wilson
 from jobstats.risksets import (
-    NEVER,
     daily_risk_sets,
     followup_days,
     reply_durations,
-    require_usable,
 )
 from jobstats.timing import MIN_N
 
 __all__ = [
     "followup_effect",
     "FollowupEffect",
-    "followup_timing",
     "naive_followup_rates",
     "DAY_BIN_EDGES",
     "MIN_FOLLOWED_UP",
@@ -54,8 +55,6 @@ DAY_BIN_EDGES: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6, 7, 10, 14, 21, 30, 45, 60
 MIN_FOLLOWED_UP: int = 10
 #: Fewer replies after a follow-up than this: no hazard ratio.
 MIN_REPLIES_AFTER: int = 5
-#: Smallest group for a rate in followup_timing / thank_you_timing.
-MIN_GROUP: int = 10
 
 _NAIVE_NOTE = "naive: ignores when the follow-up was sent (biased, see followup_effect)"
 
@@ -110,6 +109,15 @@ def _fit_cloglog(
             name = f"{col}[{lv}]"
             columns[name] = (vals == lv).to_numpy(float)
     design = pd.DataFrame(columns, index=cells.index)
+    expo_cols = [c for c in design.columns if c.startswith(f"{exposure}[")]
+    rank_all = np.linalg.matrix_rank(design.to_numpy())
+    rank_rest = np.linalg.matrix_rank(design.drop(columns=expo_cols).to_numpy())
+    if rank_all < rank_rest + len(expo_cols):
+        return _Fit(
+            pd.DataFrame(),
+            "the data cannot separate the follow-up from the day since applying "
+            "(in the model, the follow-up state is fixed by the day)",
+        )
     endog = np.column_stack([cells["replied"], cells["at_risk"] - cells["replied"]]).astype(float)
     reason = None
     try:
@@ -171,6 +179,25 @@ class FollowupEffect(Result):
     by_channel, by_number : pandas.DataFrame
         Hazard ratio per channel of the first follow-up, and after the first
         vs after a second follow-up; NaN and a note where too few.
+    adjusted_for : list of str
+        The columns the model actually adjusted for (empty when none).
+    assumption : str
+        The assumption behind the estimate, in plain words.
+    e_value, e_value_ci : float
+        E-values of the hazard ratio and of its CI limit closest to 1
+        (VanderWeele & Ding 2017; see :func:`e_value`); NaN without estimate.
+    e_value_note : str
+        Which hazard-ratio-to-risk-ratio approximation was used.
+    proportional_hazards : dict
+        Likelihood-ratio test that the effect changes with days since the
+        follow-up (1-3, 4-7, 8+; first 30 days after applying): ``statistic,
+        df, p_value, chosen, note``.
+    effect_by_days_since : pandas.DataFrame
+        Hazard ratio by days since the follow-up (when that model was chosen)
+        or the constant one, from the first 30 days after applying.
+    policy : pandas.DataFrame
+        The absolute effect: :func:`jobstats.followup_policy` (chance of a reply
+        within 30 days under "never" and "follow up on day d").
     """
 
     followed_up: int
@@ -186,6 +213,14 @@ class FollowupEffect(Result):
     naive: dict[str, Any]
     by_channel: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_number: pd.DataFrame = field(default_factory=pd.DataFrame)
+    adjusted_for: list[str] = field(default_factory=list)
+    assumption: str = ASSUMPTION
+    e_value: float = np.nan
+    e_value_ci: float = np.nan
+    e_value_note: str = ""
+    proportional_hazards: dict[str, Any] = field(default_factory=dict)
+    effect_by_days_since: pd.DataFrame = field(default_factory=pd.DataFrame)
+    policy: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def _title(self) -> str:
         return "Follow-up effect (time-aware)"
@@ -204,14 +239,27 @@ class FollowupEffect(Result):
                     "followed_up": self.followed_up,
                     "replies_after_followup": self.replies_after_followup,
                     "undated_ignored": self.undated,
+                    "e_value": self.e_value,
+                    "e_value_ci": self.e_value_ci,
+                    "effect_changes_with_days_since_p": self.proportional_hazards.get(
+                        "p_value", np.nan
+                    ),
+                    "adjusted_for": ", ".join(self.adjusted_for) or "nothing",
                     "method": self.method,
-                    "note": self.reason,
+                    "note": self.reason or "",
+                    "assumption": self.assumption,
                 }
             ]
         )
 
     def _repr_html_(self) -> str:
         parts = [super()._repr_html_()]
+        parts.append(f"<p><i>{html.escape(self.assumption)}</i></p>")
+        if len(self.policy):
+            cols = ["policy", "estimate", "ci_low", "ci_high", "difference", "diff_ci_low",
+                    "diff_ci_high", "note"]
+            parts.append("<p><b>Chance of a reply within 30 days, by follow-up policy</b></p>")
+            parts.append(self.policy[cols].to_html(index=False, na_rep="—"))
         n = self.naive
         parts.append(
             "<p><i>Naive comparison (ignores when the follow-up was sent, biased):</i> "
@@ -277,13 +325,38 @@ def naive_followup_rates(
     return out
 
 
-def _adjust_columns(applications: pd.DataFrame, adjust_for: Sequence[str]) -> list[str]:
-    cols = [c for c in adjust_for if c in applications.columns]
-    cols = [c for c in cols if applications[c].nunique(dropna=False) > 1]
-    if "client" in applications.columns and "client" not in cols:
-        if applications["client"].nunique(dropna=True) > 1:
-            cols.append("client")
-    return cols
+_adjust_columns = adjust_columns  # one rule for every follow-up analysis (jobstats.policy)
+
+
+def e_value(hr: float, ci_low: float, ci_high: float, *, common: bool) -> tuple[float, float]:
+    """E-value of a hazard ratio and of its confidence limit closest to 1.
+
+    VanderWeele & Ding (2017, Ann Intern Med 167:268): the minimum strength of
+    association (risk-ratio scale) an unmeasured confounder would need with
+    both the follow-up and the reply to explain the estimate away. A hazard
+    ratio is first turned into an approximate risk ratio: ``RR = HR`` when the
+    outcome is rare (< 15% by the end of follow-up), else
+    ``RR = (1 - 0.5**sqrt(HR)) / (1 - 0.5**sqrt(1/HR))`` (their common-outcome
+    approximation). Then ``E = RR + sqrt(RR (RR - 1))`` (RR < 1: of 1/RR). The
+    CI's E-value is 1 when the interval contains 1.
+    """
+
+    def rr(h: float) -> float:
+        if common:
+            return (1 - 0.5 ** math.sqrt(h)) / (1 - 0.5 ** math.sqrt(1 / h))
+        return h
+
+    def ev(r: float) -> float:
+        r = 1 / r if r < 1 else r
+        return r + math.sqrt(r * (r - 1))
+
+    if not all(np.isfinite([hr, ci_low, ci_high])) or hr <= 0:
+        return np.nan, np.nan
+    point = ev(rr(hr))
+    if ci_low <= 1 <= ci_high:
+        return point, 1.0
+    limit = ci_low if hr > 1 else ci_high
+    return point, ev(rr(limit))
 
 
 def followup_effect(
@@ -292,6 +365,8 @@ def followup_effect(
     *,
     as_of: Any = None,
     adjust_for: Sequence[str] = ("source",),
+    n_boot: int = 200,
+    seed: int = 0,
 ) -> FollowupEffect:
     """Hazard ratio of a reply after a follow-up, follow-up as time-varying exposure.
 
@@ -305,6 +380,9 @@ def followup_effect(
         Columns to adjust for when present with more than one value (missing
         values form their own level). ``client`` is added when several clients
         are pooled.
+    n_boot, seed : int
+        Bootstrap resamples and seed of the absolute effect
+        (:func:`jobstats.followup_policy`).
 
     Returns
     -------
@@ -319,8 +397,17 @@ def followup_effect(
     proportional-hazards model. The state switches the day after the first
     follow-up: a reply on the follow-up day is not credited to it. Below
     :data:`MIN_FOLLOWED_UP` followed-up applications or
-    :data:`MIN_REPLIES_AFTER` replies after a follow-up, or when the fit does
-    not converge, the hazard ratio is NaN with the reason.
+    :data:`MIN_REPLIES_AFTER` replies after a follow-up, when no day has
+    followed-up and not-yet-followed-up applications both waiting with
+    replies in each (e.g. every application followed up on the same day: the
+    follow-up cannot be told apart from the day), when the design cannot
+    separate them, or when the fit does not converge, the hazard ratio is NaN
+    with the reason.
+
+    Beside the hazard ratio: the absolute effect (``policy``), a
+    likelihood-ratio test that the effect changes with days since the
+    follow-up (``proportional_hazards``), the E-value and the assumption in
+    plain words.
     """
     require_rows(applications, "a follow-up effect")
     as_of_ts = resolve_as_of(as_of)
@@ -359,11 +446,26 @@ def followup_effect(
     }
     hr = lo = hi = p = np.nan
     reason = None
-    if exposed < MIN_FOLLOWED_UP:
+    by_state = risk.groupby(["day", "followed_up"])[["at_risk", "replied"]].sum()
+    by_state = by_state.unstack("followed_up", fill_value=0)
+    overlap = pd.DataFrame(
+        {
+            "at_risk_not_yet": by_state.get(("at_risk", 0), 0),
+            "at_risk_followed": by_state.get(("at_risk", 1), 0),
+            "replied_not_yet": by_state.get(("replied", 0), 0),
+            "replied_followed": by_state.get(("replied", 1), 0),
+        }
+    )
+    not_separable = overlap_reason(overlap, fud["first"].to_numpy()[in_1], followed)
+    if followed == 0:
+        reason = not_separable  # says there are no dated follow-ups
+    elif exposed < MIN_FOLLOWED_UP:
         reason = (
             f"too few followed-up applications still waiting after the follow-up "
             f"({exposed}; need {MIN_FOLLOWED_UP})"
         )
+    elif not_separable is not None:
+        reason = not_separable
     elif replies_after < MIN_REPLIES_AFTER:
         reason = f"too few replies after a follow-up ({replies_after}; need {MIN_REPLIES_AFTER})"
     else:
@@ -385,6 +487,20 @@ def followup_effect(
         risk.assign(followups=number), "followups", "none", adjust,
         pd.Series({"after first": int(in_1.sum()), "after second or later": int(in_2.sum())}),
     )
+    common = float(dur.loc[dur["use"], "event"].mean()) >= 0.15
+    ev_point, ev_ci = e_value(hr, lo, hi, common=common)
+    ev_note = (
+        "E-value from the hazard ratio turned into a risk ratio with the common-outcome "
+        "approximation (replies >= 15%; VanderWeele & Ding 2017)"
+        if common
+        else "E-value from the hazard ratio taken as a risk ratio (rare outcome: replies < 15%; "
+        "VanderWeele & Ding 2017)"
+    )
+    if not np.isfinite(ev_point):
+        ev_note = "no E-value without a hazard ratio"
+    policy = followup_policy(
+        applications, events, as_of=as_of_ts, adjust_for=adjust_for, n_boot=n_boot, seed=seed
+    )
     return FollowupEffect(
         followed_up=followed,
         undated=undated,
@@ -399,6 +515,14 @@ def followup_effect(
         naive=naive,
         by_channel=by_channel,
         by_number=by_number,
+        adjusted_for=list(adjust) if np.isfinite(hr) else [],  # nothing fitted, nothing adjusted
+        assumption=ASSUMPTION,
+        e_value=float(ev_point),
+        e_value_ci=float(ev_ci),
+        e_value_note=ev_note,
+        proportional_hazards=dict(policy.attrs.get("ph_test", {})),
+        effect_by_days_since=policy.attrs.get("effect_by_days_since", pd.DataFrame()),
+        policy=policy,
         warnings=warnings,
     )
 
@@ -442,124 +566,3 @@ def _breakdown(
             rec["note"] = t["note"] if isinstance(t["note"], str) else None
         rows.append(rec)
     return pd.DataFrame(rows, columns=cols)
-
-
-def followup_timing(
-    applications: pd.DataFrame,
-    events: pd.DataFrame,
-    *,
-    as_of: Any = None,
-    window: int = 14,
-    bins: Sequence[int] = (0, 3, 7, 14, 21),
-) -> pd.DataFrame:
-    """Reply within ``window`` days of a first follow-up, by follow-up delay.
-
-    For first follow-ups sent on day ``f`` after applying (grouped by
-    ``bins``), the followed-up applications still without a reply at the end
-    of day ``f`` are compared with the applications also still waiting then
-    and not followed up by day ``f`` (risk-set matching on elapsed days). The
-    outcome is a reply on days ``f+1 .. f+window``. Only applications whose
-    window ends by ``as_of`` count. The control rate of a bin is the average
-    of the same-day control rates weighted by the followed-up counts per day.
-    Controls may be followed up later within the window (they are compared as
-    "not followed up yet on day f"), which can only shrink the difference.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``[delay_bin, n_followed_up, replied_followed_up, rate_followed_up,
-        ci_low, ci_high, n_controls, rate_controls, ci_low_controls,
-        ci_high_controls, difference, diff_ci_low, diff_ci_high, note]``.
-        Followed-up rate: Wilson CI; control rate: Wilson CI at the effective
-        sample size of the day-weighted controls; difference: Newcombe's hybrid
-        score interval. Controls are reused across days, so the control
-        intervals are approximate (somewhat narrow).
-    """
-    require_rows(applications, "follow-up timing")
-    as_of_ts = resolve_as_of(as_of)
-    dur, warnings = reply_durations(applications, as_of=as_of_ts)
-    require_usable(dur, warnings)
-    fud, fw = followup_days(applications, events, as_of=as_of_ts)
-    use = dur["use"].to_numpy()
-    t = dur["time"].to_numpy()[use]
-    ev = dur["event"].to_numpy()[use]
-    applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
-    c = (as_of_ts - applied).dt.days.to_numpy()[use]
-    f1 = fud["first"].to_numpy()[use]
-    fi = np.where(np.isnan(f1), NEVER, np.nan_to_num(f1)).astype(np.int64)
-    edges = list(bins)
-    labels = [
-        f"{lo}-{edges[i + 1] - 1} days" if i + 1 < len(edges) else f"{lo}+ days"
-        for i, lo in enumerate(edges)
-    ]
-    acc: dict[str, dict[str, Any]] = {
-        lab: {"n": 0, "r": 0, "w_rate": 0.0, "w_inv": 0.0, "dropped": 0,
-              "ctrl": np.zeros(len(t), dtype=bool)}
-        for lab in labels
-    }
-    days = np.unique(fi[fi < NEVER])
-    for f in days:
-        if f < edges[0]:
-            continue
-        lab = labels[int(np.searchsorted(edges, f, side="right") - 1)]
-        waiting = (t > f) & (c >= f + window)
-        treated = waiting & (fi == f)
-        ctrl = waiting & (fi > f)
-        nt = int(treated.sum())
-        if nt == 0:
-            continue
-        outcome = ev & (t <= f + window)
-        mc = int(ctrl.sum())
-        if mc == 0:
-            acc[lab]["dropped"] += nt
-            continue
-        pc = float((outcome & ctrl).sum()) / mc
-        a = acc[lab]
-        a["n"] += nt
-        a["r"] += int((outcome & treated).sum())
-        a["w_rate"] += nt * pc
-        a["w_inv"] += nt**2 / mc
-        a["ctrl"] |= ctrl  # distinct control applications of the bin
-    numbers = ("rate_followed_up", "ci_low", "ci_high", "rate_controls", "ci_low_controls",
-               "ci_high_controls", "difference", "diff_ci_low", "diff_ci_high")
-    rows = []
-    for lab in labels:
-        a = acc[lab]
-        n, r = a["n"], a["r"]
-        rec: dict[str, Any] = {"delay_bin": lab, "n_followed_up": n, "replied_followed_up": r}
-        rec["n_controls"] = int(a["ctrl"].sum())
-        rec.update(dict.fromkeys(numbers, np.nan))
-        if n == 0:
-            rec["note"] = "no first follow-ups with a complete window in this range"
-        elif n < MIN_GROUP:
-            rec["note"] = f"too few followed-up applications (n={n})"
-        else:
-            p1 = r / n
-            lo, hi = wilson([r], [n])
-            l1, u1 = float(lo[0]), float(hi[0])
-            pc = a["w_rate"] / n
-            # Wilson interval for the weighted control rate at its effective
-            # sample size (Kish: (sum w)^2 / sum w^2/m_f), so a rate of 0 still
-            # gets an honest, non-degenerate interval.
-            n_eff = n**2 / a["w_inv"]
-            lo_c, hi_c = wilson([pc * n_eff], [n_eff])
-            lc, uc = float(lo_c[0]), float(hi_c[0])
-            d = p1 - pc
-            # Newcombe's hybrid score interval for a difference of proportions
-            # (method 10): stays inside [-1, 1] and is not degenerate at 0 events,
-            # unlike the Wald interval.
-            rec.update(
-                rate_followed_up=p1, ci_low=l1, ci_high=u1,
-                rate_controls=pc, ci_low_controls=lc, ci_high_controls=uc,
-                difference=d,
-                diff_ci_low=d - math.sqrt((p1 - l1) ** 2 + (uc - pc) ** 2),
-                diff_ci_high=d + math.sqrt((u1 - p1) ** 2 + (pc - lc) ** 2),
-            )
-            rec["note"] = None
-        if a["dropped"]:
-            extra = f"{a['dropped']} followed-up left out: no same-day controls"
-            rec["note"] = extra if rec["note"] is None else f"{rec['note']}; {extra}"
-        rows.append(rec)
-    out = pd.DataFrame(rows)
-    out.attrs["warnings"] = warnings + fw
-    return out

@@ -22,6 +22,14 @@ causal follow-up effect. The process (all vectorised over applications):
   rounds) the chance to advance (next round or offer) has odds multiplied by
   ``thank_you_or`` when a thank-you note was sent.
 * Everything dated after ``as_of`` is not on record (censoring).
+* Optional, for validating the follow-up policy analysis: a share of
+  applications that can never reply, an effect that lasts only
+  ``followup_effect_days`` days after the follow-up, fixed-day follow-up
+  habits and an unobserved "promising" trait that drives both follow-ups and
+  replies. Defaults keep all of them off (and the same seed gives the same
+  tables as before they existed). The true policy curve follows from the
+  parameters by walking the days with the daily reply probabilities
+  ``1 - exp(-c_s m w(d))``.
 
 Reply times are drawn by inverse transform on the cumulative hazard
 (``searchsorted``), so a million applications take a few seconds.
@@ -130,13 +138,19 @@ def simulate_search(
     sources: dict[str, tuple[float, float]] | None = None,
     followup_hr: float | dict[str, float] = 1.6,
     followup_prob: float = 0.45,
-    followup_delay: tuple[int, int] = (2, 25),
+    followup_delay: tuple[int, int] | dict[int, float] = (2, 25),
     second_followup_prob: float = 0.3,
     second_followup_hr: float = 1.0,
     thank_you_prob: float = 0.6,
     thank_you_or: float = 2.0,
     client: str | None = None,
     day_shape: np.ndarray | None = None,
+    never_reply_share: float = 0.0,
+    followup_effect_days: int | None = None,
+    followup_hr_after: float = 1.0,
+    promising_share: float = 0.0,
+    promising_reply_hr: float = 3.0,
+    promising_followup_prob: float | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate one job search with known reply, follow-up and thank-you effects.
 
@@ -164,8 +178,11 @@ def simulate_search(
     followup_prob : float
         Chance that an application still silent on its planned follow-up day
         is followed up.
-    followup_delay : (int, int)
-        Range (inclusive) of the planned follow-up day, days after applying.
+    followup_delay : (int, int) or dict
+        Range (inclusive) of the planned follow-up day, days after applying;
+        or a fixed-day habit ``{day: weight}`` (e.g. ``{7: 1}``: always on day
+        7; with ``followup_prob=1`` every still-silent application is followed
+        up that day, and the effect cannot be told apart from the day).
     second_followup_prob : float
         Chance of a second follow-up, 5-14 days after the first, when still
         silent.
@@ -183,6 +200,25 @@ def simulate_search(
         to sum 1); default :data:`DAY_SHAPE`, which is constant within the
         follow-up model's day bins. Pass a smoothly decreasing shape to test
         the model when its baseline is only approximately right.
+    never_reply_share : float
+        Share of applications that can never reply whatever you do (a latent
+        class: a filled position, a dead posting), drawn independently.
+    followup_effect_days : int, optional
+        The follow-up multiplies the hazard by ``followup_hr`` only for this
+        many days after it is sent (days ``f+1 .. f+k``), then by
+        ``followup_hr_after``: an effect that fades. Default: it lasts.
+        Not combined with ``second_followup_hr != 1``.
+    followup_hr_after : float
+        Hazard ratio after the first ``followup_effect_days`` days.
+    promising_share : float
+        Share of "promising" applications, an unobserved trait (not in the
+        tables) that multiplies their reply hazard by ``promising_reply_hr``
+        and, with ``promising_followup_prob``, their chance of a follow-up:
+        confounding no analysis of these tables can remove.
+    promising_reply_hr : float
+        Reply hazard multiplier of promising applications.
+    promising_followup_prob : float, optional
+        ``followup_prob`` of promising applications (default: the same).
 
     Returns
     -------
@@ -219,20 +255,49 @@ def simulate_search(
     shares = np.array([sources[s][0] for s in names], dtype=float)
     src = rng.choice(len(names), size=n, p=shares / shares.sum())
     c = -np.log1p(-np.array([sources[s][1] for s in names], dtype=float))[src]
+    # optional latent classes, drawn only when used (default streams unchanged)
+    promising = np.zeros(n, dtype=bool)
+    if promising_share > 0:
+        promising = rng.random(n) < promising_share
+        c = c * np.where(promising, promising_reply_hr, 1.0)
+    if never_reply_share > 0:
+        c = np.where(rng.random(n) < never_reply_share, 0.0, c)
+    if followup_effect_days is not None and second_followup_hr != 1.0:
+        raise ValueError("followup_effect_days cannot be combined with second_followup_hr != 1")
+    # c = 0 (never replies): the divisions below give inf, i.e. never
+    safe_c = np.where(c > 0, c, np.inf)
     censor_day = (as_of_ts - start_ts).days - applied_day  # last day on record
 
     # --- replies and follow-ups (inverse transform on the cumulative hazard) --
     e = rng.exponential(size=n)
-    reply = _reply_day(cum_w, e / c)
-    lo, hi = followup_delay
-    f1 = rng.integers(lo, hi + 1, size=n)
+    reply = _reply_day(cum_w, np.where(c > 0, e / safe_c, np.inf))
+    if isinstance(followup_delay, dict):
+        habit = np.array(list(followup_delay), dtype=np.int64)
+        weight = np.array(list(followup_delay.values()), dtype=float)
+        f1 = rng.choice(habit, size=n, p=weight / weight.sum())
+    else:
+        lo, hi = followup_delay
+        f1 = rng.integers(lo, hi + 1, size=n)
     ch1 = rng.choice(3, size=n, p=_CHANNEL_P)
-    fu1 = (reply >= f1) & (rng.random(n) < followup_prob)
+    p_fu = followup_prob
+    if promising_followup_prob is not None:
+        p_fu = np.where(promising, promising_followup_prob, followup_prob)
+    fu1 = (reply >= f1) & (rng.random(n) < p_fu)
     hr1 = _hr_for(followup_hr, ch1)
     # after f1 the remaining hazard E - c W(f1) is spent at rate c * hr1
     base1 = cum_w[np.minimum(f1, horizon - 1)]
-    after = fu1 & (e > c * base1)
-    t = base1[after] + (e[after] - c[after] * base1[after]) / (c[after] * hr1[after])
+    after = fu1 & (c > 0) & (e > c * base1)
+    t = base1[after] + (e[after] - c[after] * base1[after]) / (safe_c[after] * hr1[after])
+    if followup_effect_days is not None:
+        # the effect fades: from day f1 + k on the rate is c * followup_hr_after
+        base_k = cum_w[np.minimum(f1 + int(followup_effect_days), horizon - 1)][after]
+        spent = c[after] * (base1[after] + hr1[after] * (base_k - base1[after]))
+        late = t > base_k
+        t = np.where(
+            late,
+            base_k + (e[after] - spent) / (safe_c[after] * followup_hr_after),
+            t,
+        )
     reply[after] = _reply_day(cum_w, t)
     f2 = f1 + rng.integers(5, 15, size=n)
     ch2 = rng.choice(3, size=n, p=_CHANNEL_P)
@@ -240,7 +305,7 @@ def simulate_search(
     if second_followup_hr != 1.0:
         base2 = cum_w[np.minimum(f2, horizon - 1)]
         spent = np.where(e > c * base1, c * base1 + c * hr1 * (base2 - base1), e)
-        after2 = fu2 & (e > spent)
+        after2 = fu2 & (c > 0) & (e > spent)
         t = base2[after2] + (e[after2] - spent[after2]) / (
             c[after2] * hr1[after2] * second_followup_hr
         )

@@ -66,6 +66,10 @@ class Summary:
         Load-report lines and analysis warnings, for the user to read.
     by : pandas.DataFrame or None
         :func:`jobstats.compare` of the ``by`` column, when one was asked for.
+    policy : pandas.DataFrame or None
+        :func:`jobstats.followup_policy` (chance of a reply within 30 days by
+        follow-up policy); its ``attrs["identifiable"]`` says whether it has
+        numbers (else the reason is in ``warnings``).
     """
 
     loaded: LoadResult
@@ -75,6 +79,7 @@ class Summary:
     followup: Any
     warnings: list[str] = field(default_factory=list)
     by: pd.DataFrame | None = None
+    policy: pd.DataFrame | None = None
 
     @property
     def applications(self) -> pd.DataFrame:
@@ -120,6 +125,14 @@ class Summary:
                 "ci_low": _num(fu.ci_low),
                 "ci_high": _num(fu.ci_high),
                 "p_value": _num(fu.p_value),
+                "e_value": _num(fu.e_value),
+                "e_value_ci": _num(fu.e_value_ci),
+                "effect_changes_with_days_since_p": _num(
+                    fu.proportional_hazards.get("p_value")
+                ),
+                "effect_changes_with_days_since_note": fu.proportional_hazards.get("note", ""),
+                "adjusted_for": list(fu.adjusted_for),
+                "assumption": fu.assumption,
                 "method": fu.method,
                 "naive": {
                     "rate_followed_up": _num(fu.naive["rate_followed_up"]),
@@ -143,8 +156,31 @@ class Summary:
             },
             "median_days_to_reply_among_replied": _num(self.median_among_replied),
             "followup": followup,
+            "followup_policy": self._policy_dict(),
             "warnings": list(self.warnings),
             **({} if self.by is None else {"by": _by_dict(self.by)}),
+        }
+
+    def _policy_dict(self) -> dict[str, Any] | None:
+        """The ``followup_policy`` key: None when it cannot be estimated (reason in warnings)."""
+        tab = self.policy
+        if tab is None or not tab.attrs.get("identifiable", False):
+            return None
+        never = tab.loc[tab["policy"] == "never"].iloc[0]
+        at_day = {}
+        for _, row in tab[tab["policy"] != "never"].iterrows():
+            rec = {k: _num(row[k]) for k in ("estimate", "ci_low", "ci_high", "difference",
+                                             "diff_ci_low", "diff_ci_high")}
+            if row["note"]:
+                rec["note"] = row["note"]
+            at_day[str(int(row["day"]))] = rec
+        return {
+            "horizon_days": int(never["horizon_days"]),
+            "never": _interval(never),
+            "at_day": at_day,
+            "method": str(never["method"]),
+            "adjusted_for": list(tab.attrs.get("adjusted_for", [])),
+            "assumption": tab.attrs.get("assumption", ""),
         }
 
     def to_text(self) -> str:
@@ -197,6 +233,28 @@ class Summary:
                     f"    Effect on the daily chance of a reply: x{fu['hazard_ratio']:.2f} "
                     f"(95% CI {fu['ci_low']:.2f}-{fu['ci_high']:.2f}); {fu['method']}"
                 )
+                adjusted = ", ".join(fu["adjusted_for"]) or "nothing (no such columns to use)"
+                lines.append(f"    Adjusted for: {adjusted}.")
+                if fu["e_value"] is not None:
+                    lines.append(
+                        f"    E-value {fu['e_value']:.2f} (CI limit: {fu['e_value_ci']:.2f}): an "
+                        "unmeasured reason would need to raise both the chance of a follow-up "
+                        "and of a reply this many times to explain the effect away."
+                    )
+                p_ph = fu["effect_changes_with_days_since_p"]
+                if p_ph is None and fu["effect_changes_with_days_since_note"]:
+                    lines.append(
+                        "    Does the effect change with days since the follow-up? "
+                        + fu["effect_changes_with_days_since_note"]
+                    )
+                elif p_ph is not None:
+                    verdict = "changes" if p_ph < 0.05 else "no clear change"
+                    lines.append(
+                        f"    Does the effect change with days since the follow-up? {verdict} "
+                        f"(likelihood-ratio test, p={p_ph:.2g})"
+                    )
+            if fu["hazard_ratio"] is not None and d["followup_policy"] is None:
+                lines.append(f"    ({fu['assumption']})")
             naive = fu["naive"]
             if naive["rate_followed_up"] is not None and naive["rate_not_followed_up"] is not None:
                 lines.append(
@@ -206,6 +264,27 @@ class Summary:
                 )
         if self.by is not None:
             lines.extend(_by_text(self.by))
+        pol = d["followup_policy"]
+        if pol is not None:
+            h = pol["horizon_days"]
+            lines.append(
+                f"  When to follow up: chance of a reply within {h} days of applying, if you ..."
+            )
+            lines.append(f"    never follow up: {pct(pol['never'])}")
+            for day, iv in pol["at_day"].items():
+                label = f"follow up on day {day} if still silent"
+                if iv["estimate"] is None:
+                    lines.append(f"    {label}: no estimate ({iv.get('note', '')})")
+                    continue
+                diff = iv["difference"]
+                band = ""
+                if iv["diff_ci_low"] is not None and iv["diff_ci_high"] is not None:
+                    band = (f", 95% CI {100 * iv['diff_ci_low']:+.1f} to "
+                            f"{100 * iv['diff_ci_high']:+.1f}")
+                lines.append(
+                    f"    {label}: {pct(iv)}; {100 * diff:+.1f} points vs never{band}"
+                )
+            lines.append(f"    ({pol['assumption']})")
         analysis_warnings = d["warnings"][len(self.loaded.report.warnings) :]
         if analysis_warnings:
             lines.append("  Notes:")
@@ -312,6 +391,13 @@ def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
 
         followup = followup_effect(apps, events, as_of=as_of)
         warnings.extend(followup.warnings)
+        policy = followup.policy  # computed once, inside the effect (its absolute scale)
+    else:
+        from jobstats.policy import followup_policy
+
+        policy = followup_policy(apps, events, as_of=as_of, n_boot=0)
+    if not policy.attrs.get("identifiable", False):
+        warnings.append(f"When to follow up: no estimate, because {policy.attrs['reason']}.")
     by_table = None
     if by is not None:
         from jobstats.comparisons import compare  # only when asked: keeps the CLI start fast
@@ -320,6 +406,7 @@ def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
         warnings.extend(by_table.attrs.get("warnings", []))
     # the same exclusion is reported by several analyses: say it once
     return Summary(
-        loaded, response, within, median, followup, list(dict.fromkeys(warnings)), by_table
+        loaded, response, within, median, followup, list(dict.fromkeys(warnings)),
+        by=by_table, policy=policy,
     )
 
