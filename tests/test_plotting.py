@@ -170,6 +170,11 @@ def _all_text(ax) -> str:
     return "\n".join(texts(ax))
 
 
+def _flat(ax) -> str:
+    """All text with wrapping undone (footers wrap to the chart width)."""
+    return " ".join(_all_text(ax).split())
+
+
 def _by_gid(ax, gid: str) -> list:
     return [a for a in ax.get_children() if a.get_gid() == gid]
 
@@ -274,7 +279,7 @@ def test_policy_without_an_estimate_is_shown_as_cannot_tell_not_dropped():
     assert 21 not in list(ax.containers[0].lines[0].get_xdata())
     text = _all_text(ax)
     assert "data\ncannot tell" in text
-    assert "too few applications still waiting on day 21 (4)" in text  # its note
+    assert "too few applications still waiting on day 21 (4)" in _flat(ax)  # its note
 
 
 def test_policy_marks_the_two_week_advice_and_states_the_assumption():
@@ -283,7 +288,7 @@ def test_policy_marks_the_two_week_advice_and_states_the_assumption():
     assert band.get_x() < 14 < band.get_x() + band.get_width()
     text = _all_text(ax)
     assert "about two weeks" in text
-    assert "Assumes no hidden reason links choosing to follow up and getting a reply." in text
+    assert "Assumes no hidden reason links choosing to follow up and getting a reply." in _flat(ax)
     assert "within 30 days" in ax.get_title(loc="left")
 
 
@@ -336,7 +341,7 @@ def test_effect_without_a_time_aware_estimate_says_why():
     assert not [ln for ln in aware.lines if ln.get_gid() == "estimate"]
     text = _all_text(ax)
     assert "data cannot tell" in text
-    assert "too few replies after a follow-up (2; need 5)" in text
+    assert "too few replies after a follow-up (2; need 5)" in _flat(ax)
 
 
 def test_effect_needs_both_comparisons():
@@ -362,7 +367,24 @@ def test_curve_line_and_band_are_the_tables_numbers():
         (mark,) = _by_gid(ax, f"mark:{day}")
         assert list(mark.get_xdata()) == [day, day]
         value = curve.loc[curve["day"] == day, "estimate"].item()
-        assert f"by day {day}:\n{round(100 * value)}%" in _all_text(ax)
+        (dot,) = _by_gid(ax, f"mark-value:{day}")
+        assert (dot.get_xdata()[0], dot.get_ydata()[0]) == pytest.approx((day, value))
+        assert f"{round(100 * value)}%" in _all_text(ax)
+    assert {7, 14, 30} <= set(ax.get_xticks())
+
+
+def test_curve_long_tail_is_cut_at_max_day_and_the_footer_says_so():
+    day = np.arange(0, 101)
+    est = np.minimum(day / 200, 0.3)
+    curve = _attrs(pd.DataFrame({"day": day, "estimate": est, "ci_low": est * 0.8,
+                                 "ci_high": est * 1.2}))
+    ax = jp.reply_curve_chart(curve, ax=_new_ax())
+    (line,) = _by_gid(ax, "curve")
+    assert line.get_xdata()[-1] == 60 and line.get_ydata()[-1] == pytest.approx(0.3)
+    assert "Shown to day 60; the data go to day 100." in _flat(ax)
+    ax = jp.reply_curve_chart(curve, max_day=None, ax=_new_ax())
+    (line,) = _by_gid(ax, "curve")
+    assert line.get_xdata()[-1] == 100
 
 
 def test_curve_by_group_names_each_curve_at_its_end_with_n():
@@ -382,6 +404,7 @@ def test_curve_mark_past_the_follow_up_says_so_instead_of_a_number():
     short.attrs = curve.attrs
     ax = jp.reply_curve_chart(short, ax=_new_ax())
     assert "day 30:\nnot followed\nthat long" in _all_text(ax)
+    assert not _by_gid(ax, "mark-value:30")
 
 
 # --- rates -----------------------------------------------------------------
@@ -419,7 +442,7 @@ def test_rates_without_groups_has_one_row_per_measure():
     _attrs(table)
     ax = jp.rates_chart(table, ax=_new_ax())
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "response  (n = 250)", "interview  (n = 250)"]
+        "got a reply  (n = 250)", "got an interview  (n = 250)"]
     points = [ln.get_xdata()[0] for ln in ax.lines if ln.get_gid() == "estimate"]
     assert points == pytest.approx([0.268, 0.092])
     with pytest.raises(ValueError, match="no rows with measure"):
@@ -454,7 +477,8 @@ def test_flow_stages_and_bands_have_the_links_counts():
         assert v[3, 1] - v[4, 1] == pytest.approx(count)
     text = _all_text(ax)
     assert "applied 250" in text and "no reply (yet)\n183" in text
-    assert "offer pending" not in text
+    assert "None so far: offer pending." in _flat(ax)  # said, not drawn as a stage
+    assert "offer pending\n0" not in text
 
 
 def test_flow_accepts_a_value_column():
@@ -469,7 +493,10 @@ def test_flow_accepts_a_value_column():
 def test_weekly_lines_are_the_counts_and_the_running_week_is_marked():
     weekly = weekly_table()
     ax = jp.weekly_activity_chart(weekly, ax=_new_ax())
-    for col in ("applications", "replies", "follow_ups"):
+    bars = _by_gid(ax, "series:applications")
+    assert [b.get_height() for b in bars] == list(weekly["applications"])
+    assert bars[-1].get_hatch() == "//"  # the running week
+    for col in ("replies", "follow_ups"):
         (done,) = _by_gid(ax, f"series:{col}")
         assert list(done.get_ydata()) == list(weekly[col][:4])
         (running,) = _by_gid(ax, f"in-progress:{col}")
@@ -485,8 +512,9 @@ def test_weekly_without_a_running_week_draws_every_week_solid():
     weekly = weekly_table()
     weekly.attrs["as_of"] = pd.Timestamp("2025-07-20")
     ax = jp.weekly_activity_chart(weekly, ax=_new_ax())
-    (line,) = _by_gid(ax, "series:applications")
-    assert list(line.get_ydata()) == [5, 12, 18, 9, 0]
+    (line,) = _by_gid(ax, "series:replies")
+    assert list(line.get_ydata()) == [2, 1, 6, 2, 0]
+    assert not _by_gid(ax, "in-progress:replies")
     assert not _by_gid(ax, "week-in-progress")
 
 

@@ -12,6 +12,7 @@ from matplotlib.ticker import PercentFormatter
 from jobstats.plotting._common import (
     GREY,
     SERIES_COLOURS,
+    _points,
     footer,
     get_ax,
     group_columns,
@@ -19,6 +20,7 @@ from jobstats.plotting._common import (
     header,
     is_missing,
     lw,
+    ms,
     pct,
     require_columns,
 )
@@ -31,6 +33,7 @@ def reply_curve_chart(
     *,
     by: str | Sequence[str] | None = None,
     marks: Sequence[int] = (7, 14, 30),
+    max_day: float | None = 60,
     band: bool = True,
     ax: Axes | None = None,
 ) -> Axes:
@@ -46,8 +49,12 @@ def reply_curve_chart(
     by : str or list of str, optional
         Group columns; default: the columns before ``day``.
     marks : sequence of int
-        Days marked with a dotted line; with one curve, the chance by that
-        day is written at the mark ("not followed that long" past its end).
+        Days marked with a dotted line and an x tick; with one curve, the
+        chance by that day is written on the curve.
+    max_day : float or None
+        Last day shown (the footer says how far the data go); None: all.
+        Most replies come in the first weeks and a long flat tail would
+        squeeze them.
     band : bool
         Draw the 95% interval band.
     ax : matplotlib Axes, optional
@@ -61,44 +68,60 @@ def reply_curve_chart(
     ax = get_ax(ax)
     header(ax, "Chance of a first reply, by days since applying", curve,
            extra="95% band" if band else None)
+    last_day = float(curve["day"].max()) if len(curve) else 0.0
+    x_end = last_day if max_day is None else min(last_day, float(max_day))
+    x_end = max(x_end, float(max(marks, default=0)) if last_day >= max(marks, default=0) else x_end)
     parts = list(curve.groupby(groups, sort=False, dropna=False)) if groups else [(None, curve)]
-    x_end = float(np.nanmax(np.r_[curve["day"].to_numpy(float), max(marks, default=0)]))
+    alpha = 0.2 if len(parts) <= 2 else 0.1  # many overlapping bands turn to mud
     labels = []
+    shown_hi = [0.05]
     for i, (key, part) in enumerate(parts):
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)] if groups else SERIES_COLOURS[0]
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         part = part.sort_values("day")
+        part = _crop(part, x_end)
         day = part["day"].to_numpy(float)
         est, lo, hi = (part[c].to_numpy(float) for c in ("estimate", "ci_low", "ci_high"))
-        gid = "curve" if key is None else f"curve:{group_label(key)}"
+        shown_hi.append(np.nanmax(np.r_[hi if band else est, 0]))
+        name = None if key is None else group_label(
+            key[0] if isinstance(key, tuple) and len(key) == 1 else key)
         # a step holds its value until the next day with a row (post)
-        ax.step(day, est, where="post", color=colour, gid=gid)
+        ax.step(day, est, where="post", color=colour, gid="curve" if name is None else f"curve:{name}")
         if band:
-            ax.fill_between(day, lo, hi, step="post", color=colour, alpha=0.2, lw=0,
-                            gid=f"band:{group_label(key)}" if key is not None else "band")
-        if key is not None and len(est) and not is_missing(est[-1]):
+            ax.fill_between(day, lo, hi, step="post", color=colour, alpha=alpha, lw=0,
+                            gid="band" if name is None else f"band:{name}")
+        if name is not None and len(est) and not is_missing(est[-1]):
             size = _group_size(part)
-            name = group_label(key[0] if isinstance(key, tuple) and len(key) == 1 else key)
             labels.append([day[-1], est[-1], f"{name}\n{size}" if size else name, colour])
-    top = np.nanmax(np.r_[curve["ci_high"].to_numpy(float) if band else curve["estimate"].to_numpy(float), 0.05])
-    ax.set_ylim(0, min(1.0, top * 1.25))  # headroom for the day marks' labels
+
+    top = float(np.nanmax(shown_hi))
+    ax.set_ylim(0, min(1.0, top * 1.12))
+    ax.set_xlim(0, x_end * (1.3 if groups else 1.03) if x_end > 0 else 1)
     for m in marks:
         ax.axvline(m, color=GREY, lw=lw(0.5), ls=":", zorder=0, gid=f"mark:{m}")
         if not groups:
-            ax.annotate(_mark_text(curve, m), xy=(m, 1), xycoords=("data", "axes fraction"),
-                        xytext=(4, -2), textcoords="offset points", ha="left", va="top",
-                        fontsize="medium", color="#333333")
-        else:
-            ax.annotate(f"day {m}", xy=(m, 1), xycoords=("data", "axes fraction"),
-                        xytext=(3, -2), textcoords="offset points", ha="left", va="top",
-                        fontsize="small", color="#555555")
-    ax.set_xlim(0, x_end * (1.32 if groups else 1.04))
-    _direct_labels(ax, labels)  # after the limits: labels are placed in data units
+            _mark_value(ax, curve, m)
+    ticks = sorted({0, *marks, *range(60, int(x_end) + 1, 30)})
+    ax.set_xticks([t for t in ticks if t <= x_end])
+    _direct_labels(ax, labels)
     ax.set_xlabel("days since applying")
     ax.set_ylabel("replied by then")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    footer(ax, "Applications still waiting count until the as-of date, not as 'no reply' "
-               "(Kaplan-Meier).")
+    note = ("Applications still waiting count until the as-of date, not as 'no reply' "
+            "(Kaplan-Meier).")
+    if last_day > x_end:
+        note += f" Shown to day {x_end:g}; the data go to day {last_day:g}."
+    footer(ax, note)
     return ax
+
+
+def _crop(part: pd.DataFrame, x_end: float) -> pd.DataFrame:
+    """Rows up to ``x_end``; the step in force carried to ``x_end`` when it goes on."""
+    shown = part[part["day"] <= x_end]
+    if len(shown) < len(part) and len(shown):
+        carry = shown.iloc[[-1]].copy()
+        carry["day"] = x_end
+        shown = pd.concat([shown, carry], ignore_index=True)
+    return shown
 
 
 def _group_size(part: pd.DataFrame) -> str:
@@ -108,12 +131,23 @@ def _group_size(part: pd.DataFrame) -> str:
     return ""
 
 
-def _mark_text(curve: pd.DataFrame, mark: int) -> str:
-    """``"by day 14: 22%"`` read off the step curve (its last row on or before the day)."""
+def _mark_value(ax: Axes, curve: pd.DataFrame, mark: int) -> None:
+    """A dot on the curve at the mark and its value, read off the step curve."""
     if curve["day"].max() < mark:
-        return f"day {mark}:\nnot followed\nthat long"
+        ax.annotate(f"day {mark}:\nnot followed\nthat long", xy=(mark, 0.5),
+                    xycoords=("data", "axes fraction"), xytext=(4, 0),
+                    textcoords="offset points", ha="left", va="center", color="#555555",
+                    fontsize="small")
+        return
     row = curve[curve["day"] <= mark].iloc[-1]
-    return f"by day {mark}:\n{pct(row['estimate'])}"
+    if is_missing(row["estimate"]):
+        return
+    ax.plot([mark], [row["estimate"]], "o", color="#222222", ms=ms(0.8), zorder=4,
+            gid=f"mark-value:{mark}")
+    ax.annotate(pct(row["estimate"]), xy=(mark, row["estimate"]), xytext=(0, 0.9 * ms(1)),
+                textcoords="offset points", ha="center", va="bottom", color="#222222",
+                fontweight="bold", fontsize="medium", zorder=5,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
 
 
 def _direct_labels(ax: Axes, labels: list[list]) -> None:
@@ -121,13 +155,15 @@ def _direct_labels(ax: Axes, labels: list[list]) -> None:
     if not labels:
         return
     labels.sort(key=lambda r: r[1])
-    # minimum gap in data units: about 1.3 lines of text on a chart ~ 16 lines tall
-    gap = 0.11 * max(max(r[1] for r in labels), 0.2)  # two-line labels
+    y0, y1 = ax.get_ylim()
+    ax_pt = max(ax.bbox.height * 72 / ax.figure.dpi, 1.0)
+    # two lines of text, in data units
+    gap = 2.3 * _points("medium") * (y1 - y0) / ax_pt
     ys = [r[1] for r in labels]
     for i in range(1, len(ys)):
         ys[i] = max(ys[i], ys[i - 1] + gap)
+    x0, x1 = ax.get_xlim()
     for (x, y, text, colour), ly in zip(labels, ys, strict=True):
-        ax.annotate(text, xy=(x, y), xytext=(x + 0.012 * ax.get_xlim()[1], ly),
-                    textcoords="data", ha="left",
-                    va="center", color=colour, fontweight="bold", fontsize="medium",
-                    annotation_clip=False)
+        ax.annotate(text, xy=(x, y), xytext=(x + 0.012 * (x1 - x0), ly),
+                    textcoords="data", ha="left", va="center", color=colour,
+                    fontweight="bold", fontsize="medium", annotation_clip=False)

@@ -97,7 +97,7 @@ def _rows(ax: Axes, rows: pd.DataFrame, colours: list[str], *, ratio: bool) -> N
     for yi, (_, r), c in zip(y, rows.iterrows(), colours, strict=True):
         if ratio:
             ax.annotate(f"{r['group']} (n = {int(r['n'])})", xy=(0.5, yi),
-                        xycoords=("axes fraction", "data"), xytext=(0, -1.4 * ms(1)),
+                        xycoords=("axes fraction", "data"), xytext=(0, -2.0 * ms(1)),
                         textcoords="offset points", ha="center", va="top", color="#333333", bbox=box)
         if is_missing(r["estimate"]):
             ax.annotate(

@@ -166,6 +166,10 @@ def flow_chart(
     ax.set_yticks([])
     for side in ("left", "bottom", "top", "right"):
         ax.spines[side].set_visible(False)
-    footer(ax, "Band widths are numbers of applications; each stage counts the furthest "
-               "stage an application reached.")
+    empty = [n for n in order if size[n] == 0]
+    note = ("Band widths are numbers of applications; each stage counts the furthest "
+            "stage an application reached.")
+    if empty:
+        note += f" None so far: {', '.join(empty)}."
+    footer(ax, note)
     return ax

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -25,15 +26,35 @@ from jobstats.plotting._common import (
     require_columns,
 )
 
-__all__ = ["rates_chart", "MEASURE_TITLES"]
+__all__ = ["rates_chart", "MEASURE_TITLES", "MEASURE_LABELS"]
 
-#: How each measure of :func:`jobstats.rates` reads in a title.
+#: How each measure of :func:`jobstats.rates` reads in a title ({days}: ghosting window).
 MEASURE_TITLES: dict[str, str] = {
     "response": "Got a reply (any reply, rejections included)",
     "interview": "Got to an interview",
     "offer": "Got an offer",
-    "ghosting": "No reply within 30 days (ghosted)",
+    "ghosting": "Ghosted: no reply within {days}",
 }
+#: The same as row labels (one row per measure).
+MEASURE_LABELS: dict[str, str] = {
+    "response": "got a reply",
+    "interview": "got an interview",
+    "offer": "got an offer",
+    "ghosting": "ghosted ({days})",
+}
+
+
+def _measure_text(table: pd.DataFrame, measure: str, words: dict[str, str]) -> str:
+    """A measure in words; the ghosting window read from its ``method`` text."""
+    days = "the ghosting window"
+    if "method" in table.columns:
+        rows = table[table["measure"].astype(str) == "ghosting"] if "measure" in table else table
+        for m in rows["method"].dropna().astype(str):
+            found = re.search(r"within (\d+) days", m)
+            if found:
+                days = f"{found.group(1)} days"
+                break
+    return words.get(measure, measure).format(days=days)
 
 
 def rates_chart(
@@ -80,9 +101,11 @@ def rates_chart(
                 f"rates_chart: no rows with measure {measure!r} "
                 f"(measures: {', '.join(map(str, rates['measure'].unique()))})."
             )
-        what = MEASURE_TITLES.get(measure, measure)
+        what = _measure_text(table, measure, MEASURE_TITLES)
     elif "measure" in rates.columns and len(rates["measure"].unique()) == 1:
-        what = MEASURE_TITLES.get(str(rates["measure"].iloc[0]), str(rates["measure"].iloc[0]))
+        what = _measure_text(rates, str(rates["measure"].iloc[0]), MEASURE_TITLES)
+    elif "measure" in rates.columns:
+        what = "Where your applications got to"
     if groups:
         names = [group_label(tuple(r)) if len(groups) > 1 else str(r[0])
                  for r in table[groups].itertuples(index=False)]
@@ -91,8 +114,8 @@ def rates_chart(
         by_text = " and ".join(groups).replace("_", " ")
         title = f"{what}, by {by_text}"
     else:
-        names = (table["measure"].astype(str).tolist() if "measure" in table.columns
-                 else [str(i) for i in table.index])
+        names = ([_measure_text(table, m, MEASURE_LABELS) for m in table["measure"].astype(str)]
+                 if "measure" in table.columns else [str(i) for i in table.index])
         title = what
     ax = get_ax(ax)
     header(ax, title, table, extra="95% intervals")

@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 import matplotlib.dates as mdates
-from matplotlib.dates import MO, DateFormatter, WeekdayLocator
+from matplotlib.dates import DateFormatter
 from matplotlib.ticker import MaxNLocator
 
 from jobstats.plotting._common import (
     GREY,
     OKABE_ITO,
+    _points,
     footer,
     get_ax,
     header,
@@ -24,7 +25,7 @@ __all__ = ["weekly_activity_chart", "SERIES"]
 
 #: Column -> (label, colour) of the series drawn, in drawing order.
 SERIES: dict[str, tuple[str, str]] = {
-    "applications": ("applications sent", OKABE_ITO["blue"]),
+    "applications": ("applications sent (bars)", OKABE_ITO["blue"]),
     "follow_ups": ("follow-ups sent", OKABE_ITO["orange"]),
     "replies": ("first replies", OKABE_ITO["vermillion"]),
 }
@@ -69,34 +70,48 @@ def weekly_activity_chart(weekly: pd.DataFrame, *, ax: Axes | None = None) -> Ax
     ends = []
     for col, (label, colour) in SERIES.items():
         y = weekly[col].to_numpy(float)
-        ax.plot(week[:k], y[:k], marker="o", ms=ms(0.6), color=colour, gid=f"series:{col}")
-        if partial:
-            ax.plot(week[max(k - 1, 0):], y[max(k - 1, 0):], ls=(0, (2, 2)), color=colour,
-                    gid=f"in-progress:{col}")
-            ax.plot(week[k:], y[k:], "o", mfc="white", mec=colour, ms=ms(0.6))
-        if len(y):
-            ends.append([week.iloc[-1], y[-1], label, colour])
+        if col == "applications":
+            # bars: the effort; lines on top: what came back and the nudges sent
+            bars = ax.bar(week, y, width=5, color=colour, alpha=0.35, lw=0,
+                          gid=f"series:{col}")
+            if partial and len(y):
+                bars[-1].set_hatch("//")
+                bars[-1].set_edgecolor(colour)
+        else:
+            ax.plot(week[:k], y[:k], marker="o", ms=ms(0.6), color=colour,
+                    gid=f"series:{col}")
+            if partial:
+                ax.plot(week[max(k - 1, 0):], y[max(k - 1, 0):], ls=(0, (2, 2)),
+                        color=colour, gid=f"in-progress:{col}")
+                ax.plot(week[k:], y[k:], "o", mfc="white", mec=colour, ms=ms(0.6))
+        if k:  # labels at the last complete week's level (the running one is partial)
+            ends.append([week.iloc[-1], y[k - 1], label, colour])
     ymax = np.nanmax(np.r_[weekly[list(SERIES)].to_numpy(float).ravel(), 1.0])
     ax.set_ylim(0, ymax * 1.15)
     if len(week):
         span = (week.max() - week.min()) or pd.Timedelta(days=7)
-        ax.set_xlim(week.min() - pd.Timedelta(days=4), week.max() + span * 0.3 +
-                    pd.Timedelta(days=7))
+        ax.set_xlim(week.min() - pd.Timedelta(days=4),
+                    week.max() + pd.Timedelta(days=4) + max(span * 0.22, pd.Timedelta(days=10)))
         if len(week) <= 14:
             ax.set_xticks(week)
         else:
-            ax.xaxis.set_major_locator(WeekdayLocator(MO, interval=int(np.ceil(len(week) / 12))))
+            step = int(np.ceil(len(week) / 10))
+            ax.set_xticks(week[::-1][::step][::-1])  # always tick the last week
     # direct labels at the right end, nudged apart so they never overlap
     ends.sort(key=lambda r: r[1])
-    gap = 0.08 * ymax
+    ax_pt = max(ax.bbox.height * 72 / ax.figure.dpi, 1.0)
+    gap = 1.3 * _points("medium") * (ymax * 1.15) / ax_pt
     ys = [r[1] for r in ends]
+    if ys:
+        ys[0] = max(ys[0], 0.6 * gap)  # clear of the x axis line
     for i in range(1, len(ys)):
         ys[i] = max(ys[i], ys[i - 1] + gap)
     x0, x1 = ax.get_xlim()
     for (x, y, label, colour), ly in zip(ends, ys, strict=True):
-        ax.annotate(label, xy=(x, y), xytext=(mdates.date2num(x) + 0.02 * (x1 - x0), ly),
-                    textcoords="data", ha="left", va="center", color=colour,
-                    fontweight="bold", fontsize="medium", annotation_clip=False)
+        ax.annotate(label, xy=(mdates.date2num(x) + 4, ly), xytext=(6, 0),
+                    textcoords="offset points", ha="left", va="center", color=colour,
+                    fontweight="bold", fontsize="medium", annotation_clip=False,
+                    gid=f"label:{label}")
     ax.xaxis.set_major_formatter(DateFormatter("%-d %b"))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("per week")
