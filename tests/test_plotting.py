@@ -269,7 +269,7 @@ def test_policy_never_is_a_band_with_its_interval_and_a_direct_label():
     assert (band.get_y(), band.get_y() + band.get_height()) == pytest.approx((0.25, 0.35))
     (line,) = _by_gid(ax, "never-line")
     assert list(line.get_ydata()) == pytest.approx([0.30, 0.30])
-    assert "never follow up\n30% (25–35%)" in _all_text(ax)
+    assert "never\nfollow up\n30%\n(25–35%)" in _all_text(ax)
 
 
 def test_policy_without_an_estimate_is_shown_as_cannot_tell_not_dropped():

@@ -99,7 +99,8 @@ def followup_policy_chart(
         est, lo, hi = (rows[c].to_numpy(float) for c in ("difference", "diff_ci_low", "diff_ci_high"))
     known = ~np.isnan(est)
     span = max(days.max() - days.min(), 1.0) if len(days) else 20.0
-    ax.set_xlim(days.min() - 0.12 * span if len(days) else 0, (days.max() if len(days) else 20) + 0.3 * span)
+    ax.set_xlim(days.min() - 0.12 * span if len(days) else 0,
+                (days.max() if len(days) else 20) + 0.12 * span)
 
     # reference: never following up (a band) or no difference (a line at 0)
     ymax_data = np.nanmax(np.concatenate([hi[known], [0.0]])) if known.any() else 0.0
@@ -110,12 +111,13 @@ def followup_policy_chart(
             ax.axhspan(nv["ci_low"], nv["ci_high"], color=GREY, alpha=0.18, lw=0, gid="never-band")
             ax.axhline(nv["estimate"], color=GREY, lw=lw(1), gid="never-line")
             ymax_data = max(ymax_data, float(nv["ci_high"]))
+            # labelled beyond the right edge, where no policy point can be under it
             ax.annotate(
-                f"never follow up\n{pct(nv['estimate'])} ({interval_text(nv['ci_low'], nv['ci_high'])})",
+                f"never\nfollow up\n{pct(nv['estimate'])}\n({interval_text(nv['ci_low'], nv['ci_high'])})",
                 xy=(1, nv["estimate"]), xycoords=("axes fraction", "data"),
-                xytext=(-4, 0), textcoords="offset points", ha="right", va="center",
-                color="#555555", fontsize="medium",
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+                xytext=(6, 0), textcoords="offset points", ha="left", va="center",
+                color="#555555", fontsize="medium", fontweight="bold", annotation_clip=False,
+                gid="never-label",
             )
         else:
             ax.annotate(
@@ -124,9 +126,10 @@ def followup_policy_chart(
             )
     elif show == "difference":
         ax.axhline(0, color=GREY, lw=lw(1), gid="zero-line")
-        ax.annotate("same as never\nfollowing up", xy=(1, 0), xycoords=("axes fraction", "data"),
-                    xytext=(-4, 4), textcoords="offset points", ha="right", va="bottom",
-                    color="#555555", fontsize="medium")
+        ax.annotate("same as\nnever\nfollowing\nup", xy=(1, 0),
+                    xycoords=("axes fraction", "data"), xytext=(6, 0),
+                    textcoords="offset points", ha="left", va="center", color="#555555",
+                    fontsize="medium", fontweight="bold", annotation_clip=False)
 
     # the policies with an estimate: point + interval + value label
     ax.errorbar(
@@ -177,7 +180,7 @@ def followup_policy_chart(
     if unknown_notes:
         notes.append("Data cannot tell: " + "; ".join(unknown_notes) + ".")
     if attrs.get("assumption"):
-        notes.append("Assumes " + _lower_first(str(attrs["assumption"])).rstrip(".") + ".")
+        notes.append(_assumption(str(attrs["assumption"])))
     footer(ax, "\n".join(notes))
     return ax
 
@@ -188,12 +191,12 @@ def _horizon(policy: pd.DataFrame) -> Any:
     return str((policy.attrs or {}).get("horizon", 30))
 
 
-def _lower_first(text: str) -> str:
-    text = text.strip()
-    if text.lower().startswith("assum"):
-        # "Assumes that ..." given whole: keep the author's sentence
-        return text.split(" ", 1)[1] if " " in text else text
-    return text[:1].lower() + text[1:]
+def _assumption(text: str) -> str:
+    """The analysis' assumption as a sentence, "Assumes ..." unless it says so itself."""
+    text = text.strip().rstrip(".") + "."
+    if "assum" in " ".join(text.lower().split()[:3]):
+        return text
+    return "Assumes " + text[:1].lower() + text[1:]
 
 
 def _points_formatter() -> Any:
