@@ -213,5 +213,7 @@ def _not_identifiable(ax: Axes, reason: str) -> None:
         ax.spines[side].set_visible(False)
     ax.text(0.5, 0.62, "The data cannot tell", transform=ax.transAxes, ha="center",
             va="center", fontsize="xx-large", fontweight="bold", color=GREY)
+    reason = reason.strip()
+    reason = reason[:1].upper() + reason[1:]
     ax.text(0.5, 0.45, textwrap.fill(reason, 70), transform=ax.transAxes, ha="center",
             va="top", fontsize="medium", color="#444444", gid="reason")

@@ -112,7 +112,8 @@ def weekly_activity_chart(weekly: pd.DataFrame, *, ax: Axes | None = None) -> Ax
                     textcoords="offset points", ha="left", va="center", color=colour,
                     fontweight="bold", fontsize="medium", annotation_clip=False,
                     gid=f"label:{label}")
-    ax.xaxis.set_major_formatter(DateFormatter("%-d %b"))
+    long = len(week) and (week.max() - week.min()) > pd.Timedelta(days=300)
+    ax.xaxis.set_major_formatter(DateFormatter("%b %Y" if long else "%-d %b"))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("per week")
     ax.set_xlabel("week starting (Monday)")
