@@ -302,6 +302,17 @@ def test_policy_difference_view_draws_the_differences_against_zero():
         jp.followup_policy_chart(policy_table(), show="ratio", ax=_new_ax())
 
 
+def test_policy_with_no_estimate_at_all_shows_no_axis_only_the_notes():
+    table = policy_table()
+    for c in ("estimate", "ci_low", "ci_high", "difference", "diff_ci_low", "diff_ci_high"):
+        table[c] = math.nan
+    table["note"] = "too few replies after a follow-up (2; need 5)"
+    ax = jp.followup_policy_chart(table, ax=_new_ax())
+    assert not ax.containers and ax.get_yticks().size == 0
+    assert "Too few replies after a follow-up (2; need 5)" in _flat(ax)
+    assert "95% intervals" not in _all_text(ax)
+
+
 def test_policy_not_identifiable_is_an_honest_empty_chart_with_the_reason():
     ax = jp.followup_policy_chart(policy_table(identifiable=False), ax=_new_ax())
     assert not ax.containers and not ax.lines and not ax.patches
@@ -396,6 +407,17 @@ def test_curve_by_group_names_each_curve_at_its_end_with_n():
         assert list(line.get_ydata()) == pytest.approx(list(part["estimate"]))
         assert f"{source}\nn = {n}" in _all_text(ax)
     assert not ax.get_legend()
+
+
+def test_curve_group_without_an_estimate_is_named_not_dropped():
+    curve = curve_table(groups=True)
+    referral = curve["source"] == "referral"
+    curve.loc[referral, ["estimate", "ci_low", "ci_high"]] = math.nan
+    curve["note"] = ""
+    curve.loc[referral, "note"] = "too few applications (n=3)"
+    ax = jp.reply_curve_chart(curve, ax=_new_ax())
+    assert not _by_gid(ax, "curve:referral")
+    assert "Data cannot tell for referral (n = 150): too few applications (n=3)." in _flat(ax)
 
 
 def test_curve_mark_past_the_follow_up_says_so_instead_of_a_number():

@@ -68,12 +68,22 @@ def reply_curve_chart(
     ax = get_ax(ax)
     header(ax, "Chance of a first reply, by days since applying", curve,
            extra="95% band" if band else None)
+    if curve["estimate"].isna().all():
+        ax.set_xticks([])
+        ax.set_yticks([])
+        notes = [str(n) for n in curve.get("note", pd.Series(dtype=object)).dropna().unique()
+                 if str(n).strip()]
+        why = "; ".join(notes) or "no application can be followed over time"
+        ax.text(0.5, 0.5, f"The data cannot tell\n{why}", transform=ax.transAxes, ha="center", va="center", color=GREY,
+                fontsize="large", fontweight="bold", gid="cannot-tell")
+        return ax
     last_day = float(curve["day"].max()) if len(curve) else 0.0
     x_end = last_day if max_day is None else min(last_day, float(max_day))
     x_end = max(x_end, float(max(marks, default=0)) if last_day >= max(marks, default=0) else x_end)
     parts = list(curve.groupby(groups, sort=False, dropna=False)) if groups else [(None, curve)]
     alpha = 0.2 if len(parts) <= 2 else 0.1  # many overlapping bands turn to mud
     labels = []
+    missing: list[str] = []
     shown_hi = [0.05]
     for i, (key, part) in enumerate(parts):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
@@ -84,6 +94,12 @@ def reply_curve_chart(
         shown_hi.append(np.nanmax(np.r_[hi if band else est, 0]))
         name = None if key is None else group_label(
             key[0] if isinstance(key, tuple) and len(key) == 1 else key)
+        if name is not None and np.isnan(est).all():
+            # kept in view: a group too small for a curve is named, not dropped
+            note = _first_note(part)
+            size = _group_size(part)
+            missing.append(f"{name}" + (f" ({size})" if size else "") + (f": {note}" if note else ""))
+            continue
         # a step holds its value until the next day with a row (post)
         ax.step(day, est, where="post", color=colour, gid="curve" if name is None else f"curve:{name}")
         if band:
@@ -110,6 +126,8 @@ def reply_curve_chart(
             "(Kaplan-Meier).")
     if last_day > x_end:
         note += f" Shown to day {x_end:g}; the data go to day {last_day:g}."
+    if missing:
+        note += " Data cannot tell for " + "; ".join(missing) + "."
     footer(ax, note)
     return ax
 
@@ -122,6 +140,13 @@ def _crop(part: pd.DataFrame, x_end: float) -> pd.DataFrame:
         carry["day"] = x_end
         shown = pd.concat([shown, carry], ignore_index=True)
     return shown
+
+
+def _first_note(part: pd.DataFrame) -> str:
+    if "note" not in part.columns:
+        return ""
+    notes = [str(n) for n in part["note"].dropna() if str(n).strip()]
+    return notes[0] if notes else ""
 
 
 def _group_size(part: pd.DataFrame) -> str:

@@ -85,13 +85,22 @@ def followup_policy_chart(
         else f"Extra chance of a reply within {horizon} days vs never following up"
     )
     identifiable = attrs.get("identifiable") is not False
-    header(ax, title, policy, extra="95% intervals" if identifiable else None)
+    has_numbers = identifiable and not policy[
+        "estimate" if show == "chance" else "difference"].isna().all()
+    header(ax, title, policy, extra="95% intervals" if has_numbers else None)
     if not identifiable:
         _not_identifiable(ax, attrs.get("reason") or "no reason given")
         return ax
 
     never = policy[policy["policy"].astype(str) == "never"]
     rows = policy[policy["policy"].astype(str) != "never"].sort_values("day", kind="stable")
+    value_col = "estimate" if show == "chance" else "difference"
+    if policy[value_col].isna().all():
+        # no policy has a number: an axis would only suggest one; say why instead
+        notes = [str(n) for n in policy.get("note", pd.Series(dtype=object)).dropna().unique()
+                 if str(n).strip()]
+        _not_identifiable(ax, "; ".join(notes) or "no policy has an estimate")
+        return ax
     days = rows["day"].to_numpy(float)
     if show == "chance":
         est, lo, hi = (rows[c].to_numpy(float) for c in ("estimate", "ci_low", "ci_high"))
@@ -156,9 +165,10 @@ def followup_policy_chart(
                 ls="none", gid="cannot-tell-marker")
         ax.annotate("?", xy=(d, ymid), ha="center", va="center", color=GREY, fontweight="bold",
                     fontsize="large")
-        ax.annotate(CANNOT_TELL.replace(" ", "\n", 1), xy=(d, ymid), xytext=(0, -1.6 * ms(2.2)),
-                    textcoords="offset points", ha="center", va="top", color=GREY,
-                    fontsize="small")
+        if not unknown_notes:  # named once; the footer gives each one's reason
+            ax.annotate(CANNOT_TELL.replace(" ", "\n", 1), xy=(d, ymid),
+                        xytext=(0, -1.6 * ms(2.2)), textcoords="offset points", ha="center",
+                        va="top", color=GREY, fontsize="small")
         note = row.get("note", "")
         unknown_notes.append(f"{row['policy']}: {note}" if not is_missing(note) and note else
                              f"{row['policy']}: no estimate")
