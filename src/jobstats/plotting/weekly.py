@@ -92,11 +92,13 @@ def weekly_activity_chart(weekly: pd.DataFrame, *, ax: Axes | None = None) -> Ax
         span = (week.max() - week.min()) or pd.Timedelta(days=7)
         ax.set_xlim(week.min() - pd.Timedelta(days=4),
                     week.max() + pd.Timedelta(days=4) + max(span * 0.22, pd.Timedelta(days=10)))
-        if len(week) <= 14:
-            ax.set_xticks(week)
-        else:
-            step = int(np.ceil(len(week) / 10))
-            ax.set_xticks(week[::-1][::step][::-1])  # always tick the last week
+        # as many week ticks as fit side by side in this style's type (always the last week)
+        long_span = (week.max() - week.min()) > pd.Timedelta(days=300)
+        chars = 8 if long_span else 6
+        ax_w_pt = ax.bbox.width * 72 / ax.figure.dpi
+        fit = max(2, int(ax_w_pt * 0.8 / (_points("medium") * (0.62 * chars + 1.5))))
+        step = int(np.ceil(len(week) / fit))
+        ax.set_xticks(week[::-1][::step][::-1])
     # direct labels at the right end, nudged apart so they never overlap
     ends.sort(key=lambda r: r[1])
     ax_pt = max(ax.bbox.height * 72 / ax.figure.dpi, 1.0)
@@ -112,8 +114,8 @@ def weekly_activity_chart(weekly: pd.DataFrame, *, ax: Axes | None = None) -> Ax
                     textcoords="offset points", ha="left", va="center", color=colour,
                     fontweight="bold", fontsize="medium", annotation_clip=False,
                     gid=f"label:{label}")
-    long = len(week) and (week.max() - week.min()) > pd.Timedelta(days=300)
-    ax.xaxis.set_major_formatter(DateFormatter("%b %Y" if long else "%-d %b"))
+    long_span = len(week) and (week.max() - week.min()) > pd.Timedelta(days=300)
+    ax.xaxis.set_major_formatter(DateFormatter("%b %Y" if long_span else "%-d %b"))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("per week")
     ax.set_xlabel("week starting (Monday)")
