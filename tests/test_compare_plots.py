@@ -43,7 +43,7 @@ def test_compare_chart_marks_credible_groups_and_states_n_and_as_of(search):
     assert res.attrs["credible"]  # the chart has something to mark
     before = dict(mpl.rcParams)
     _fig, ax = plt.subplots()
-    assert jp.compare(res, ax=ax) is ax
+    assert jp.compare_chart(res, ax=ax) is ax
     assert dict(mpl.rcParams) == before
     labels = {t.get_text().split("  ")[0]: t for t in ax.get_yticklabels()}
     for _, r in res.iterrows():
@@ -64,7 +64,7 @@ def test_compare_chart_writes_na_instead_of_drawing_zero(search):
     apps, _ = search
     res = jobstats.compare(apps, "week", as_of="2025-05-28")
     assert res["note"].str.startswith("too recent to tell").any()  # the last weeks
-    ax = jp.compare(res)
+    ax = jp.compare_chart(res)
     assert "n/a: too recent to tell" in _texts(ax)
     drawn = sum(len(line.get_xdata()) == 2 for line in ax.lines)
     assert drawn == res["estimate"].notna().sum()
@@ -74,7 +74,7 @@ def test_stage_conversion_chart_marks_weakest_step(search):
     apps, events = search
     res = jobstats.stage_conversion(apps, events, as_of=AS_OF)
     _fig, ax = plt.subplots()
-    assert jp.stage_conversion(res, ax=ax) is ax
+    assert jp.stage_conversion_chart(res, ax=ax) is ax
     text = _texts(ax)
     assert "← weakest step" in text and "The weakest step is" in text
     assert f"as of {AS_OF}" in text
@@ -85,7 +85,7 @@ def test_reference_chart_draws_differences_with_intervals(search):
     apps, _ = search
     res = jobstats.compare_to_reference(apps, as_of=AS_OF)
     _fig, ax = plt.subplots()
-    assert jp.compare_to_reference(res, ax=ax) is ax
+    assert jp.reference_chart(res, ax=ax) is ax
     spans = [line.get_xdata() for line in ax.lines if len(line.get_xdata()) == 2
              and line.get_xdata()[0] != line.get_xdata()[1]]
     assert len(spans) == res["estimate"].notna().sum()

@@ -39,14 +39,22 @@ _API: dict[str, str] = {
     "write_template": "jobstats.template",
     "followups_due": "jobstats.due",
     "write_report": "jobstats.report",
+    "weekly_activity": "jobstats.activity",
 }
 
-__all__ = ["__version__", *_API]
+# subpackages reachable as attributes without an import of their own
+# (``jobstats.plotting.flow_chart(...)``), imported on first use: matplotlib
+# is only loaded by code that draws.
+_SUBPACKAGES: tuple[str, ...] = ("plotting",)
+
+__all__ = ["__version__", *_API, *_SUBPACKAGES]
 
 
 def __getattr__(name: str) -> Any:
     if name in _API:
         return getattr(importlib.import_module(_API[name]), name)
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'jobstats' has no attribute {name!r}")
 
 

@@ -41,7 +41,7 @@ def _percent_axis(ax: Axes, lo: float = -0.02, hi: float = 1.02) -> None:
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
 
 
-def compare(result: pd.DataFrame, *, show_share: bool = True, ax: Axes | None = None) -> Axes:
+def compare_chart(result: pd.DataFrame, *, show_share: bool = True, ax: Axes | None = None) -> Axes:
     """Chance of a reply within the horizon by group, credible groups marked.
 
     Parameters
@@ -106,7 +106,7 @@ def compare(result: pd.DataFrame, *, show_share: bool = True, ax: Axes | None = 
     return ax
 
 
-def stage_conversion(result: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def stage_conversion_chart(result: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Conversion at each funnel step with its interval; the weakest step marked.
 
     Parameters
@@ -148,7 +148,7 @@ def stage_conversion(result: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def compare_to_reference(result: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def reference_chart(result: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """This search minus each reference (percentage points), with 95% intervals.
 
     Parameters
