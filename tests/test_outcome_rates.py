@@ -100,3 +100,19 @@ def test_categorical_stage_and_numeric_group_with_missing() -> None:
     out = rates(apps, by="level", as_of="2025-03-01")
     resp = out[out["measure"] == "response"]
     assert resp["level"].tolist() == [1.0, 2.0, "(missing)"] and resp["n"].tolist() == [5, 4, 1]
+
+
+def test_hand_written_wilson_equals_statsmodels() -> None:
+    """results.wilson is written out (no statsmodels at counting time): same numbers."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    from jobstats.results import wilson
+
+    k = np.array([0, 1, 3, 7, 10, 50, 99, 100])
+    n = np.array([10, 10, 10, 10, 10, 100, 100, 100])
+    lo, hi = wilson(k, n)
+    want_lo, want_hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+    np.testing.assert_allclose(lo, np.clip(want_lo, 0, 1), atol=1e-12)
+    np.testing.assert_allclose(hi, np.clip(want_hi, 0, 1), atol=1e-12)
+    assert lo[0] == 0 and hi[0] > 0.25  # 0 of 10: an upper bound, not 0-0
+    assert np.isnan(wilson([0], [0])[0]).all()
