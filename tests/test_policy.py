@@ -304,7 +304,8 @@ def test_summary_json_followup_policy_key() -> None:
     data = jobstats.load("data/sample/my_tracker.xlsx", as_of="2025-06-30")
     summary = jobstats.summarize(data)
     d = summary.to_dict()["followup_policy"]
-    assert d["horizon_days"] == 30 and set(d["never"]) == {"estimate", "ci_low", "ci_high"}
+    # every estimate in the JSON is {estimate, ci_low, ci_high, note} (one shape)
+    assert d["horizon_days"] == 30 and set(d["never"]) == {"estimate", "ci_low", "ci_high", "note"}
     assert list(d["at_day"]) == ["3", "5", "7", "10", "14", "21"]
     for rec in d["at_day"].values():
         assert {"estimate", "ci_low", "ci_high", "difference", "diff_ci_low",

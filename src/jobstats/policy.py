@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.results import group_frame, require_rows, resolve_as_of
+from jobstats.results import finish, group_frame, require_rows, resolve_as_of
 from jobstats.risksets import followup_days, reply_durations
 
 __all__ = [
@@ -687,16 +687,15 @@ def followup_policy(
         effect = _effect_table(fit)
     else:
         out["note"] = f"no estimate: {reason}"
+    out = finish(out, title="When to follow up: chance of a reply by policy", as_of=as_of_ts,
+                 n_applications=int(len(apps)), warnings=inp.warnings, assumption=ASSUMPTION)
     out.attrs.update(
-        as_of=as_of_ts,
-        n_applications=int(len(apps)),
         identifiable=fit is not None,
         reason=reason or "",
         assumption=ASSUMPTION,
         adjusted_for=list(adjust) if fit is not None else [],  # nothing fitted, nothing adjusted
         effect_by_days_since=effect,
         ph_test=ph,
-        warnings=list(inp.warnings),
     )
     return out
 
