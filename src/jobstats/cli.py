@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -20,10 +21,32 @@ from jobstats.schema import FIELDS, InputError, JobstatsError
 
 
 def _parse_as_of(text: str) -> pd.Timestamp:
+    # YYYY-MM-DD only: "01.06.2025" is June 1st in Germany and January 6th in the US.
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"--as-of {text!r}: write the date as YYYY-MM-DD (e.g. 2025-06-30); other forms "
+            "are ambiguous between day and month")
     try:
-        return pd.Timestamp(text).normalize()
+        return pd.Timestamp(text.strip()).normalize()
     except (ValueError, TypeError):
         raise argparse.ArgumentTypeError(f"--as-of {text!r} is not a date: use YYYY-MM-DD") from None
+
+
+def _parse_statuses(pairs: Sequence[str]) -> dict[str, str]:
+    """Turn repeated ``WORD=STATUS`` options into the ``statuses=`` mapping of ``load``."""
+    from jobstats.io.vocab import STATUS_MEANINGS
+
+    statuses: dict[str, str] = {}
+    for pair in pairs:
+        word, sep, meaning = pair.rpartition("=")
+        word, meaning = word.strip(), meaning.strip()
+        if not sep or not word or not meaning:
+            raise InputError(
+                f"--status {pair!r} is not of the form WORD=STATUS, e.g. --status "
+                f"'Absage=rejected'. STATUS is one of: {', '.join(STATUS_MEANINGS)}."
+            )
+        statuses[word] = meaning
+    return statuses
 
 
 def _parse_columns(pairs: Sequence[str]) -> dict[str, str | list[str]]:
@@ -70,7 +93,16 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_parse_as_of,
         default=None,
         help="date the data describes (YYYY-MM-DD); applications without a reply are "
-        "still waiting at this date. Default: today.",
+        "still waiting at this date. Default: the file's export-date column if any, else today.",
+    )
+    summary.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        metavar="WORD=STATUS",
+        help="say what a status word of your file means, e.g. --status 'Absage=rejected'; "
+        "repeat for several. STATUS: applied, replied, no_response, screen, interview, offer, "
+        "accepted, rejected, offer_declined, withdrawn, closed, not_applied",
     )
     summary.add_argument("--sheet", help="sheet to read (default: the one holding applications)")
     summary.add_argument(
@@ -103,12 +135,12 @@ def _summary(args: argparse.Namespace) -> int:
     from jobstats.io import load, load_many
     from jobstats.summary import summarize
 
-    as_of = args.as_of if args.as_of is not None else pd.Timestamp.today().normalize()
     kwargs = {
         "sheet": args.sheet,
         "columns": _parse_columns(args.column) or None,
-        "as_of": as_of,
+        "as_of": args.as_of,  # None: the file's export date, else today (said in the report)
         "dayfirst": args.dayfirst,
+        "statuses": _parse_statuses(args.status) or None,
     }
     if len(args.paths) == 1:
         loaded = load(args.paths[0], **kwargs)

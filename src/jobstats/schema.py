@@ -16,6 +16,9 @@ Applications table (one row per application)
     The channel the application went through, normalised where recognised to
     :data:`SOURCES` (``"referral"``, ``"company site"``, ``"linkedin easy apply"``,
     ...); an unrecognised value is kept as the user wrote it (stripped).
+``source_raw`` : str or NA
+    The source exactly as the user wrote it (stripped), to compare job boards
+    that ``source`` groups as ``"job board"``.
 ``applied_on`` : datetime64
     Date (and time when the file has one) of the application. Never missing:
     rows without it are reported in the load report and dropped.
@@ -24,6 +27,9 @@ Applications table (one row per application)
     reply-date column it is the earliest of the interview, offer and rejection
     dates. NaT when no reply date is known, even if the status says there was a
     reply (then ``stage`` is still ``"replied"`` or later).
+``callback_due_on`` : datetime64 or NaT
+    Date by which the employer promised to get back ("we will let you know by
+    ..."), a next-step date; NaT when not recorded (also an event ``callback_due``).
 ``reply_kind`` : str or NA
     What the first reply was, one of :data:`REPLY_KINDS`.
 ``stage`` : str
@@ -60,6 +66,8 @@ Override names
 
 from __future__ import annotations
 
+from jobstats.io.fields import FIELD_NAMES
+
 # --- vocabularies ---------------------------------------------------------
 
 #: Stages in order; ``stage`` is the furthest one reached.
@@ -91,6 +99,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "offer",
     "rejection",
     "withdrawn",
+    "callback_due",  # the date by which the employer promised to get back
 )
 
 CHANNELS: tuple[str, ...] = ("email", "phone", "linkedin", "in person")
@@ -108,23 +117,8 @@ SOURCES: tuple[str, ...] = (
 
 # --- field names a user may override -------------------------------------
 
-FIELDS: tuple[str, ...] = (
-    "application_id",
-    "client",
-    "company",
-    "title",
-    "source",
-    "applied_on",
-    "first_reply_on",
-    "reply_kind",
-    "status",
-    "follow_up_on",
-    "interview_on",
-    "thank_you_on",
-    "offer_on",
-    "rejected_on",
-    "notes",
-)
+#: Derived from the one table of fields, :data:`jobstats.io.fields.FIELD_TABLE`.
+FIELDS: tuple[str, ...] = FIELD_NAMES
 
 #: Canonical columns of the applications table, in order (extras follow).
 APPLICATION_COLUMNS: tuple[str, ...] = (
@@ -133,8 +127,10 @@ APPLICATION_COLUMNS: tuple[str, ...] = (
     "company",
     "title",
     "source",
+    "source_raw",
     "applied_on",
     "first_reply_on",
+    "callback_due_on",
     "reply_kind",
     "stage",
     "status",

@@ -112,6 +112,7 @@ class Summary:
             "median_days_to_reply_among_replied": _num(self.median_among_replied),
             "followup": followup,
             "warnings": list(self.warnings),
+            "load_report": self.loaded.report.to_dict(),
         }
 
     def to_text(self) -> str:

@@ -20,6 +20,7 @@ class Collector:
     issues: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
+    file_warnings: list[str] = field(default_factory=list)
 
     def add(self, sheet: str, row: int, column: str | None, severity: str, reason: str) -> None:
         self.issues.append({"file": self.file, "sheet": sheet, "row": int(row),
