@@ -29,7 +29,8 @@ Applications table (one row per application)
     reply (then ``stage`` is still ``"replied"`` or later).
 ``callback_due_on`` : datetime64 or NaT
     Date by which the employer promised to get back ("we will let you know by
-    ..."), a next-step date; NaT when not recorded (also an event ``callback_due``).
+    ..."), a next-step date; NaT when not recorded. The events table has a
+    ``callback_due`` event on that date once it is not after the as-of date.
 ``reply_kind`` : str or NA
     What the first reply was, one of :data:`REPLY_KINDS`.
 ``stage`` : str

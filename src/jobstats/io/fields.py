@@ -53,34 +53,42 @@ FIELD_TABLE: tuple[Field, ...] = (
     Field("application_id", "id", None,
           "an id of the application (unique per row); otherwise '<sheet>:<row>'"),
     Field("client", "text", None, "whose search the row belongs to (a coach's client)"),
-    Field("company", "text", "Company", "the employer"),
-    Field("title", "text", "Job title", "the job title / position / role"),
+    Field("company", "text", "Company", "The employer (or the agency's client, if known)."),
+    Field("title", "text", "Job title", "The title as posted."),
     Field("source", "source", "Source",
-          "where you applied: referral, company site, LinkedIn, a job board, a recruiter"),
-    Field("applied_on", "date", "Date applied", "the day you sent the application (required)",
-          event="applied"),
+          "How you applied: Referral, Company site, LinkedIn Easy Apply, LinkedIn, "
+          "Job board, Recruiter or Other (dropdown; other words are kept as typed, e.g. "
+          "the name of the job board)."),
+    Field("applied_on", "date", "Date applied",
+          "The day you sent the application. Required: rows without it are reported and "
+          "left out of the statistics.", event="applied"),
     Field("status", "status", "Status",
-          "current status: applied, rejected, interview, offer, no response, withdrawn ..."),
+          "Where it stands now: Applied (still waiting), No response (you gave up "
+          "waiting), Phone screen, Interview, Offer, Accepted, Rejected, Withdrawn (you "
+          "withdrew) or Closed (posting removed or filled)."),
     Field("first_reply_on", "date", "Date of first reply",
-          "the day of the employer's first reply of any kind (a rejection counts)",
-          event="reply"),
+          "The day the employer first answered in any way, a rejection included. An "
+          "automatic 'we received your application' e-mail is not a reply.", event="reply"),
     Field("reply_kind", "reply_kind", "Reply kind",
-          "what that first reply was: rejection, interview, offer or other"),
-    Field("follow_up_on", "date", None,
-          "date of a follow-up you sent (several numbered columns allowed)",
-          event="follow_up", many=True),
+          "What that first reply was: Rejection, Interview (an invitation), Offer or Other."),
+    Field("follow_up_on", "date", "Follow-up {n} date",
+          "The day you SENT a follow-up (e-mail, call, LinkedIn message) after applying. "
+          "Write the date when you send it, not when you plan to: a planned follow-up goes "
+          "in only once it has been sent.", event="follow_up", many=True),
     Field("callback_due_on", "date", "Call-back promised by",
-          "the date by which the employer said they would get back to you (a next-step date)",
-          event="callback_due"),
-    Field("interview_on", "date", "Interview date", "date of the first interview or screen",
-          event="interview"),
-    Field("thank_you_on", "date", "Thank-you sent", "date you sent a thank-you note",
-          event="thank_you"),
-    Field("offer_on", "date", "Offer date", "date of an offer", event="offer"),
-    Field("rejected_on", "date", "Rejection date", "date of a rejection", event="rejection"),
+          "The date by which the employer said they would get back to you ('we will let "
+          "you know by Friday'), or the next step they promised. Lets jobstats list the "
+          "promises that have passed without news.", event="callback_due"),
+    Field("interview_on", "date", "Interview date",
+          "The day of the first interview (a phone screen counts).", event="interview"),
+    Field("thank_you_on", "date", "Thank-you sent",
+          "The day you sent a thank-you note after an interview.", event="thank_you"),
+    Field("offer_on", "date", "Offer date", "The day you received an offer.", event="offer"),
+    Field("rejected_on", "date", "Rejection date", "The day you were told no (at any stage).",
+          event="rejection"),
     Field("exported_on", "date", None,
           "the date the file was exported (used as the as-of date when present)"),
-    Field("notes", "text", "Notes", "anything else"),
+    Field("notes", "text", "Notes", "Anything else; jobstats keeps it but does not analyse it."),
 )
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELD_TABLE}

@@ -203,6 +203,9 @@ def build_tables(
              _event_frame(app_id, first_reply, "reply", first_src, keep), fu_events]
     for fld, d in dcols.items():
         if EVENT_OF.get(fld) and fld != "first_reply_on":
+            if fld == "callback_due_on":
+                # The event is the promised day arriving (the column keeps any date).
+                d = d.where(d.dt.normalize() <= as_of)
             parts.append(_event_frame(app_id, d, EVENT_OF[fld], dsrc[fld], keep))
     events = pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
 

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jobstats.io.fields import FIELD_TABLE
 from jobstats.schema import InputError
 
 __all__ = [
@@ -38,38 +39,34 @@ __all__ = [
 APPLICATIONS_SHEET = "Applications"
 INSTRUCTIONS_SHEET = "Instructions"
 
-#: Header row of the "Applications" sheet, in order. The loader recognises
-#: every one of these names without a ``--column`` mapping.
-HEADERS: tuple[str, ...] = (
-    "Company",
-    "Job title",
-    "Source",
-    "Date applied",
-    "Status",
-    "Date of first reply",
-    "Reply kind",
-    "Follow-up 1 date",
-    "Follow-up 1 channel",
-    "Follow-up 2 date",
-    "Follow-up 2 channel",
-    "Interview date",
-    "Thank-you sent",
-    "Offer date",
-    "Rejection date",
-    "Notes",
-)
+#: Follow-up columns in the template (each with its channel column).
+N_FOLLOW_UPS = 2
 
+
+def _template_columns() -> list[tuple[str, str, bool]]:
+    """(header, instruction, is a date) of every template column, from the field table."""
+    cols: list[tuple[str, str, bool]] = []
+    for f in FIELD_TABLE:
+        if f.template_header is None:
+            continue
+        if f.many:
+            for n in range(1, N_FOLLOW_UPS + 1):
+                first = f.help if n == 1 else f"The day you sent follow-up {n}, if any."
+                cols.append((f.template_header.format(n=n), first, True))
+                cols.append((f"Follow-up {n} channel", "Email, Phone, LinkedIn or In person.",
+                             False))
+        else:
+            cols.append((f.template_header, f.help, f.kind == "date"))
+    return cols
+
+
+_COLUMNS = _template_columns()
+#: Header row of the "Applications" sheet, in order (derived from
+#: :data:`jobstats.io.fields.FIELD_TABLE`). The loader recognises every one of
+#: these names without a ``--column`` mapping.
+HEADERS: tuple[str, ...] = tuple(h for h, _, _ in _COLUMNS)
 #: Columns holding dates (formatted and validated as dates).
-DATE_HEADERS: tuple[str, ...] = (
-    "Date applied",
-    "Date of first reply",
-    "Follow-up 1 date",
-    "Follow-up 2 date",
-    "Interview date",
-    "Thank-you sent",
-    "Offer date",
-    "Rejection date",
-)
+DATE_HEADERS: tuple[str, ...] = tuple(h for h, _, d in _COLUMNS if d)
 
 #: Dropdown choices, in the user's words; the loader normalises them.
 STATUS_CHOICES: tuple[str, ...] = (
@@ -130,42 +127,7 @@ _INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "cell empty when you do not know the value; do not type 'n/a' in date cells.",
     ),
     ("Column", "What to put in it"),
-    ("Company", "The employer (or the agency's client, if known)."),
-    ("Job title", "The title as posted."),
-    (
-        "Source",
-        "How you applied: Referral, Company site, LinkedIn Easy Apply, LinkedIn, "
-        "Job board, Recruiter or Other (dropdown; other words are kept as typed).",
-    ),
-    ("Date applied", "The day you sent the application. Required: rows without it are "
-     "reported and left out of the statistics."),
-    (
-        "Status",
-        "Where it stands now: Applied (still waiting), No response (you gave up "
-        "waiting), Phone screen, Interview, Offer, Accepted, Rejected, Withdrawn (you "
-        "withdrew) or Closed (posting removed or filled).",
-    ),
-    (
-        "Date of first reply",
-        "The day the employer first answered in any way, a rejection included. An "
-        "automatic 'we received your application' e-mail is not a reply.",
-    ),
-    ("Reply kind", "What that first reply was: Rejection, Interview (an invitation), "
-     "Offer or Other."),
-    (
-        "Follow-up 1 date",
-        "The day you SENT your first follow-up (e-mail, call, LinkedIn message) after "
-        "applying. Write the date when you send it, not when you plan to: a planned "
-        "follow-up goes in only once it has been sent.",
-    ),
-    ("Follow-up 1 channel", "Email, Phone, LinkedIn or In person."),
-    ("Follow-up 2 date", "The day you sent a second follow-up, if any."),
-    ("Follow-up 2 channel", "Email, Phone, LinkedIn or In person."),
-    ("Interview date", "The day of the first interview (a phone screen counts)."),
-    ("Thank-you sent", "The day you sent a thank-you note after an interview."),
-    ("Offer date", "The day you received an offer."),
-    ("Rejection date", "The day you were told no (at any stage)."),
-    ("Notes", "Anything else; jobstats keeps it but does not analyse it."),
+    *((h, text) for h, text, _ in _COLUMNS),
     ("", ""),
     ("The as-of date", ""),
     (
