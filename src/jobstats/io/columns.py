@@ -8,8 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
 from jobstats.io.dates import parse_dates
 from jobstats.io.readers import EPOCH_1900, RawBook, RawSheet
+from jobstats.io.fields import DATE_FIELDS
 from jobstats.io.vocab import (
     DATE_PATTERNS,
     FOLLOW_UP_CHANNEL_RE,
@@ -19,10 +23,10 @@ from jobstats.io.vocab import (
     SIGNATURES,
     WEAK_WORDS,
     is_missing,
+    missing_mask,
     norm,
     yes_no,
 )
-from jobstats.io.fields import DATE_FIELDS
 from jobstats.schema import FIELDS, HeaderNotFoundError, InputError
 
 MAX_HEADER_SCAN = 30
@@ -70,6 +74,18 @@ def classify_how(header: object) -> tuple[str | None, float, str]:
 def is_blank_row(row: list[object]) -> bool:
     """True when every cell is empty, whitespace or a missing-value placeholder."""
     return all(is_missing(v) for v in row)  # is_missing covers whitespace-only text
+
+
+def count_filled_rows(sheet: RawSheet, start: int) -> int:
+    """Number of non-blank rows from row index ``start`` on (column-wise for big sheets)."""
+    if sheet.cols is None:
+        return sum(not is_blank_row(r) for r in sheet.rows[start:])
+    filled = np.zeros(max(len(sheet.rows) - start, 0), dtype=bool)
+    for c in sheet.cols:
+        codes, uniq = pd.factorize(c[start:], use_na_sentinel=True)
+        present = np.append(~missing_mask(list(uniq)), False)
+        filled |= present[codes]
+    return int(filled.sum())
 
 
 def _cell_text(v: object) -> str:
@@ -217,7 +233,12 @@ def mostly_yes_no(values: list[object]) -> bool:
 
 def mostly_dates(values: list[object]) -> bool:
     """True when >= 80% of the first 200 non-missing values read as dates."""
-    present = [v for v in values if not is_missing(v)][:200]
+    present = []
+    for v in values:  # the first 200 present values are enough to tell
+        if not is_missing(v):
+            present.append(v)
+            if len(present) == 200:
+                break
     if not present:
         return False
     got = parse_dates(present, header="", epoch=EPOCH_1900).values.notna().sum()
@@ -451,7 +472,7 @@ def pick_sheet(
         # name that is not "Follow-ups" beat a higher header score: a follow-ups
         # sheet "Company | Job title | Date | Channel" scores as high as the tracker.
         strong = given or ("applied_on", 1.0) in kinds
-        n_rows = sum(not is_blank_row(r) for r in s.rows[idx + 1:])
+        n_rows = count_filled_rows(s, idx + 1)
         ranked.append(((has_applied, strong, "follow" not in norm(s.name), not s.hidden,
                         score >= 2, score, n_rows), s, idx))
     if not ranked or max(r[0] for r in ranked)[5] < 1.5:

@@ -78,7 +78,16 @@ def _fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+_PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _parse_text(s: str, dayfirst: bool, yearfirst: bool) -> pd.Timestamp | None:
+    if _PLAIN_ISO.fullmatch(s):  # the common case, without dateutil's two parses
+        try:
+            ts = pd.Timestamp(s)
+        except ValueError:
+            return None
+        return ts if _YEAR_MIN <= ts.year <= _YEAR_MAX else None
     if _ACCENTED.search(s):
         s = _fold(s)
     try:
@@ -236,7 +245,9 @@ def file_order(columns: list[list[object]]) -> dict[str, bool]:
     """
     counts: dict[str, list[int]] = {}
     for values in columns:
-        for v in values:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        for v in pd.unique(arr):  # presence is all that counts: distinct values suffice
             if isinstance(v, str) and (m := _TRIPLE.match(v)):
                 a, b = int(m.group(1)), int(m.group(3))
                 c = counts.setdefault(m.group(2), [0, 0])

@@ -19,7 +19,7 @@ from jobstats.io.columns import ColumnMap, detect_format, map_columns, mostly_ye
 from jobstats.io.dates import ParsedDates, file_order, parse_dates
 from jobstats.io.fields import EVENT_OF
 from jobstats.io.followups import find_follow_up_sheet, follow_up_sheet_events
-from jobstats.io.grid import Collector, Grid, make_grid, text_value
+from jobstats.io.grid import Collector, Grid, codes_of, make_grid, text_value
 from jobstats.io.readers import RawBook, RawSheet
 from jobstats.io.vocab import (
     DATE_ORDER,
@@ -48,23 +48,6 @@ from jobstats.schema import (
 MATCH_COLUMNS = ("what", "column", "word", "meaning", "how", "count", "rows")
 _NO_RANK = -1
 _REPLIED, _APPLIED = STAGE_RANK["replied"], STAGE_RANK["applied"]
-
-
-def codes_of(values: list[object]) -> tuple[np.ndarray, list[object]]:
-    """Codes into the distinct values of a column (-1 for missing cells), and those values.
-
-    Every converter works on the distinct values: a tracker repeats its
-    statuses, sources and dates.
-    """
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    codes, uniq = pd.factorize(arr, use_na_sentinel=True)
-    uniq = list(uniq)
-    missing = np.array([is_missing(u) for u in uniq], dtype=bool)
-    if missing.any():
-        remap = np.where(missing, -1, np.arange(len(uniq)))
-        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-    return codes, uniq
 
 
 def _rows_of(codes: np.ndarray, rows: np.ndarray, limit: int = 5) -> dict[int, tuple[int, str]]:
@@ -154,7 +137,7 @@ def build_tables(
     as_of, as_of_source = _as_of(book, g, cm, as_of, dayfirst, col)
     ctx = _Ctx(book, g, cm, col, as_of, dayfirst, lang, statuses or {},
                np.ones(n, dtype=bool), np.asarray(g.rows, dtype=np.int64))
-    ctx.matches += [("header", h, h, f, how, n_values(g.cols[j]), "")
+    ctx.matches += [("header", h, h, f, how, int((g.codes(j)[0] >= 0).sum()), "")
                     for j, h, f, how in cm.matches]
 
     status, rank, status_raw = _statuses(ctx)
@@ -170,7 +153,7 @@ def build_tables(
 
     def text_field(fld: str) -> pd.Series:
         if fld in cm.fields:
-            return _str_series(g.cols[cm.fields[fld]])
+            return _str_series(g.codes(cm.fields[fld]))
         return pd.Series([pd.NA] * n, dtype="str")
 
     nat = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
@@ -275,12 +258,11 @@ def _stale_as_of(apps: pd.DataFrame, events: pd.DataFrame, as_of: pd.Timestamp, 
             "YYYY-MM-DD (Python: as_of=...) with that day")
 
 
-def n_values(values: list[object]) -> int:
-    return sum(not is_missing(v) for v in values)
-
-
-def _str_series(values: list[object]) -> pd.Series:
-    codes, uniq = codes_of(values)
+def _str_series(coded: tuple[np.ndarray, list[object]]) -> pd.Series:
+    codes, uniq = coded
+    if all(type(u) is str for u in uniq):  # text files: strip only (missing are coded -1)
+        text = np.array(list(map(str.strip, uniq)) + [pd.NA], dtype=object)
+        return pd.Series(text[codes], dtype="str")
     text = np.array([text_value(u) for u in uniq] + [pd.NA], dtype=object)
     return pd.Series(text[codes], dtype="str")
 
@@ -337,7 +319,7 @@ def _read_status_column(ctx: _Ctx, j: int, status_empty: np.ndarray | None
     g, values = ctx.g, ctx.g.cols[j]
     header = g.headers[j]
     main = status_empty is None
-    codes, uniq = codes_of(values)
+    codes, uniq = g.codes(j)
     k = len(uniq)
     st_u = np.full(k + 1, None, dtype=object)  # the extra last slot: missing cells
     rk_u = np.full(k + 1, _NO_RANK, dtype=np.int64)
@@ -394,7 +376,7 @@ def _date_flags(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, raw: np.ndarray
                 "interview_on": "interview", "offer_on": "offer"}
     g = ctx.g
     for j, fld in ctx.cm.date_flags.items():
-        codes, uniq = codes_of(g.cols[j])
+        codes, uniq = g.codes(j)
         yn = np.array([yes_no(u) for u in uniq] + [None], dtype=object)[codes]
         yes = (yn == True) & ctx.keep  # noqa: E712
         if fld == "applied_on":
@@ -491,7 +473,7 @@ def _ids(ctx: _Ctx) -> np.ndarray:
     if "application_id" not in cm.fields:
         return auto
     jid = cm.fields["application_id"]
-    ids = _str_series(g.cols[jid])
+    ids = _str_series(g.codes(jid))
     kept = ids.where(pd.Series(ctx.keep))
     dup = kept.duplicated(keep=False) & kept.notna()
     bad = (ids.isna() | dup).to_numpy() & ctx.keep
@@ -508,14 +490,14 @@ def _sources(ctx: _Ctx) -> tuple[pd.Series, pd.Series]:
     """Normalised source and the source as typed (a referral flag column counts too)."""
     g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
     if "source" in cm.fields:
-        codes, uniq = codes_of(g.cols[cm.fields["source"]])
+        codes, uniq = g.codes(cm.fields["source"])
         src = np.array([parse_source(u) for u in uniq] + [None], dtype=object)[codes]
         raw = np.array([str(u).strip() for u in uniq] + [None], dtype=object)[codes]
     else:
         src = np.full(n, None, dtype=object)
         raw = np.full(n, None, dtype=object)
     if cm.referral_flag is not None:
-        codes, uniq = codes_of(g.cols[cm.referral_flag])
+        codes, uniq = g.codes(cm.referral_flag)
         yes = np.array([bool(yes_no(u)) for u in uniq] + [False])[codes]
         src[yes] = "referral"
     return pd.Series(src, dtype="str"), pd.Series(raw, dtype="str")
@@ -557,7 +539,7 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     intv, offer, rej = (c.notna().to_numpy() for c in cols[1:])
     file_kind = np.full(n, None, dtype=object)
     if "reply_kind" in cm.fields:
-        codes, uniq = codes_of(g.cols[cm.fields["reply_kind"]])
+        codes, uniq = g.codes(cm.fields["reply_kind"])
         file_kind = np.array([parse_reply_kind(u) for u in uniq] + [None], dtype=object)[codes]
     base = np.where(rank >= 0, rank,
                     np.where(status == "accepted", STAGE_RANK["accepted"], _APPLIED))
@@ -627,7 +609,7 @@ def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: np.ndarray
         ch = cm.channel_of.get(j)
         if ch is None:
             return np.full(n, None, dtype=object)
-        codes, uniq = codes_of(g.cols[ch])
+        codes, uniq = g.codes(ch)
         return np.array([parse_channel(u) for u in uniq] + [None], dtype=object)[codes]
 
     def add(idx: np.ndarray, j: int, dates: object) -> None:
@@ -644,7 +626,7 @@ def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: np.ndarray
         planned += int(future.sum())
         idx = np.flatnonzero(dated & ~future)
         add(idx, j, d.to_numpy()[idx])
-        codes, uniq = codes_of(g.cols[j])
+        codes, uniq = g.codes(j)
         yes = np.array([bool(yes_no(u)) for u in uniq] + [False])[codes]
         yes_cells.append((np.flatnonzero(d.isna().to_numpy() & keep & yes), j))
     # "yes" among the dates: a follow-up was sent, date unknown (once per
@@ -661,7 +643,7 @@ def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: np.ndarray
             ctx.warn([i], g.headers[j], f"follow-up given as {str(g.cols[j][i]).strip()!r}, "
                      "not a date: counted as an undated follow-up")
     for j in cm.follow_up_flags:
-        codes, uniq = codes_of(g.cols[j])
+        codes, uniq = g.codes(j)
         yes = np.array([bool(yes_no(u)) for u in uniq] + [False])[codes]
         idx = np.flatnonzero(yes & keep & ~followed)
         add(idx, j, pd.NaT)
@@ -700,7 +682,7 @@ def _extras(ctx: _Ctx) -> tuple[list[str], list[str], dict[str, pd.Series]]:
     for j, h in enumerate(g.headers):
         if j in used:
             continue
-        codes, uniq = codes_of(g.cols[j])
+        codes, uniq = g.codes(j)
         if not (codes >= 0).any():
             ignored.append(h)
             continue
@@ -798,12 +780,16 @@ def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
     if "company" not in fields:
         return
 
-    def key(values: list[object]) -> np.ndarray:
-        codes, uniq = codes_of(values)
-        return np.array([norm(u) for u in uniq] + [""], dtype=object)[codes]
+    def key(j: int) -> np.ndarray:
+        codes, uniq = g.codes(j)
+        # norm() of every distinct value, with pandas' string methods (no Python
+        # call per value): case, accents, spaces and punctuation do not count.
+        folded = (pd.Series([str(u) for u in uniq] + [""], dtype=object).str.casefold()
+                  .str.normalize("NFKD").str.replace(r"[\u0300-\u036f]|[\W_]+", "", regex=True))
+        return folded.to_numpy(dtype=object)[codes]
 
-    company = key(g.cols[fields["company"]])
-    title = (key(g.cols[fields["title"]]) if "title" in fields
+    company = key(fields["company"])
+    title = (key(fields["title"]) if "title" in fields
              else np.full(len(g.rows), "", dtype=object))
     sel = ctx.keep & (company != "")
     df = pd.DataFrame({"c": company, "t": title, "d": applied_day, "i": np.arange(len(g.rows))})

@@ -22,6 +22,9 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
+import numpy as np
+import pandas as pd
+
 from jobstats.io.fields import FIELD_NAMES
 from jobstats.schema import CHANNELS, REPLY_KINDS, SOURCES, STAGE_RANK
 
@@ -265,6 +268,27 @@ def is_missing(value: object) -> bool:
             return not value.strip()
         return _missing_text(value)
     return False
+
+
+def missing_mask(values: list[object]) -> np.ndarray:
+    """:func:`is_missing` of each value; long texts are only checked for blankness
+    (every missing-value word is short), without a Python call per value."""
+    try:
+        lens = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    except TypeError:  # not all text (workbook numbers, dates)
+        return np.array([is_missing(u) for u in values], dtype=bool)
+    out = np.zeros(len(values), dtype=bool)
+    short = np.flatnonzero(lens <= 12)
+    if len(short):
+        # norm() with pandas' string methods: no Python call per value.
+        sv = pd.Series([values[k] for k in short], dtype=object)
+        n = (sv.str.casefold().str.normalize("NFKD")
+             .str.replace(r"[\u0300-\u036f]|[\W_]+", "", regex=True))
+        out[short] = (n.isin(MISSING) & ~sv.str.strip().str.isdigit()).to_numpy(dtype=bool)
+    long_ = np.flatnonzero(lens > 12)
+    if len(long_):
+        out[long_] = [not values[k].strip() for k in long_]
+    return out
 
 
 @functools.lru_cache(maxsize=8192)
