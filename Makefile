@@ -24,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_analytics.py
 	$(BIN)/python scripts/bench_xlsx_readers.py
+	$(BIN)/python scripts/bench_loader.py
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/run_notebooks.py

@@ -472,7 +472,8 @@ def pick_sheet(
         # name that is not "Follow-ups" beat a higher header score: a follow-ups
         # sheet "Company | Job title | Date | Channel" scores as high as the tracker.
         strong = given or ("applied_on", 1.0) in kinds
-        n_rows = count_filled_rows(s, idx + 1)
+        # (Row counts only rank several sheets: a single sheet skips the count.)
+        n_rows = count_filled_rows(s, idx + 1) if len(book.sheets) > 1 else 1
         ranked.append(((has_applied, strong, "follow" not in norm(s.name), not s.hidden,
                         score >= 2, score, n_rows), s, idx))
     if not ranked or max(r[0] for r in ranked)[5] < 1.5:

@@ -202,7 +202,7 @@ class LoadReport:
             out.append(f"    {r.field:<17} <- {r.header!r}")
         guesses = self.matches[self.matches["how"] != "unrecognised"]
         if len(guesses):
-            out.append("  read by a rule, not an exact known word (check them):")
+            out.append("  read by a rule, or grouped, not as an exact known word (check them):")
             for r in guesses.itertuples(index=False):
                 where = "" if r.what == "header" else f" in {r.column!r}"
                 rows = f"; rows {r.rows}" if r.rows else ""

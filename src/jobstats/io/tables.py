@@ -193,6 +193,9 @@ def build_tables(
     events = pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
 
     # --- a separate follow-ups sheet ------------------------------------
+    # Events carry their row's position in the file order of the kept rows.
+    new_pos = np.cumsum(keep) - 1
+    events["_pos"] = new_pos[events["_pos"].to_numpy(dtype=np.int64)]
     apps_kept = apps[keep].reset_index(drop=True)
     fu = find_follow_up_sheet(book, sheet)
     if fu is not None:
@@ -615,7 +618,7 @@ def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: np.ndarray
     def add(idx: np.ndarray, j: int, dates: object) -> None:
         parts.append(pd.DataFrame({"application_id": app_id[idx], "date": dates,
                                    "kind": "follow_up", "channel": channel(j)[idx],
-                                   "source_column": g.headers[j]}))
+                                   "source_column": g.headers[j], "_pos": idx}))
         followed[idx] = True
 
     yes_cells: list[tuple[np.ndarray, int]] = []
@@ -742,7 +745,8 @@ def _event_frame(app_id: np.ndarray, dates: pd.Series, kind: str, source: object
     sel = keep & dates.notna().to_numpy()
     src = source[sel] if isinstance(source, np.ndarray) else source
     return pd.DataFrame({"application_id": app_id[sel], "date": dates.to_numpy()[sel],
-                         "kind": kind, "channel": None, "source_column": src})
+                         "kind": kind, "channel": None, "source_column": src,
+                         "_pos": np.flatnonzero(sel)})
 
 
 def _mapping(cm: ColumnMap, g: Grid, book: RawBook) -> pd.DataFrame:
@@ -835,13 +839,21 @@ def _simplify_status_date(ctx: _Ctx, fmt: str, status: np.ndarray,
 
 
 def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
-    """Canonical dtypes; sorted by application (file order), date, then kind."""
+    """Canonical dtypes; sorted by application (file order), date, then kind.
+
+    ``_pos`` (the application's position) is set for the main sheet's events;
+    events from a follow-ups sheet get it from their application id."""
     events = events.astype({"application_id": "str", "kind": "str", "source_column": "str"})
     events["date"] = pd.to_datetime(events["date"]).astype("datetime64[ns]")
     events["channel"] = events["channel"].astype("str")  # None -> missing
-    order = {k: i for i, k in enumerate(EVENT_KINDS)}
-    pos = pd.Series(np.arange(len(app_order)), index=app_order.to_numpy())
-    pos = pos[~pos.index.duplicated()]
-    events = events.assign(_a=events["application_id"].map(pos), _o=events["kind"].map(order))
-    events = events.sort_values(["_a", "date", "_o"], kind="stable", na_position="last")
-    return events.drop(columns=["_a", "_o"]).reset_index(drop=True)[list(EVENT_COLUMNS)]
+    missing = events["_pos"].isna() if "_pos" in events else pd.Series(True, index=events.index)
+    if missing.any():
+        pos = pd.Series(np.arange(len(app_order)), index=app_order.to_numpy())
+        pos = pos[~pos.index.duplicated()]
+        filled = events.loc[missing, "application_id"].map(pos)
+        events["_pos"] = events.get("_pos", pd.Series(np.nan, index=events.index))
+        events.loc[missing, "_pos"] = filled
+    codes = pd.Categorical(events["kind"], categories=list(EVENT_KINDS)).codes
+    events = events.assign(_o=codes)
+    events = events.sort_values(["_pos", "date", "_o"], kind="stable", na_position="last")
+    return events.drop(columns=["_pos", "_o"]).reset_index(drop=True)[list(EVENT_COLUMNS)]
