@@ -725,8 +725,10 @@ _CURRENCY = re.compile(r"[€$£¥\s\u00a0\u202f]|R\$|CHF|EUR|USD")
 def _decimal_comma_numbers(values: list[object]) -> np.ndarray | None:
     """Distinct cell values as floats when every one is a number written with a
     decimal comma ("38.500,50", "2300,50", "€ 42.000"), else None (kept as typed)."""
-    out = np.empty(len(values), dtype="float64")
+    out = np.full(len(values), np.nan, dtype="float64")
     for k, v in enumerate(values):
+        if is_missing(v):
+            continue  # (missing cells are coded -1 and never read)
         if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
             out[k] = float(v)
             continue
