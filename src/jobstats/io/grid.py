@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from jobstats.io.columns import is_blank_row, unique_headers
+from jobstats.io.columns import unique_headers
 from jobstats.io.readers import RawSheet
 from jobstats.io.vocab import EXCEL_ERRORS, is_missing, missing_mask
 

@@ -19,12 +19,11 @@ from jobstats.io.columns import ColumnMap, detect_format, map_columns, mostly_ye
 from jobstats.io.dates import ParsedDates, file_order, parse_dates
 from jobstats.io.fields import EVENT_OF
 from jobstats.io.followups import find_follow_up_sheet, follow_up_sheet_events
-from jobstats.io.grid import Collector, Grid, codes_of, make_grid, text_value
+from jobstats.io.grid import Collector, Grid, make_grid, text_value
 from jobstats.io.readers import RawBook, RawSheet
 from jobstats.io.vocab import (
     DATE_ORDER,
     DECIMAL,
-    STATUS_MEANINGS,
     is_missing,
     language_of,
     match_status,
@@ -546,7 +545,8 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
         file_kind = np.array([parse_reply_kind(u) for u in uniq] + [None], dtype=object)[codes]
     base = np.where(rank >= 0, rank,
                     np.where(status == "accepted", STAGE_RANK["accepted"], _APPLIED))
-    replied = first.notna().to_numpy() | rej | (status == "rejected") | (file_kind != None)  # noqa: E711
+    has_kind = file_kind != None  # noqa: E711
+    replied = first.notna().to_numpy() | rej | (status == "rejected") | has_kind
     base = np.where(replied, np.maximum(base, _REPLIED), base)
     base = np.where(intv, np.maximum(base, STAGE_RANK["interview"]), base)
     base = np.where(offer, np.maximum(base, STAGE_RANK["offer"]), base)
