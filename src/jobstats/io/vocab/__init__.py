@@ -279,7 +279,9 @@ def missing_mask(values: list[object]) -> np.ndarray:
         return np.array([is_missing(u) for u in values], dtype=bool)
     out = np.zeros(len(values), dtype=bool)
     short = np.flatnonzero(lens <= 12)
-    if len(short):
+    if len(short) <= 256:  # few values (a wide sheet's columns): a call each is cheaper
+        out[short] = [is_missing(values[k]) for k in short]
+    else:
         # norm() with pandas' string methods: no Python call per value.
         sv = pd.Series([values[k] for k in short], dtype=object)
         n = (sv.str.casefold().str.normalize("NFKD")
