@@ -37,6 +37,7 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_analytics.py
 	$(BIN)/python scripts/bench_xlsx_readers.py
+	$(BIN)/python scripts/bench_loader.py
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/run_notebooks.py

@@ -109,7 +109,7 @@ def case_file(request: pytest.FixtureRequest, corpus: dict[str, Path], tmp_path:
 def _check_result(case: Case, result: object) -> None:
     apps = result.applications  # type: ignore[attr-defined]
     report = result.report  # type: ignore[attr-defined]
-    warnings = [str(w) for w in report.warnings]
+    warnings = [str(w) for w in report.lines]
     if case.applications is not None:
         assert len(apps) == case.applications, warnings
     if case.dropped is not None:
@@ -264,8 +264,13 @@ def test_cli(case: Case, cli_runs: dict[str, Future[CliRun]]) -> None:
         assert out["rows_dropped"] == case.dropped
     if case.rows is not None:
         assert out["applications"] + out["rows_dropped"] == case.rows
+    # The fragment may be in any line of the JSON load report (warnings, notes,
+    # date decisions, dropped/doubted rows) or in the analysis warnings.
+    lr = out["load_report"]
+    lines = (out["warnings"] + lr["warnings"] + lr["notes"] + lr["date_decisions"]
+             + [r["reason"] for r in lr["dropped"] + lr["doubted"]])
     for fragment in case.warnings:
-        assert any(_has(w, fragment) for w in out["warnings"]), (fragment, out["warnings"])
+        assert any(_has(w, fragment) for w in lines), (fragment, lines)
     if case.cli_check is not None:
         case.cli_check(out)
 

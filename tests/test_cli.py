@@ -98,8 +98,9 @@ def test_missing_file_exits_2_with_a_message_and_no_traceback(tmp_path: Path) ->
 
 
 def test_unrecognised_applied_column_says_how_to_map_it(tmp_path: Path) -> None:
+    # Headers in no vocabulary table (German "Beworben am" is recognised now).
     path = tmp_path / "german.csv"
-    path.write_text("Firma,Stelle,Beworben am\nACME,Analyst,01.03.2025\nFoo,Dev,02.03.2025\n")
+    path.write_text("Laden,Posten,Abgeschickt\nACME,Analyst,01.03.2025\nFoo,Dev,02.03.2025\n")
     proc = run_cli("summary", str(path), "--as-of", "2025-06-30")
     assert proc.returncode == 2
     assert "german.csv" in proc.stderr
@@ -108,7 +109,7 @@ def test_unrecognised_applied_column_says_how_to_map_it(tmp_path: Path) -> None:
 
     ok = run_cli(
         "summary", str(path), "--as-of", "2025-06-30", "--json",
-        "--column", "applied_on=Beworben am", "--column", "company=Firma",
+        "--column", "applied_on=Abgeschickt", "--column", "company=Laden",
     )
     assert ok.returncode == 0, ok.stderr
     out = json.loads(ok.stdout)

@@ -112,11 +112,18 @@ def test_reply_before_application_is_dropped_with_warning(tmp_path: Path) -> Non
 
 
 def test_unrecognised_status_warned(tmp_path: Path) -> None:
-    path = write(tmp_path, "Company,Date applied,Status\nA,2025-01-10,purple elephant\n")
+    # One line per unrecognised word (with its rows and the option to pass), not
+    # one issue per row: a million rows of an unknown word must not bury the report.
+    path = write(tmp_path, "Company,Date applied,Status\nA,2025-01-10,purple elephant\n"
+                           "B,2025-01-11,purple elephant\n")
     res = load(path, as_of="2025-06-30")
-    assert res.applications["status"].tolist() == ["applied"]
-    iss = res.report.issues
-    assert iss[["row", "column", "severity"]].values.tolist() == [[2, "Status", "warning"]]
+    assert res.applications["status"].tolist() == ["applied", "applied"]
+    un = res.report.unrecognised
+    assert un[["word", "column", "count", "rows"]].values.tolist() == [
+        ["purple elephant", "Status", 2, "2, 3"]]
+    assert [w for w in res.report.warnings if "purple" in w] == [
+        "status 'purple elephant' in 'Status' not recognised (2 rows: 2, 3); read as 'applied': "
+        "pass --status 'purple elephant=STATUS'"]
 
 
 def test_referral_flag_sets_source(tmp_path: Path) -> None:

@@ -380,3 +380,23 @@ def test_loaded_file_agrees_with_truth(name, stem, replies, followups):
         assert len(sent) == (t_events["kind"] == "follow_up").sum()
     elif followups == "first":
         assert len(sent) == t_apps["followed_up"].sum()
+
+
+def test_template_client_promised_call_backs_load_as_written():
+    # The template client's "Call-back promised by" column: the loader recovers
+    # the truth table's callback_due_on for every application, and a
+    # callback_due event for those whose day is not after the as-of date.
+    from jobstats import load
+
+    res = load(SAMPLE / "clients" / "client_09_template.xlsx", as_of=AS_OF)
+    truth = pd.read_csv(SAMPLE / "truth" / "client_09_template_applications.csv",
+                        parse_dates=["applied_on", "callback_due_on"])
+    got = res.applications.sort_values("applied_on", kind="stable")["callback_due_on"]
+    want = truth.sort_values("applied_on", kind="stable")["callback_due_on"]
+    assert want.notna().sum() > 5
+    assert got.notna().sum() == want.notna().sum()
+    assert sorted(got.dropna()) == sorted(want.dropna())
+    events = pd.read_csv(SAMPLE / "truth" / "client_09_template_events.csv", parse_dates=["date"])
+    want_ev = events.loc[events["kind"] == "callback_due", "date"]
+    got_ev = res.events.loc[res.events["kind"] == "callback_due", "date"]
+    assert sorted(got_ev) == sorted(want_ev) and (want_ev <= AS_OF).all()

@@ -24,13 +24,14 @@ EXPECTED_HEADER = [
     "Follow-up 1 channel",
     "Follow-up 2 date",
     "Follow-up 2 channel",
+    "Call-back promised by",
     "Interview date",
     "Thank-you sent",
     "Offer date",
     "Rejection date",
     "Notes",
 ]
-DATE_COLUMNS = ["D", "F", "H", "J", "L", "M", "N", "O"]
+DATE_COLUMNS = ["D", "F", "H", "J", "L", "M", "N", "O", "P"]
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +86,11 @@ def test_date_columns(book):
     assert dates.formula1 == "36526"
     for col in DATE_COLUMNS:
         assert ws.column_dimensions[col].number_format == "yyyy-mm-dd", col
-    for col in "ABCEGIKP":
+    for col in "ABCEGIKQ":
         assert ws.column_dimensions[col].number_format == "General", col
-    widths = {col: ws.column_dimensions[col].width for col in "ABCDP"}
+    widths = {col: ws.column_dimensions[col].width for col in "ABCDQ"}
     assert widths["B"] > widths["D"] >= 10
-    assert widths["P"] >= 40
+    assert widths["Q"] >= 40
 
 
 def test_instructions(book):
@@ -133,16 +134,16 @@ def test_reproducible_bytes(tmp_path):
 
 ROWS = [
     # Company, Job title, Source, Date applied, Status, first reply, reply kind,
-    # FU1 date, FU1 channel, FU2 date, FU2 channel, interview, thank-you, offer,
-    # rejection, notes
+    # FU1 date, FU1 channel, FU2 date, FU2 channel, call-back promised by,
+    # interview, thank-you, offer, rejection, notes
     ["Acme", "Data analyst", "Referral", datetime(2025, 3, 3), "Interview",
-     datetime(2025, 3, 6), "Interview", None, None, None, None,
+     datetime(2025, 3, 6), "Interview", None, None, None, None, datetime(2025, 3, 17),
      datetime(2025, 3, 10), datetime(2025, 3, 10), None, None, "met Jane"],
     ["Globex", "Data engineer", "LinkedIn Easy Apply", datetime(2025, 3, 4), "No response",
-     None, None, datetime(2025, 3, 14), "Email", datetime(2025, 3, 24), "LinkedIn",
+     None, None, datetime(2025, 3, 14), "Email", datetime(2025, 3, 24), "LinkedIn", None,
      None, None, None, None, None],
     ["Initech", "BI analyst", "Company site", datetime(2025, 3, 5), "Rejected",
-     datetime(2025, 3, 12), "Rejection", datetime(2025, 3, 11), "Phone", None, None,
+     datetime(2025, 3, 12), "Rejection", datetime(2025, 3, 11), "Phone", None, None, None,
      None, None, None, datetime(2025, 3, 12), None],
 ]  # fmt: skip
 
@@ -184,6 +185,11 @@ def test_loader_reads_template_without_mapping(template, tmp_path):
     assert pd.isna(apps.loc["Globex", "first_reply_on"])
     assert apps.loc["Initech", "reply_kind"] == "rejection"
     assert list(apps["row"]) == [2, 3, 4]
+    # The promised call-back: a column and (its day being past) an event.
+    assert apps.loc["Acme", "callback_due_on"] == pd.Timestamp("2025-03-17")
+    assert apps["callback_due_on"].notna().sum() == 1
+    cb = events[events["kind"] == "callback_due"]
+    assert cb["date"].tolist() == [pd.Timestamp("2025-03-17")]
 
     ids = apps["application_id"]
     fu = events[events["kind"] == "follow_up"].sort_values("date")

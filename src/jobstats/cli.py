@@ -23,9 +23,9 @@ Adding an option to every command that loads trackers is one line in
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -35,7 +35,7 @@ from typing import Any, NoReturn, TextIO
 import pandas as pd
 
 from jobstats import __version__
-from jobstats.schema import FIELDS, STATUSES, InputError, JobstatsError
+from jobstats.schema import FIELDS, InputError, JobstatsError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -103,6 +103,11 @@ def _progress(total: int, desc: str, unit: str = "file"
 
 
 def _parse_as_of(text: str) -> pd.Timestamp:
+    # YYYY-MM-DD only: "01.06.2025" is June 1st in Germany and January 6th in the US.
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"--as-of {text!r}: write the date as YYYY-MM-DD (e.g. 2025-06-30); other forms "
+            "are ambiguous between day and month")
     try:
         ts = pd.Timestamp(text)
     except (ValueError, TypeError):
@@ -120,6 +125,23 @@ def _positive_days(text: str) -> int:
     if days < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days (0 or more)")
     return days
+
+
+def _parse_statuses(pairs: Sequence[str]) -> dict[str, str]:
+    """Turn repeated ``WORD=STATUS`` options into the ``statuses=`` mapping of ``load``."""
+    from jobstats.io.vocab import STATUS_MEANINGS
+
+    statuses: dict[str, str] = {}
+    for pair in pairs:
+        word, sep, meaning = pair.rpartition("=")
+        word, meaning = word.strip(), meaning.strip()
+        if not sep or not word or not meaning:
+            raise InputError(
+                f"--status {pair!r} is not of the form WORD=STATUS, e.g. --status "
+                f"'Absage=rejected'. STATUS is one of: {', '.join(STATUS_MEANINGS)}."
+            )
+        statuses[word] = meaning
+    return statuses
 
 
 def _parse_columns(pairs: Sequence[str]) -> dict[str, str | list[str]]:
@@ -144,21 +166,6 @@ def _parse_columns(pairs: Sequence[str]) -> dict[str, str | list[str]]:
     return columns
 
 
-def _parse_statuses(pairs: Sequence[str]) -> dict[str, str]:
-    """Turn repeated ``WORD=STATUS`` options into the ``statuses=`` mapping of ``load``."""
-    statuses: dict[str, str] = {}
-    for pair in pairs:
-        word, sep, status = pair.partition("=")
-        word, status = word.strip(), status.strip().lower()
-        if not sep or not word or status not in STATUSES:
-            raise InputError(
-                f"--status {pair!r} is not of the form WORD=STATUS with STATUS one of "
-                f'{", ".join(STATUSES)}, e.g. --status "Absage=rejected".'
-            )
-        statuses[word] = status
-    return statuses
-
-
 # --- parser ---------------------------------------------------------------
 
 
@@ -179,6 +186,12 @@ def _common_options() -> argparse.ArgumentParser:
     return parent
 
 
+def _status_meanings() -> tuple[str, ...]:
+    from jobstats.io.vocab import STATUS_MEANINGS
+
+    return tuple(STATUS_MEANINGS)
+
+
 def _load_options() -> argparse.ArgumentParser:
     """Options of every command that loads trackers: one line each."""
     parent = argparse.ArgumentParser(add_help=False)
@@ -186,7 +199,7 @@ def _load_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--as-of", type=_parse_as_of, default=None, metavar="DATE",
         help="date the data describes (YYYY-MM-DD); applications without a reply are "
-        "still waiting at this date. Default: today.",
+        "still waiting at this date. Default: the file's export-date column if any, else today.",
     )
     group.add_argument("--sheet", help="sheet to read (default: the one holding applications)")
     group.add_argument(
@@ -198,7 +211,7 @@ def _load_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--status", action="append", default=[], metavar="WORD=STATUS",
         help="say what a status word of yours means, e.g. --status 'Absage=rejected'; "
-        f"repeat for several. Statuses: {', '.join(STATUSES)}",
+        f"repeat for several. STATUS: {', '.join(_status_meanings())}",
     )
     order = group.add_mutually_exclusive_group()
     order.add_argument(
@@ -349,23 +362,14 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def _load_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    from jobstats.io import load
-
-    kwargs: dict[str, Any] = {
+    return {
         "sheet": args.sheet,
         "columns": _parse_columns(args.column) or None,
-        "as_of": args.as_of if args.as_of is not None else pd.Timestamp.today().normalize(),
+        # None: the file's export date when it has one, else today (said in the report)
+        "as_of": args.as_of,
         "dayfirst": args.dayfirst,
+        "statuses": _parse_statuses(args.status) or None,
     }
-    if args.status:
-        statuses = _parse_statuses(args.status)  # a typo is reported first
-        if "statuses" not in inspect.signature(load).parameters:
-            raise InputError(
-                "--status is not supported by this version of jobstats' loader yet; "
-                "map the status column's words in the file itself, or update jobstats."
-            )
-        kwargs["statuses"] = statuses
-    return kwargs
 
 
 @contextmanager

@@ -16,6 +16,9 @@ Applications table (one row per application)
     The channel the application went through, normalised where recognised to
     :data:`SOURCES` (``"referral"``, ``"company site"``, ``"linkedin easy apply"``,
     ...); an unrecognised value is kept as the user wrote it (stripped).
+``source_raw`` : str or NA
+    The source exactly as the user wrote it (stripped), to compare job boards
+    that ``source`` groups as ``"job board"``.
 ``applied_on`` : datetime64
     Date (and time when the file has one) of the application. Never missing:
     rows without it are reported in the load report and dropped.
@@ -24,6 +27,10 @@ Applications table (one row per application)
     reply-date column it is the earliest of the interview, offer and rejection
     dates. NaT when no reply date is known, even if the status says there was a
     reply (then ``stage`` is still ``"replied"`` or later).
+``callback_due_on`` : datetime64 or NaT
+    Date by which the employer promised to get back ("we will let you know by
+    ..."), a next-step date; NaT when not recorded. The events table has a
+    ``callback_due`` event on that date once it is not after the as-of date.
 ``reply_kind`` : str or NA
     What the first reply was, one of :data:`REPLY_KINDS`.
 ``stage`` : str
@@ -71,9 +78,12 @@ Override names
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
+
+from jobstats.io.fields import FIELD_NAMES
 
 # --- vocabularies ---------------------------------------------------------
 
@@ -106,6 +116,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "offer",
     "rejection",
     "withdrawn",
+    "callback_due",  # the date by which the employer promised to get back
 )
 
 CHANNELS: tuple[str, ...] = ("email", "phone", "linkedin", "in person")
@@ -123,23 +134,8 @@ SOURCES: tuple[str, ...] = (
 
 # --- field names a user may override -------------------------------------
 
-FIELDS: tuple[str, ...] = (
-    "application_id",
-    "client",
-    "company",
-    "title",
-    "source",
-    "applied_on",
-    "first_reply_on",
-    "reply_kind",
-    "status",
-    "follow_up_on",
-    "interview_on",
-    "thank_you_on",
-    "offer_on",
-    "rejected_on",
-    "notes",
-)
+#: Derived from the one table of fields, :data:`jobstats.io.fields.FIELD_TABLE`.
+FIELDS: tuple[str, ...] = FIELD_NAMES
 
 #: Canonical columns of the applications table, in order (extras follow).
 APPLICATION_COLUMNS: tuple[str, ...] = (
@@ -148,8 +144,10 @@ APPLICATION_COLUMNS: tuple[str, ...] = (
     "company",
     "title",
     "source",
+    "source_raw",
     "applied_on",
     "first_reply_on",
+    "callback_due_on",
     "reply_kind",
     "stage",
     "status",
@@ -206,6 +204,9 @@ class AnalysisError(JobstatsError):
 # --- the as-of date -------------------------------------------------------
 
 
+_ISO_DAY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?\s*$")
+
+
 def resolve_as_of(as_of: Any = None) -> pd.Timestamp:
     """The snapshot date as a midnight Timestamp; ``None`` means today.
 
@@ -216,10 +217,15 @@ def resolve_as_of(as_of: Any = None) -> pd.Timestamp:
     Raises
     ------
     InputError
-        When ``as_of`` is not a date.
+        When ``as_of`` is not a date, or is text other than ``YYYY-MM-DD``:
+        "01.06.2025" is June 1st in Germany and January 6th in the US, and a
+        wrong guess silently drops or censors rows.
     """
     if as_of is None:
         return pd.Timestamp.today().normalize()
+    if isinstance(as_of, str) and not _ISO_DAY.match(as_of):
+        raise InputError(f"as_of={as_of!r}: write the date as YYYY-MM-DD (e.g. '2025-06-30'); "
+                         "other forms are ambiguous between day and month.")
     try:
         ts = pd.Timestamp(as_of)
     except (TypeError, ValueError) as exc:

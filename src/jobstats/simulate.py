@@ -400,15 +400,26 @@ def simulate_search(
         rng.choice(_WORDS_B, size=n).astype(str),
     )
     reply_kind = pd.Series(np.where(replied, kind_names[kind], None), dtype="str")
+    # A promised call-back ("we will get back to you within a week"), made at the
+    # first interview. Deterministic (no random draw), so every other simulated
+    # value is the same as before the field existed.
+    promised = int_days[:, 0] <= censor_day
+    callback_day = int_days[:, 0] + 7
+    callback_due = pd.Series(
+        applied_on + pd.to_timedelta(np.where(promised, callback_day, 0), unit="D")
+    ).where(promised)
+    source = np.array(names, dtype=object)[src]
     apps = pd.DataFrame(
         {
             "application_id": ids,
             "client": pd.Series(client, index=range(n), dtype="str"),
             "company": company,
             "title": rng.choice(_TITLES, size=n),
-            "source": np.array(names, dtype=object)[src],
+            "source": source,
+            "source_raw": pd.Series(source, dtype="str"),
             "applied_on": applied_on,
             "first_reply_on": first_reply,
+            "callback_due_on": callback_due,
             "reply_kind": reply_kind,
             "stage": stage,
             "status": status,
@@ -448,6 +459,9 @@ def simulate_search(
     parts.append(_ev(seen_out == 2, outcome_day, "offer", "Offer Date"))
     parts.append(_ev(seen_out == 1, outcome_day, "rejection", "Rejected Date"))
     parts.append(_ev(declined, decide_day, "withdrawn", "Declined Date"))
+    # The event is the promised day arriving: on record once it is not after as_of.
+    parts.append(_ev(promised & (callback_day <= censor_day), callback_day, "callback_due",
+                     "Call-back promised by"))
     events = pd.concat(parts, ignore_index=True)
     events = events.sort_values(["_order", "date"], kind="stable").drop(columns="_order")
     events["channel"] = events["channel"].astype("str")

@@ -159,6 +159,7 @@ class Summary:
             "followup_policy": self._policy_dict(),
             "warnings": list(self.warnings),
             **({} if self.by is None else {"by": _by_dict(self.by)}),
+            "load_report": self.loaded.report.to_dict(),
         }
 
     def _policy_dict(self) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from jobstats.io.grid import Collector
 from jobstats.io.readers import read_book
 from jobstats.io.report import ISSUE_COLUMNS, ISSUE_DTYPES, LoadReport, LoadResult
 from jobstats.io.tables import build_tables
+from jobstats.io.vocab import check_user_statuses
 from jobstats.schema import APPLICATION_COLUMNS, InputError, resolve_as_of
 
 ColumnsArg = Mapping[str, "str | Sequence[str]"] | None
@@ -24,6 +25,7 @@ def load(
     columns: ColumnsArg = None,
     as_of: object = None,
     dayfirst: bool | None = None,
+    statuses: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """Load a job-search tracker into the canonical tables.
 
@@ -39,11 +41,17 @@ def load(
         Field -> header overrides, e.g. ``{"applied_on": "Sent"}``; fields are
         :data:`jobstats.schema.FIELDS`; ``follow_up_on`` may be a list.
     as_of : date-like, optional
-        Date the tracker is complete up to (follow-ups after it are plans).
-        Default: today, resolved at call time.
+        Date the tracker is complete up to (follow-ups after it are plans); text
+        must be ``YYYY-MM-DD``. Default: the file's export-date column when it
+        has one, else today (resolved at call time); the report says which.
     dayfirst : bool, optional
         Force D/M/Y (True) or M/D/Y (False) for numeric dates; by default the
         order is decided per column from the values (and reported).
+    statuses : dict, optional
+        What your status words mean, e.g. ``{"Absage": "rejected"}``; meanings
+        are those of :data:`jobstats.io.vocab.STATUS_MEANINGS` ("applied",
+        "replied", "rejected", "interview", "offer", ...). Wins over the
+        built-in vocabulary. Words not recognised are listed in the report.
 
     Returns
     -------
@@ -61,7 +69,8 @@ def load(
     >>> print(res.report)  # doctest: +SKIP
     """
     path = Path(path)
-    when = resolve_as_of(as_of)
+    when = None if as_of is None else resolve_as_of(as_of)
+    user_statuses = check_user_statuses(dict(statuses) if statuses else None)
     if not path.exists():
         raise InputError(f"{path}: no such file. Check the path.")
     if path.is_dir():
@@ -73,7 +82,9 @@ def load(
     chosen, header_idx, notes = pick_sheet(book, sheet, cols)
     collector.notes += notes
     apps, events, parts = build_tables(book, chosen, header_idx, columns=cols, as_of=when,
-                                       dayfirst=dayfirst, col=collector)
+                                       dayfirst=dayfirst, col=collector,
+                                       statuses=user_statuses)
+    when = parts["as_of"]
     issues = pd.DataFrame(collector.issues, columns=list(ISSUE_COLUMNS)).astype(ISSUE_DTYPES)
     issues = issues.sort_values(["sheet", "row"], kind="stable")
     report = LoadReport(
@@ -81,6 +92,8 @@ def load(
         mapping=parts["mapping"], extras=parts["extras"], ignored=parts["ignored"],
         date_decisions=collector.decisions, notes=collector.notes,
         issues=issues.reset_index(drop=True), n_applications=len(apps),
+        matches=parts["matches"], file_warnings=collector.file_warnings,
+        language=parts["language"], as_of=when, as_of_source=parts["as_of_source"],
     )
     return LoadResult(apps, events, report, when, path)
 
@@ -112,4 +125,12 @@ def load_many(paths: Iterable[str | Path], **kw: object) -> LoadResult:
     apps = apps[list(APPLICATION_COLUMNS) + extras]
     events = pd.concat(event_parts, ignore_index=True)
     report = LoadReport.merge([r.report for r in results])
-    return LoadResult(apps, events, report, results[0].as_of, results[0].path)
+    as_of = max(r.as_of for r in results)
+    if len({r.as_of for r in results}) > 1:
+        report.file_warnings.append(
+            "the files have different as-of dates ("
+            + ", ".join(f"{r.path.name}: {r.as_of.date()}" for r in results)
+            + f"); the pooled analyses use the latest, {as_of.date()}. Pass one as_of= "
+            "(--as-of YYYY-MM-DD) to treat them alike")
+        report.as_of, report.as_of_source = as_of, "latest of the files"
+    return LoadResult(apps, events, report, as_of, results[0].path)

@@ -8,25 +8,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
 from jobstats.io.dates import parse_dates
 from jobstats.io.readers import EPOCH_1900, RawBook, RawSheet
+from jobstats.io.fields import DATE_FIELDS
 from jobstats.io.vocab import (
     DATE_PATTERNS,
     FOLLOW_UP_CHANNEL_RE,
     FOLLOW_UP_RE,
     GENERIC_CHANNEL,
+    HEADER_WORDS,
     SIGNATURES,
-    SYNONYMS,
-    WEAK,
+    WEAK_WORDS,
     is_missing,
+    missing_mask,
     norm,
     yes_no,
 )
 from jobstats.schema import FIELDS, HeaderNotFoundError, InputError
 
 MAX_HEADER_SCAN = 30
-DATE_FIELDS = ("applied_on", "first_reply_on", "interview_on", "offer_on", "rejected_on",
-               "thank_you_on")
 
 
 #: Headers naming the current status itself (preferred over "Stage", "Outcome"...).
@@ -41,30 +44,48 @@ _FLAG_MEANING = {"applied_on": "applied or not ('no' rows are not applications)"
 
 def classify(header: object) -> tuple[str | None, float]:
     """Field a header names and how sure we are (1 strong, 0.5 weak, 0 none)."""
+    fld, w, _ = classify_how(header)
+    return fld, w
+
+
+def classify_how(header: object) -> tuple[str | None, float, str]:
+    """Field a header names, how sure we are (1 strong, 0.5 weak, 0 none) and how
+    it was matched: "exact" (a table word), "pattern" (a header pattern in code),
+    "weak" (a vague table word, used when nothing clearer claims the field)."""
     if is_missing(header) or not isinstance(header, str):
-        return None, 0.0
+        return None, 0.0, ""
     n = norm(header)
     if not n:
-        return None, 0.0
-    for fld, names in SYNONYMS.items():
-        if n in names:
-            return fld, 1.0
+        return None, 0.0, ""
+    if n in HEADER_WORDS:
+        return HEADER_WORDS[n], 1.0, "exact"
     if FOLLOW_UP_RE.match(n):
-        return "follow_up_on", 1.0
+        return "follow_up_on", 1.0, "pattern"
     for pat, fld in DATE_PATTERNS:
         if pat.match(n):
-            return fld, 1.0
+            return fld, 1.0, "pattern"
     if FOLLOW_UP_CHANNEL_RE.match(n):
-        return "follow_up_channel", 0.5
-    for fld, names in WEAK.items():
-        if n in names:
-            return fld, 0.5
-    return None, 0.0
+        return "follow_up_channel", 0.5, "pattern"
+    if n in WEAK_WORDS:
+        return WEAK_WORDS[n], 0.5, "weak"
+    return None, 0.0, ""
 
 
 def is_blank_row(row: list[object]) -> bool:
     """True when every cell is empty, whitespace or a missing-value placeholder."""
     return all(is_missing(v) for v in row)  # is_missing covers whitespace-only text
+
+
+def count_filled_rows(sheet: RawSheet, start: int) -> int:
+    """Number of non-blank rows from row index ``start`` on (column-wise for big sheets)."""
+    if sheet.cols is None:
+        return sum(not is_blank_row(r) for r in sheet.rows[start:])
+    filled = np.zeros(max(len(sheet.rows) - start, 0), dtype=bool)
+    for c in sheet.cols:
+        codes, uniq = pd.factorize(c[start:], use_na_sentinel=True)
+        present = np.append(~missing_mask(list(uniq)), False)
+        filled |= present[codes]
+    return int(filled.sum())
 
 
 def _cell_text(v: object) -> str:
@@ -179,6 +200,14 @@ class ColumnMap:
     #: column -> the date field it names. Kept as extra columns too.
     date_flags: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Non-exact header readings for the report: (column, header, field, how).
+    matches: list[tuple[int, str, str, str]] = field(default_factory=list)
+    #: Yes/no columns under date headers that are not read (kept as extras; noted).
+    unread_flags: list[int] = field(default_factory=list)
+
+    def flag_columns(self) -> set[int]:
+        """Columns already explained in the report as yes/no flags."""
+        return set(self.date_flags) | set(self.unread_flags)
 
     def used(self) -> set[int]:
         cols = set(self.fields.values()) | set(self.follow_up) | set(self.follow_up_flags)
@@ -202,9 +231,14 @@ def mostly_yes_no(values: list[object]) -> bool:
     return sum(yes_no(v) is not None for v in present) >= 0.8 * len(present)
 
 
-def _mostly_dates(values: list[object]) -> bool:
+def mostly_dates(values: list[object]) -> bool:
     """True when >= 80% of the first 200 non-missing values read as dates."""
-    present = [v for v in values if not is_missing(v)][:200]
+    present = []
+    for v in values:  # the first 200 present values are enough to tell
+        if not is_missing(v):
+            present.append(v)
+            if len(present) == 200:
+                break
     if not present:
         return False
     got = parse_dates(present, header="", epoch=EPOCH_1900).values.notna().sum()
@@ -260,6 +294,8 @@ def map_columns(
             taken.add(j)
             if fld == "follow_up_on":
                 (cm.follow_up_flags if mostly_yes_no(values[j]) else cm.follow_up).append(j)
+            elif fld in DATE_FIELDS and mostly_yes_no(values[j]):
+                _flag_column(cm, j, headers[j], fld)
             else:
                 cm.fields[fld] = j
     overridden = set((columns or {}).keys())
@@ -275,7 +311,7 @@ def map_columns(
         h = headers[j]
         if j in taken:
             continue
-        fld, w = classify(h)
+        fld, w, how = classify_how(h)
         n = norm(h)
         if fld is None:
             continue
@@ -283,6 +319,8 @@ def map_columns(
             if "follow_up_on" in overridden:
                 continue
             taken.add(j)
+            if how != "exact":
+                cm.matches.append((j, h, fld, how))
             if fmt == "teal" and n == "followupat":
                 cm.follow_up_plans.append(j)
             elif mostly_yes_no(values[j]):
@@ -298,12 +336,7 @@ def map_columns(
                 taken.add(j)
             continue
         if fld in DATE_FIELDS and mostly_yes_no(values[j]):
-            if fld in _FLAG_MEANING and fld not in cm.date_flags.values():
-                cm.date_flags[j] = fld
-                cm.notes.append(f"{h!r} holds yes/no values, not dates: read as "
-                                f"{_FLAG_MEANING[fld]} (kept as an extra column too)")
-            else:
-                cm.notes.append(f"{h!r} holds yes/no values, not dates; kept as an extra column")
+            _flag_column(cm, j, h, fld)
             continue
         if fld == "status" and w == 1.0 and fld not in overridden:
             status_cands.append(j)
@@ -322,13 +355,16 @@ def map_columns(
             continue
         cm.fields[fld] = j
         taken.add(j)
+        if how != "exact":
+            cm.matches.append((j, h, fld, how))
     # "Response" / "Outcome" holding dates is the reply date, not a status.
     for k in list(status_cands):
         if norm(headers[k]) not in _PLAIN_STATUS and "first_reply_on" not in cm.fields \
-                and "first_reply_on" not in overridden and _mostly_dates(values[k]):
+                and "first_reply_on" not in overridden and mostly_dates(values[k]):
             status_cands.remove(k)
             cm.fields["first_reply_on"] = k
             taken.add(k)
+            cm.matches.append((k, headers[k], "first_reply_on", "holds dates"))
             cm.notes.append(f"{headers[k]!r} holds dates, not statuses: read as the date of "
                             "the first reply")
     if status_cands:
@@ -350,6 +386,7 @@ def map_columns(
         if fld not in cm.fields and fld not in overridden:
             cm.fields[fld] = j
             taken.add(j)
+            cm.matches.append((j, headers[j], fld, "weak"))
             if fld == "applied_on":
                 if fmt == "huntr":
                     cm.notes.append(
@@ -384,6 +421,18 @@ def map_columns(
             "not counted as a follow-up (kept as an extra column)"
         )
     return cm
+
+
+def _flag_column(cm: ColumnMap, j: int, header: str, fld: str) -> None:
+    """A yes/no column under a date field: read as a flag where its meaning is
+    known (replied, interviewed...), else kept as an extra column; said either way."""
+    if fld in _FLAG_MEANING and fld not in cm.date_flags.values():
+        cm.date_flags[j] = fld
+        cm.notes.append(f"{header!r} holds yes/no values, not dates: read as "
+                        f"{_FLAG_MEANING[fld]} (kept as an extra column too)")
+    else:
+        cm.unread_flags.append(j)
+        cm.notes.append(f"{header!r} holds yes/no values, not dates; kept as an extra column")
 
 
 def pick_sheet(
@@ -423,7 +472,8 @@ def pick_sheet(
         # name that is not "Follow-ups" beat a higher header score: a follow-ups
         # sheet "Company | Job title | Date | Channel" scores as high as the tracker.
         strong = given or ("applied_on", 1.0) in kinds
-        n_rows = sum(not is_blank_row(r) for r in s.rows[idx + 1:])
+        # (Row counts only rank several sheets: a single sheet skips the count.)
+        n_rows = count_filled_rows(s, idx + 1) if len(book.sheets) > 1 else 1
         ranked.append(((has_applied, strong, "follow" not in norm(s.name), not s.hidden,
                         score >= 2, score, n_rows), s, idx))
     if not ranked or max(r[0] for r in ranked)[5] < 1.5:

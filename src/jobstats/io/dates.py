@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from dateutil import parser as du_parser
 
-from jobstats.io.vocab import is_missing
+from jobstats.io.vocab import MONTHS, is_missing
 
 #: Plausible Excel serials for a job search: 1950-01-01 .. 2100-01-01.
 SERIAL_MIN, SERIAL_MAX = 18264, 73051
@@ -56,10 +57,42 @@ def _from_yyyymmdd(x: float) -> pd.Timestamp | None:
         return None
 
 
+class _Months(du_parser.parserinfo):
+    """dateutil's parser with the month names of every vocabulary table ("März",
+    "juin", "diciembre"...) and the little words between day, month and year
+    ("3 de marzo de 2025", "le 3 juin"). Text is compared accent-free."""
+
+    MONTHS = [tuple(dict.fromkeys(
+        [n for n in du_parser.parserinfo.MONTHS[m - 1]]
+        + [w for w, k in MONTHS.items() if k == m and w.isalpha()])) for m in range(1, 13)]
+    JUMP = du_parser.parserinfo.JUMP + ["de", "del", "du", "le", "el", "em", "il", "van",
+                                        "der", "den", "am", "di", "do", "da", "des"]
+
+
+_INFO = _Months()
+_ACCENTED = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold(s: str) -> str:
+    """Accents off ("févr." -> "fevr."), so month names match the folded table words."""
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+_PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _parse_text(s: str, dayfirst: bool, yearfirst: bool) -> pd.Timestamp | None:
+    if _PLAIN_ISO.fullmatch(s):  # the common case, without dateutil's two parses
+        try:
+            ts = pd.Timestamp(s)
+        except ValueError:
+            return None
+        return ts if _YEAR_MIN <= ts.year <= _YEAR_MAX else None
+    if _ACCENTED.search(s):
+        s = _fold(s)
     try:
-        a = du_parser.parse(s, dayfirst=dayfirst, yearfirst=yearfirst, default=_DEFAULT_A)
-        b = du_parser.parse(s, dayfirst=dayfirst, yearfirst=yearfirst, default=_DEFAULT_B)
+        a = du_parser.parse(s, _INFO, dayfirst=dayfirst, yearfirst=yearfirst, default=_DEFAULT_A)
+        b = du_parser.parse(s, _INFO, dayfirst=dayfirst, yearfirst=yearfirst, default=_DEFAULT_B)
     except (ValueError, OverflowError, TypeError):
         return None
     if a != b or not _YEAR_MIN <= a.year <= _YEAR_MAX:
@@ -75,6 +108,8 @@ def parse_dates(
     epoch: pd.Timestamp,
     dayfirst: bool | None = None,
     file_order: dict[str, bool] | None = None,
+    lang_dayfirst: bool | None = None,
+    lang: str | None = None,
 ) -> ParsedDates:
     """Parse one column of cell values into timestamps.
 
@@ -92,7 +127,41 @@ def parse_dates(
     file_order : dict, optional
         Separator -> D/M (True) or M/D (False) proved by the file's other date
         columns (see :func:`file_order`); used when this column alone is ambiguous.
+    lang_dayfirst, lang : optional
+        The usual order in the file's language (from its headers), used when
+        neither the column nor the file decides.
+
+    Each distinct value is parsed once (a column repeats its dates).
     """
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    codes, uniq = pd.factorize(arr, use_na_sentinel=True)
+    weights = np.bincount(codes[codes >= 0], minlength=len(uniq))
+    u = _parse_distinct(list(uniq), weights, header=header, epoch=epoch, dayfirst=dayfirst,
+                        file_order=file_order, lang_dayfirst=lang_dayfirst, lang=lang)
+    stamps = np.append(u.values.to_numpy(), np.datetime64("NaT", "ns"))
+    series = pd.Series(stamps[codes], dtype="datetime64[ns]")
+    bad = _expand(u.bad, codes)
+    doubtful = _expand(u.doubtful, codes)
+    return ParsedDates(series, u.decision, bad, doubtful)
+
+
+def _expand(pairs: list[tuple[int, str]], codes: np.ndarray) -> list[tuple[int, str]]:
+    """(distinct-value position, raw) -> (row position, raw) for every row holding it."""
+    if not pairs:
+        return []
+    raw_of = dict(pairs)
+    idx = np.flatnonzero(np.isin(codes, list(raw_of)))
+    return [(int(i), raw_of[int(codes[i])]) for i in idx]
+
+
+def _parse_distinct(
+    values: list[object], weights: np.ndarray, *, header: str, epoch: pd.Timestamp,
+    dayfirst: bool | None, file_order: dict[str, bool] | None, lang_dayfirst: bool | None,
+    lang: str | None,
+) -> ParsedDates:
+    """Parse distinct values; ``weights`` (occurrences) make the decision counts
+    those of the whole column."""
     out: list[pd.Timestamp | None] = [None] * len(values)
     bad: list[tuple[int, str]] = []
     text: dict[int, str] = {}
@@ -123,8 +192,8 @@ def parse_dates(
             bad.append((i, raw))
         else:
             out[i] = ts
-            n_compact += x > SERIAL_MAX
-            n_serial += x <= SERIAL_MAX
+            n_compact += int(weights[i]) * (x > SERIAL_MAX)
+            n_serial += int(weights[i]) * (x <= SERIAL_MAX)
 
     # Per-column order decision from the numeric D?M?Y values, separately for
     # each separator ("01.03.2025" and "3/1/2025" may share a column).
@@ -132,22 +201,19 @@ def parse_dates(
     order_by_sep: dict[str, bool] = {}
     lines: list[str] = []
     for sep in sorted({m.group(2) for m in triples.values()}):
-        group = [m for m in triples.values() if m.group(2) == sep]
-        dm, line = _decide(group, sep, header, dayfirst, (file_order or {}).get(sep))
+        group = [(m, int(weights[i])) for i, m in triples.items() if m.group(2) == sep]
+        dm, line = _decide(group, sep, header, dayfirst, (file_order or {}).get(sep),
+                           lang_dayfirst, lang)
         order_by_sep[sep] = dm
         lines.append(line)
-    default_dm = bool(dayfirst)
+    default_dm = bool(dayfirst if dayfirst is not None else lang_dayfirst)
 
     doubtful: list[tuple[int, str]] = []
-    cache: dict[tuple[str, bool], pd.Timestamp | None] = {}
     for i, s in text.items():
         iso = bool(_ISO.match(s))
         m = triples.get(i)
         order_dm = order_by_sep[m.group(2)] if m is not None else default_dm
-        key = (s, order_dm and not iso)
-        if key not in cache:
-            cache[key] = _parse_text(s, dayfirst=order_dm and not iso, yearfirst=iso)
-        ts = cache[key]
+        ts = _parse_text(s, dayfirst=order_dm and not iso, yearfirst=iso)
         if ts is None:
             bad.append((i, s))
             continue
@@ -164,10 +230,11 @@ def parse_dates(
     if n_compact:
         lines.append(f"{header}: {n_compact} numbers read as YYYYMMDD dates")
 
-    series = pd.to_datetime(pd.Series([pd.NaT if t is None else t for t in out], dtype=object),
-                            errors="coerce").astype("datetime64[ns]")
+    stamps = np.array([np.datetime64("NaT", "ns") if t is None else t.to_datetime64()
+                       for t in out], dtype="datetime64[ns]")
     bad.sort()
-    return ParsedDates(series, "; ".join(lines) or None, bad, doubtful)
+    return ParsedDates(pd.Series(stamps, dtype="datetime64[ns]"), "; ".join(lines) or None,
+                       bad, doubtful)
 
 
 def file_order(columns: list[list[object]]) -> dict[str, bool]:
@@ -178,7 +245,9 @@ def file_order(columns: list[list[object]]) -> dict[str, bool]:
     """
     counts: dict[str, list[int]] = {}
     for values in columns:
-        for v in values:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        for v in pd.unique(arr):  # presence is all that counts: distinct values suffice
             if isinstance(v, str) and (m := _TRIPLE.match(v)):
                 a, b = int(m.group(1)), int(m.group(3))
                 c = counts.setdefault(m.group(2), [0, 0])
@@ -187,11 +256,14 @@ def file_order(columns: list[list[object]]) -> dict[str, bool]:
     return {sep: dm > 0 for sep, (dm, md) in counts.items() if (dm > 0) != (md > 0)}
 
 
-def _decide(group: list[re.Match[str]], sep: str, header: str,
-            dayfirst: bool | None, from_file: bool | None = None) -> tuple[bool, str]:
-    """Decide D/M (True) or M/D (False) for numeric dates sharing one separator."""
-    first_gt12 = sum(int(m.group(1)) > 12 >= int(m.group(3)) for m in group)
-    second_gt12 = sum(int(m.group(3)) > 12 >= int(m.group(1)) for m in group)
+def _decide(group: list[tuple[re.Match[str], int]], sep: str, header: str,
+            dayfirst: bool | None, from_file: bool | None = None,
+            lang_dayfirst: bool | None = None, lang: str | None = None) -> tuple[bool, str]:
+    """Decide D/M (True) or M/D (False) for numeric dates sharing one separator
+    (each match weighted by how many cells hold it)."""
+    first_gt12 = sum(w for m, w in group if int(m.group(1)) > 12 >= int(m.group(3)))
+    second_gt12 = sum(w for m, w in group if int(m.group(3)) > 12 >= int(m.group(1)))
+    total = sum(w for _, w in group)
     shown = {"/": "D/M/Y", ".": "D.M.Y", "-": "D-M-Y"}[sep]
     dm_name, md_name = shown, shown.replace("D", "_").replace("M", "D").replace("_", "M")
     if dayfirst is not None:
@@ -213,9 +285,16 @@ def _decide(group: list[re.Match[str]], sep: str, header: str,
             f"{header}: no value decides alone; {dm_name if from_file else md_name} as proved "
             "by the file's other date columns"
         )
+    if lang_dayfirst is not None:
+        dm = lang_dayfirst
+        return dm, (
+            f"{header}: ambiguous: all {total} values fit both M/D and D/M; chose "
+            f"{dm_name if dm else md_name} (usual in trackers in {lang!r}) — pass "
+            f"dayfirst={not dm} (CLI: {'--monthfirst' if dm else '--dayfirst'}) if that is wrong."
+        )
     dm = sep != "/"
     return dm, (
-        f"{header}: ambiguous: all {len(group)} values fit both M/D and D/M; chose "
+        f"{header}: ambiguous: all {total} values fit both M/D and D/M; chose "
         f"{dm_name if dm else md_name} (usual for '{sep}' dates) — pass dayfirst={not dm} "
         "(CLI: --dayfirst / --monthfirst) if that is wrong."
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from jobstats.io.columns import is_blank_row, unique_headers
+from jobstats.io.columns import unique_headers
 from jobstats.io.readers import RawSheet
-from jobstats.io.vocab import EXCEL_ERRORS, is_missing
+from jobstats.io.vocab import EXCEL_ERRORS, is_missing, missing_mask
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Collector:
     issues: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
+    file_warnings: list[str] = field(default_factory=list)
 
     def add(self, sheet: str, row: int, column: str | None, severity: str, reason: str) -> None:
         self.issues.append({"file": self.file, "sheet": sheet, "row": int(row),
@@ -32,47 +34,88 @@ class Grid:
 
     sheet: str
     headers: list[str]
-    cols: list[list[object]]
+    cols: list[np.ndarray]
     rows: list[int]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row i, col j) -> "#REF!"
+    _codes: dict[int, tuple[np.ndarray, list[object]]] = field(default_factory=dict, repr=False)
+
+    def codes(self, j: int) -> tuple[np.ndarray, list[object]]:
+        """Codes of column ``j`` into its distinct values (-1: missing), computed once."""
+        if j not in self._codes:
+            self._codes[j] = codes_of(self.cols[j])
+        return self._codes[j]
+
+
+def codes_of(values: object) -> tuple[np.ndarray, list[object]]:
+    """Codes into the distinct values of a column (-1 for missing cells), and those values.
+
+    Every converter works on the distinct values: a tracker repeats its
+    statuses, sources and dates.
+    """
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        arr = values
+    else:
+        arr = np.empty(len(values), dtype=object)  # type: ignore[arg-type]
+        arr[:] = values
+    codes, uniq = pd.factorize(arr, use_na_sentinel=True)
+    uniq = list(uniq)
+    missing = missing_mask(uniq)
+    if missing.any():
+        remap = np.where(missing, -1, np.arange(len(uniq)))
+        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+    return codes, uniq
 
 
 def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
     """Cut the sheet at its header, drop blank rows and trailing empty columns,
-    turn Excel error values into missing (reported)."""
-    raw = sheet.rows
-    body = raw[header_idx + 1:]
+    turn Excel error values into missing (reported).
+
+    Works column-wise on the distinct values of each column (a million rows of a
+    few thousand distinct values each cost a factorize, not a million checks).
+    """
+    all_cols = sheet.columns()
+    header_cells_all = [c[header_idx] if header_idx < len(c) else None for c in all_cols]
+    body = [c[header_idx + 1:] for c in all_cols]
+    coded = [codes_of(b) for b in body]
     width = 0
-    for r in [raw[header_idx], *body]:
-        for j in range(len(r) - 1, -1, -1):
-            if not is_missing(r[j]):
-                width = max(width, j + 1)
-                break
-    header_cells = (list(raw[header_idx]) + [None] * width)[:width]
+    for j in range(len(all_cols) - 1, -1, -1):
+        if not is_missing(header_cells_all[j]) or (coded[j][0] >= 0).any():
+            width = j + 1
+            break
+    header_cells = header_cells_all[:width]
     headers, dup_notes = unique_headers(header_cells)
     for n in dup_notes:
         col.add(sheet.name, header_idx + 1, None, "warning", n)
-    records, rownums = [], []
-    for k, r in enumerate(body):
-        r = (list(r) + [None] * width)[:width]
-        if is_blank_row(r):
-            continue  # blank rows are layout, not data
-        records.append(r)
-        rownums.append(header_idx + k + 2)
-    cols = [[rec[j] for rec in records] for j in range(width)]
+    n_body = len(body[0]) if body else 0
+    filled = np.zeros(n_body, dtype=bool)
+    for codes, _ in coded[:width]:
+        filled |= codes >= 0
+    keep = np.flatnonzero(filled)  # blank rows are layout, not data
+    rownums = [int(x) for x in keep + header_idx + 2]
+    cols: list[np.ndarray] = []
     errors: dict[tuple[int, int], str] = {}
-    for j, values in enumerate(cols):
-        for i, v in enumerate(values):
-            if isinstance(v, str):
-                s = v.strip()
+    grid_codes: dict[int, tuple[np.ndarray, list[object]]] = {}
+    for j in range(width):
+        codes, uniq = coded[j]
+        codes = codes[keep]
+        vals = np.empty(len(uniq) + 1, dtype=object)
+        vals[:-1] = uniq
+        vals[-1] = None
+        for u_i, u in enumerate(uniq):
+            if isinstance(u, str):
+                s = u.strip()
                 if s.upper() in EXCEL_ERRORS:
-                    col.add(sheet.name, rownums[i], headers[j], "warning",
-                            f"Excel error value {s} treated as missing")
-                    values[i] = None
-                    errors[(i, j)] = s
-                elif not s:
-                    values[i] = None
-    return Grid(sheet.name, headers, cols, rownums, errors)
+                    vals[u_i] = None
+                    for i in np.flatnonzero(codes == u_i):
+                        col.add(sheet.name, rownums[i], headers[j], "warning",
+                                f"Excel error value {s} treated as missing")
+                        errors[(int(i), j)] = s
+                    codes = np.where(codes == u_i, -1, codes)
+        cols.append(vals[codes])
+        grid_codes[j] = (codes, uniq)
+    g = Grid(sheet.name, headers, cols, rownums, errors)
+    g._codes.update(grid_codes)
+    return g
 
 
 def text_value(v: object) -> object:

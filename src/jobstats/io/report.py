@@ -8,10 +8,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from jobstats.io.vocab import STATUS_MEANINGS
+
 ISSUE_COLUMNS = ("file", "sheet", "row", "column", "severity", "reason")
 #: Column dtypes of :attr:`LoadReport.issues`.
 ISSUE_DTYPES = {c: "int64" if c == "row" else "str" for c in ISSUE_COLUMNS}
 MAPPING_COLUMNS = ("field", "header", "sheet", "file")
+#: Columns of :attr:`LoadReport.matches`.
+MATCH_COLUMNS = ("what", "column", "word", "meaning", "how", "count", "rows")
+MATCH_DTYPES = {c: "int64" if c == "count" else "str" for c in MATCH_COLUMNS}
+
+
+def empty_matches() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in MATCH_DTYPES.items()})
 
 
 def empty_issues() -> pd.DataFrame:
@@ -45,6 +54,20 @@ class LoadReport:
     issues : DataFrame
         One row per dropped or doubted cell/row: file, sheet, row (as seen in
         Excel), column, severity ("dropped" or "warning"), reason.
+    matches : DataFrame
+        Every reading that was not an exact known word: columns what ("header",
+        "status", "stage", "source"), column (the header), word (as written),
+        meaning (what it was read as), how ("pattern", "weak", "holds dates",
+        "user", "cue", "contains", "fuzzy", "unrecognised", "grouped"), count (cells)
+        and rows (the first Excel rows). Unrecognised status words are read as
+        "applied" and listed here with how="unrecognised".
+    file_warnings : list of str
+        Warnings about the file as a whole (e.g. an as-of date long after the last
+        activity), beside the row-level ones in ``issues``.
+    language : str or None
+        Language of the headers when not English ("de", "fr"...).
+    as_of_source : str
+        Where the as-of date came from: "given", "export date column 'X'" or "today".
     """
 
     file: Path | None
@@ -59,6 +82,11 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     issues: pd.DataFrame = field(default_factory=empty_issues)
     n_applications: int = 0
+    matches: pd.DataFrame = field(default_factory=empty_matches)
+    file_warnings: list[str] = field(default_factory=list)
+    language: str | None = None
+    as_of: pd.Timestamp | None = None
+    as_of_source: str = "given"
 
     @property
     def dropped(self) -> int:
@@ -67,12 +95,69 @@ class LoadReport:
 
     @property
     def warnings(self) -> list[str]:
-        """One human line per decision, note and issue (plain strings, JSON-ready)."""
-        lines = [f"dates: {d}" for d in self.date_decisions]
-        lines += list(self.notes)
+        """One line per warning: the file-level ones, unrecognised status words, then
+        each doubted row. Their number is the "warnings: N" of the text."""
+        lines = list(self.file_warnings)
+        # Decisions a user must check: an ambiguous day/month order, sheets not read.
+        lines += [f"dates: {d}" for d in self.date_decisions if "ambiguous" in d]
+        lines += [n for n in self.notes if n.startswith("NOT loaded")]
+        lines += [_unrecognised_line(r) for r in self.unrecognised.itertuples(index=False)]
         for r in self.issues.itertuples(index=False):
-            lines.append(_issue_line(r))
+            if r.severity == "warning":
+                lines.append(_issue_line(r))
         return lines
+
+    @property
+    def lines(self) -> list[str]:
+        """Every line of the report: date decisions, notes, warnings and each
+        dropped or doubted row (plain strings, JSON-ready)."""
+        lines = [f"dates: {d}" for d in self.date_decisions] + list(self.notes)
+        lines += list(self.file_warnings)
+        lines += [_unrecognised_line(r) for r in self.unrecognised.itertuples(index=False)]
+        lines += [_issue_line(r) for r in self.issues.itertuples(index=False)]
+        return lines
+
+    @property
+    def unrecognised(self) -> pd.DataFrame:
+        """Status words not recognised (read as "applied"): rows of :attr:`matches`."""
+        m = self.matches
+        return m[(m["how"] == "unrecognised") & (m["what"] == "status")]
+
+    def status_flags(self) -> list[str]:
+        """The CLI option to pass for each unrecognised status word."""
+        return [_status_flag(w) for w in self.unrecognised["word"]]
+
+    def to_dict(self) -> dict:
+        """The report as JSON-ready data (``summary --json``: ``load_report``); the
+        same content as the text."""
+        def records(df: pd.DataFrame, cols: list[str]) -> list[dict]:
+            return [{c: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
+                     for c, v in zip(cols, row)} for row in df[cols].itertuples(index=False)]
+
+        issue_cols = ["file", "sheet", "row", "column", "reason"]
+        return {
+            "files": [str(p) for p in self.files],
+            "sheets": list(self.sheets),
+            "format": self.format,
+            "language": self.language,
+            "as_of": None if self.as_of is None else self.as_of.date().isoformat(),
+            "as_of_source": self.as_of_source,
+            "applications": int(self.n_applications),
+            "rows_dropped": self.dropped,
+            "mapping": records(self.mapping, list(MAPPING_COLUMNS)),
+            "matches": records(self.matches, list(MATCH_COLUMNS)),
+            "unrecognised_statuses": [
+                {"word": r.word, "count": int(r.count), "rows": r.rows,
+                 "option": _status_flag(r.word)}
+                for r in self.unrecognised.itertuples(index=False)],
+            "extras": list(self.extras),
+            "ignored": list(self.ignored),
+            "dropped": records(self.issues[self.issues["severity"] == "dropped"], issue_cols),
+            "doubted": records(self.issues[self.issues["severity"] == "warning"], issue_cols),
+            "date_decisions": list(self.date_decisions),
+            "notes": list(self.notes),
+            "warnings": self.warnings,
+        }
 
     @classmethod
     def merge(cls, reports: list[LoadReport]) -> LoadReport:
@@ -94,6 +179,12 @@ class LoadReport:
             notes=[x for r in reports for x in tag(r, r.notes)],
             issues=pd.concat([r.issues for r in reports], ignore_index=True),
             n_applications=sum(r.n_applications for r in reports),
+            matches=pd.concat([r.matches for r in reports], ignore_index=True),
+            file_warnings=[x for r in reports for x in tag(r, r.file_warnings)],
+            language=", ".join(dict.fromkeys(r.language for r in reports if r.language))
+            or None,
+            as_of=reports[0].as_of,
+            as_of_source=reports[0].as_of_source,
         )
 
     def __str__(self) -> str:
@@ -101,10 +192,32 @@ class LoadReport:
         out = [f"Load report: {files}",
                f"  format: {self.format}; sheet(s): {', '.join(self.sheets)}",
                f"  applications: {self.n_applications}; rows dropped: {self.dropped}; "
-               f"warnings: {int((self.issues['severity'] == 'warning').sum())}",
-               "  columns:"]
+               f"warnings: {len(self.warnings)}"]
+        if self.as_of is not None:
+            out.append(f"  as-of date: {self.as_of.date()} ({self.as_of_source})")
+        if self.language:
+            out.append(f"  language of the headers: {self.language}")
+        out.append("  columns:")
         for r in self.mapping.itertuples(index=False):
             out.append(f"    {r.field:<17} <- {r.header!r}")
+        guesses = self.matches[self.matches["how"] != "unrecognised"]
+        if len(guesses):
+            out.append("  read by a rule, or grouped, not as an exact known word (check them):")
+            for r in guesses.itertuples(index=False):
+                where = "" if r.what == "header" else f" in {r.column!r}"
+                rows = f"; rows {r.rows}" if r.rows else ""
+                out.append(f"    {r.what}{where}: {r.word!r} -> {r.meaning} ({r.how}; "
+                           f"{r.count} cells{rows})")
+        if len(self.unrecognised):
+            out.append("  status words not recognised (read as 'applied'; say what they mean):")
+            for r in self.unrecognised.itertuples(index=False):
+                out.append(f"    {r.word!r}: {r.count} rows ({r.rows}) -> pass "
+                           f"{_status_flag(r.word)}")
+            out.append("    STATUS is one of: " + ", ".join(STATUS_NAMES)
+                       + " (Python: load(..., statuses={'WORD': 'STATUS'}))")
+        if self.file_warnings:
+            out.append("  warnings:")
+            out += [f"    {w}" for w in self.file_warnings]
         if self.extras:
             out.append("  extra columns kept: " + ", ".join(self.extras))
         if self.ignored:
@@ -139,6 +252,22 @@ class LoadReport:
         if len(self.issues):
             parts.append(self.issues.to_html(index=False, border=0))
         return "\n".join(parts)
+
+
+#: Status meanings a user may give a word (``--status WORD=STATUS``).
+STATUS_NAMES = tuple(STATUS_MEANINGS)
+
+
+def _status_flag(word: str) -> str:
+    """The exact CLI option that maps ``word`` (quoted for a POSIX shell)."""
+    import shlex
+
+    return "--status " + shlex.quote(f"{word}=STATUS")
+
+
+def _unrecognised_line(r) -> str:
+    return (f"status {r.word!r} in {r.column!r} not recognised ({r.count} rows: {r.rows}); "
+            f"read as 'applied': pass {_status_flag(r.word)}")
 
 
 def _issue_line(r) -> str:

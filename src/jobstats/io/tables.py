@@ -1,42 +1,69 @@
-"""Raw grid + column map -> the canonical applications and events tables."""
+"""Raw grid + column map -> the canonical applications and events tables.
+
+:func:`build_tables` is a short pipeline of small converters (status, dates,
+replies and stage, sources, follow-ups, events). Converters work on the distinct
+values of a column (a tracker repeats its statuses, sources and dates) and on
+whole arrays, never cell by cell, so a million rows take seconds.
+"""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+import shlex
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from jobstats.io.columns import ColumnMap, detect_format, map_columns, mostly_yes_no
 from jobstats.io.dates import ParsedDates, file_order, parse_dates
+from jobstats.io.fields import EVENT_OF
 from jobstats.io.followups import find_follow_up_sheet, follow_up_sheet_events
 from jobstats.io.grid import Collector, Grid, make_grid, text_value
 from jobstats.io.readers import RawBook, RawSheet
 from jobstats.io.vocab import (
+    DATE_ORDER,
+    DECIMAL,
     is_missing,
+    language_of,
+    match_status,
     norm,
     parse_channel,
     parse_reply_kind,
     parse_source,
-    parse_status,
     yes_no,
 )
 from jobstats.schema import (
     APPLICATION_COLUMNS,
-    EVENT_COLUMNS,
     INFO_COLUMNS,
+    EVENT_COLUMNS,
+    EVENT_KINDS,
     STAGE_RANK,
     STAGES,
     MissingColumnError,
 )
 
-_DATE_KIND = {"interview_on": "interview", "offer_on": "offer", "rejected_on": "rejection",
-              "thank_you_on": "thank_you"}
+#: Columns of :attr:`LoadReport.matches`: every non-exact reading of a header,
+#: status or source, and every status word not recognised.
+MATCH_COLUMNS = ("what", "column", "word", "meaning", "how", "count", "rows")
+_NO_RANK = -1
+_REPLIED, _APPLIED = STAGE_RANK["replied"], STAGE_RANK["applied"]
 
 
-def _str_series(values: list[object]) -> pd.Series:
-    return pd.Series([text_value(v) for v in values], dtype="str")
+def _rows_of(codes: np.ndarray, rows: np.ndarray, limit: int = 5) -> dict[int, tuple[int, str]]:
+    """Distinct-value code -> (count, first Excel rows as text)."""
+    out: dict[int, tuple[int, str]] = {}
+    valid = np.flatnonzero(codes >= 0)
+    if not len(valid):
+        return out
+    order = valid[np.argsort(codes[valid], kind="stable")]
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    for s, e in zip(starts, ends):
+        shown = ", ".join(str(r) for r in rows[order[s:min(e, s + limit)]])
+        out[int(sorted_codes[s])] = (int(e - s), shown + (", ..." if e - s > limit else ""))
+    return out
 
 
 #: Fields / yes-no flags whose column means the file records replies (or interviews).
@@ -62,19 +89,50 @@ def _holds(cm: ColumnMap, fields: tuple[str, ...], flags: tuple[str, ...],
     return any(f in flags for f in cm.date_flags.values())
 
 
+@dataclass
+class _Ctx:
+    """What every converter of one sheet needs."""
+
+    book: RawBook
+    g: Grid
+    cm: ColumnMap
+    col: Collector
+    as_of: pd.Timestamp
+    dayfirst: bool | None
+    lang: str | None
+    user_statuses: dict[str, str]
+    keep: np.ndarray
+    rows: np.ndarray
+    matches: list[tuple] = field(default_factory=list)
+
+    def drop(self, idx: np.ndarray, column: str | None, reason: str) -> None:
+        """Exclude rows ``idx`` (positions), each reported with ``reason``."""
+        for i in idx:
+            if self.keep[i]:
+                self.col.add(self.g.sheet, int(self.rows[i]), column, "dropped", reason)
+        self.keep[idx] = False
+
+    def warn(self, idx: np.ndarray, column: str | None, reason: str) -> None:
+        for i in idx:
+            self.col.add(self.g.sheet, int(self.rows[i]), column, "warning", reason)
+
+
 def build_tables(
     book: RawBook,
     sheet: RawSheet,
     header_idx: int,
     *,
     columns: dict[str, object] | None,
-    as_of: pd.Timestamp,
+    as_of: pd.Timestamp | None,
     dayfirst: bool | None,
     col: Collector,
+    statuses: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Build applications and events from the chosen sheet.
 
-    Returns the two tables and a dict of report parts (format, mapping, extras, ignored).
+    ``statuses`` is the user's word -> status meaning mapping, normalised by
+    :func:`jobstats.io.vocab.check_user_statuses`. Returns the two tables and a
+    dict of report parts (format, mapping, extras, ignored, matches, language).
     """
     g = make_grid(sheet, header_idx, col)
     if header_idx > 0:
@@ -84,15 +142,7 @@ def build_tables(
     where = f"{book.path.name}" + ("" if book.kind == "text" else f", sheet {sheet.name!r}")
     cm = map_columns(g.headers, g.cols, columns=columns, fmt=fmt, where=where)
     col.notes += cm.notes
-    if "applied_on" not in cm.fields:
-        flag = [g.headers[j] for j, f in cm.date_flags.items() if f == "applied_on"]
-        raise MissingColumnError(
-            f"{where}: no column with the applied date was recognised (headers: "
-            + ", ".join(repr(h) for h in g.headers) + ")"
-            + (f"; {flag[0]!r} holds yes/no values, not dates" if flag else "")
-            + ". Tell jobstats which header holds it: load(path, columns={\"applied_on\": "
-            "\"YOUR HEADER\"}) in Python, or --column applied_on=HEADER on the command line."
-        )
+    _require_applied(cm, g, where)
     if fmt == "linkedin":
         col.notes.append(
             "LinkedIn export: it has no status or reply columns, so every row is counted as "
@@ -102,257 +152,53 @@ def build_tables(
     if not n:
         col.notes.append(f"{where}: no rows below the header on row "
                          f"{header_idx + 1}: the tracker holds no applications yet")
-    keep = np.ones(n, dtype=bool)
-    H = g.headers
+    lang = language_of(list(g.headers))
+    if lang is not None and dayfirst is None:
+        col.notes.append(f"headers are in {lang!r}: numeric dates that fit both orders are read "
+                         f"{'day' if DATE_ORDER.get(lang, False) else 'month'} first, as usual "
+                         "there (pass --dayfirst / --monthfirst to change)")
+    as_of, as_of_source = _as_of(book, g, cm, as_of, dayfirst, col)
+    ctx = _Ctx(book, g, cm, col, as_of, dayfirst, lang, statuses or {},
+               np.ones(n, dtype=bool), np.asarray(g.rows, dtype=np.int64))
+    ctx.matches += [("header", h, h, f, how, int((g.codes(j)[0] >= 0).sum()), "")
+                    for j, h, f, how in cm.matches]
 
-    # --- status ---------------------------------------------------------
-    status = ["applied"] * n
-    hint: list[str | None] = [None] * n
-    status_raw: list[object] = [pd.NA] * n
+    status, rank, status_raw = _statuses(ctx)
     status_is_flag = "status" in cm.fields and mostly_yes_no(g.cols[cm.fields["status"]])
-    if status_is_flag:
-        # "Response?" as yes/no: a got-a-reply flag, not a status.
-        j = cm.fields["status"]
-        col.notes.append(f"{H[j]!r} holds yes/no values: read as 'got a reply' (yes -> "
-                         "replied); the status is otherwise 'applied'")
-        for i, v in enumerate(g.cols[j]):
-            if not is_missing(v):
-                status_raw[i] = str(v).strip()
-                hint[i] = "replied" if yes_no(v) else None
-    elif "status" in cm.fields:
-        j = cm.fields["status"]
-        cache: dict[str, tuple] = {}
-        for i, v in enumerate(g.cols[j]):
-            if is_missing(v):
-                continue
-            key = str(v)
-            if key not in cache:
-                cache[key] = parse_status(v)
-            st, sg, ok = cache[key]
-            status_raw[i] = str(v).strip()
-            if st == "not":
-                keep[i] = False
-                col.add(g.sheet, g.rows[i], H[j], "dropped",
-                        f"status {str(v).strip()!r}: not an application (saved / wishlist / "
-                        "not applied); row excluded")
-                continue
-            if not ok:
-                col.add(g.sheet, g.rows[i], H[j], "warning",
-                        f"status {str(v).strip()!r} not recognised; treated as 'applied'")
-            status[i], hint[i] = st, sg
-
-    if cm.second_status is not None:
-        _second_status(g, cm.second_status, status, hint, status_raw, keep, col)
-    _date_flags(g, cm.date_flags, status, hint, status_raw, keep, col)
-
-    # --- dates ----------------------------------------------------------
-    date_cols = [j for f, j in cm.fields.items() if f.endswith("_on")] + cm.follow_up
-    order = file_order([g.cols[j] for j in date_cols])
-
-    def dates(j: int, yes_ok: bool = False) -> ParsedDates:
-        p = parse_dates(g.cols[j], header=H[j], epoch=book.epoch, dayfirst=dayfirst,
-                        file_order=order)
-        if p.decision:
-            col.decisions.append(p.decision)
-        for i, raw in p.bad:
-            if yes_ok and yes_no(g.cols[j][i]) is not None:
-                continue  # "yes"/"no" among follow-up dates: handled by the caller
-            if keep[i] and j != cm.fields.get("applied_on"):
-                col.add(g.sheet, g.rows[i], H[j], "warning",
-                        f"date {raw!r} not understood; treated as missing")
-        for i, raw in p.doubtful:
-            if keep[i]:
-                col.add(g.sheet, g.rows[i], H[j], "warning",
-                        f"date {raw!r} contradicts the day/month order chosen for this column; "
-                        "read in the only order that fits — check it")
-        return p
-
-    ja = cm.fields["applied_on"]
-    parsed_applied = dates(ja)
-    applied = parsed_applied.values
-    bad_applied = dict(parsed_applied.bad)
-    for i in np.flatnonzero(applied.isna().to_numpy() & keep):
-        raw = g.cols[ja][i]
-        err = g.errors.get((i, ja))
-        reason = (f"applied date is the Excel error {err}; row excluded" if err else
-                  "no applied date; row excluded" if is_missing(raw) else
-                  f"applied date {str(bad_applied.get(i, raw))!r} not understood; row excluded")
-        label = _summary_label([g.cols[k][i] for k in range(len(H))])
-        if label is not None and not err:
-            reason = (f"looks like a summary line ({label!r}), not an application: "
-                      + reason)
-        col.add(g.sheet, g.rows[i], H[ja], "dropped", reason)
-        keep[i] = False
-
-    # An application dated after the as-of date cannot have happened yet: a typo
-    # (2031 for 2021) or a wrong as-of; either way it must not enter the rates.
-    applied_day = applied.dt.normalize().to_numpy()
-    for i in np.flatnonzero(keep & (applied_day > as_of.to_datetime64())):
-        col.add(g.sheet, g.rows[i], H[ja], "dropped",
-                f"applied date {applied.iat[i].date()} is after the as-of date "
-                f"({as_of.date()}): a typo, or pass a later as_of; row excluded")
-        keep[i] = False
-    _warn_duplicates(g, cm.fields, applied_day, keep, col)
-
-    dcols: dict[str, pd.Series] = {}
-    dsrc: dict[str, str] = {}  # field -> header its dates came from
-    for fld in ("first_reply_on", "interview_on", "offer_on", "rejected_on", "thank_you_on"):
-        if fld in cm.fields:
-            dcols[fld] = dates(cm.fields[fld]).values
-            dsrc[fld] = H[cm.fields[fld]]
-    _simplify_status_date(fmt, g, status, dcols, dsrc, book, dayfirst, col)
-
-    # --- ids, text fields ---------------------------------------------
-    auto_ids = [f"{g.sheet}:{r}" for r in g.rows]
-    if "application_id" in cm.fields:
-        jid = cm.fields["application_id"]
-        ids = [text_value(v) for v in g.cols[jid]]
-        counts = Counter(x for x, k in zip(ids, keep) if k and x is not pd.NA)
-        dup = {x for x, c in counts.items() if c > 1}
-        for i, x in enumerate(ids):
-            if not keep[i]:
-                continue
-            if x is pd.NA or x in dup:
-                col.add(g.sheet, g.rows[i], H[jid], "warning",
-                        ("missing" if x is pd.NA else f"duplicate id {x!r}")
-                        + f"; id set to {auto_ids[i]!r}")
-                ids[i] = auto_ids[i]
-        app_id = [str(x) for x in ids]
-    else:
-        app_id = auto_ids
+    order = file_order([g.cols[j] for f, j in cm.fields.items() if f.endswith("_on")]
+                       + [g.cols[j] for j in cm.follow_up])
+    applied = _applied_dates(ctx, order)
+    dcols, dsrc = _milestone_dates(ctx, order, fmt, status)
+    app_id = _ids(ctx)
+    source, source_raw = _sources(ctx)
+    first_reply, first_src, stage, reply_kind = _replies(ctx, status, rank, status_raw,
+                                                         applied, dcols, dsrc)
+    fu_events, followed = _follow_ups(ctx, order, app_id)
 
     def text_field(fld: str) -> pd.Series:
         if fld in cm.fields:
-            return _str_series(g.cols[cm.fields[fld]])
+            return _str_series(g.codes(cm.fields[fld]))
         return pd.Series([pd.NA] * n, dtype="str")
 
-    if "source" in cm.fields:
-        source = [parse_source(v) for v in g.cols[cm.fields["source"]]]
-    else:
-        source = [None] * n
-    if cm.referral_flag is not None:
-        for i, v in enumerate(g.cols[cm.referral_flag]):
-            if yes_no(v):
-                source[i] = "referral"
-
-    # --- replies and stage ----------------------------------------------
     nat = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
-    reply_col = dcols.get("first_reply_on", nat)
-    intv, offer, rej = (dcols.get(k, nat) for k in ("interview_on", "offer_on", "rejected_on"))
-    stacked = pd.concat([reply_col, intv, offer, rej], axis=1)
-    first_reply = stacked.min(axis=1).astype("datetime64[ns]")
-    src_lists = [(list(s), dsrc.get(k, "")) for s, k in
-                 ((reply_col, "first_reply_on"), (intv, "interview_on"), (offer, "offer_on"),
-                  (rej, "rejected_on"))]
-    first_src = []
-    for i, fr in enumerate(first_reply):
-        first_src.append("" if pd.isna(fr) else
-                         next(name for s, name in src_lists if pd.notna(s[i]) and s[i] == fr))
-
-    file_kind = ([parse_reply_kind(v) for v in g.cols[cm.fields["reply_kind"]]]
-                 if "reply_kind" in cm.fields else [None] * n)
-    stage: list[str] = []
-    reply_kind: list[object] = []
-    first_reply_list = list(first_reply)
-    # Plain lists: element access on Series (.iat) dominates the time otherwise.
-    intv_l, offer_l, rej_l, applied_l = (list(x) for x in (intv, offer, rej, applied))
-    for i in range(n):
-        base = hint[i] or ("accepted" if status[i] == "accepted" else "applied")
-        rank = STAGE_RANK[base]
-        fr = first_reply_list[i]
-        if pd.notna(fr) or pd.notna(rej_l[i]) or status[i] == "rejected":
-            rank = max(rank, STAGE_RANK["replied"])
-        if pd.notna(intv_l[i]):
-            rank = max(rank, STAGE_RANK["interview"])
-        if pd.notna(offer_l[i]):
-            rank = max(rank, STAGE_RANK["offer"])
-        if file_kind[i] is not None:
-            rank = max(rank, STAGE_RANK["replied"])
-        st = STAGES[rank]
-        stage.append(st)
-        if keep[i] and status[i] == "no_response" and hint[i] is None and pd.notna(fr):
-            col.add(g.sheet, g.rows[i], H[cm.fields["status"]], "warning",
-                    f"status {status_raw[i]!r} says no response, but a reply is dated "
-                    f"{fr.date()}: the date is kept and the application counts as replied")
-        if keep[i] and pd.notna(fr) and fr.normalize() < applied_l[i].normalize():
-            col.add(g.sheet, g.rows[i], first_src[i] or None, "warning",
-                    f"reply dated {fr.date()} is before the application "
-                    f"({applied_l[i].date()}); reply date ignored (stage kept)")
-            first_reply_list[i] = pd.NaT
-            first_src[i] = ""
-        reply_kind.append(_reply_kind(st, status[i], file_kind[i], first_reply_list[i],
-                                      intv_l[i], offer_l[i], rej_l[i]))
-    first_reply = pd.Series(first_reply_list, dtype="datetime64[ns]")
-
-    # --- follow-ups ----------------------------------------------------
-    events_rows: list[tuple] = []
-    followed = np.zeros(n, dtype=bool)
-    planned = 0
-    undated = 0
-    yes_cells: list[tuple[int, int]] = []
-
-    def add_follow_up(i: int, j: int, date: object) -> None:
-        """A follow-up event of row ``i`` from column ``j`` (channel from its pair)."""
-        ch = cm.channel_of.get(j)
-        channel = parse_channel(g.cols[ch][i]) if ch is not None else None
-        events_rows.append((app_id[i], date, "follow_up", channel, H[j]))
-        followed[i] = True
-
-    for j in cm.follow_up:
-        d = dates(j, yes_ok=True).values
-        dated = d.notna().to_numpy() & keep
-        future = dated & (d.dt.normalize() > as_of).to_numpy()
-        planned += int(future.sum())
-        d_list = list(d)
-        for i in np.flatnonzero(dated & ~future):
-            add_follow_up(i, j, d_list[i])
-        yes_cells += [(i, j) for i in np.flatnonzero(d.isna().to_numpy() & keep)
-                      if yes_no(g.cols[j][i])]
-    # "yes" among the dates: a follow-up was sent, date unknown (once per
-    # application, and only when no dated follow-up is on record).
-    yes_cols: list[int] = []
-    for i, j in yes_cells:
-        if followed[i]:
-            continue
-        add_follow_up(i, j, pd.NaT)
-        undated += 1
-        yes_cols += [j] if j not in yes_cols else []
-        col.add(g.sheet, g.rows[i], H[j], "warning",
-                f"follow-up given as {str(g.cols[j][i]).strip()!r}, not a date: "
-                "counted as an undated follow-up")
-    for j in cm.follow_up_flags:
-        for i, v in enumerate(g.cols[j]):
-            if keep[i] and yes_no(v) and not followed[i]:
-                add_follow_up(i, j, pd.NaT)
-                undated += 1
-    if undated:
-        col.notes.append(
-            f"{undated} follow-up(s) known only from yes/no value(s) in "
-            f"{', '.join(repr(H[j]) for j in cm.follow_up_flags + yes_cols)}: counted "
-            "(followed_up), but undated, so they cannot be used for timing analyses"
-        )
-    for j in cm.follow_up_plans:
-        d = dates(j).values
-        n_plan = int((d.notna().to_numpy() & keep).sum())
-        if n_plan:
-            col.notes.append(f"{n_plan} reminder dates in {H[j]!r} not counted as follow-ups")
-
     apps = pd.DataFrame({
         "application_id": pd.Series(app_id, dtype="str"),
         "client": text_field("client"),
         "company": text_field("company"),
         "title": text_field("title"),
-        "source": pd.Series([pd.NA if s is None else s for s in source], dtype="str"),
+        "source": source,
+        "source_raw": source_raw,
         "applied_on": applied,
         "first_reply_on": first_reply,
-        "reply_kind": pd.Series([pd.NA if k is None else k for k in reply_kind], dtype="str"),
-        "stage": pd.Series(stage, dtype="str"),
+        "callback_due_on": dcols.get("callback_due_on", nat),
+        "reply_kind": reply_kind,
+        "stage": stage,
         "status": pd.Series(status, dtype="str"),
-        "status_raw": pd.Series(status_raw, dtype="str"),
+        "status_raw": status_raw,
         "followed_up": followed,
         "notes": text_field("notes"),
         "sheet": pd.Series([g.sheet] * n, dtype="str"),
-        "row": pd.Series(g.rows, dtype="int64"),
+        "row": pd.Series(ctx.rows, dtype="int64"),
         # does this file hold reply / interview information at all (schema INFO_COLUMNS)?
         "reply_info": np.full(n, _holds(cm, _REPLY_FIELDS, _REPLY_FLAGS, status_is_flag),
                               dtype=bool),
@@ -360,35 +206,26 @@ def build_tables(
                                          status_is_flag),
                                   dtype=bool),
     })
-    used = cm.used()
-    extras, ignored = [], []
-    extra_cols: dict[str, pd.Series] = {}
-    for j, h in enumerate(H):
-        if j in used:
-            continue
-        if all(is_missing(v) for v in g.cols[j]):
-            ignored.append(h)
-            continue
-        name = h if h not in (*APPLICATION_COLUMNS, *INFO_COLUMNS) else f"{h} (original)"
-        extras.append(name)
-        extra_cols[name] = pd.Series([None if is_missing(v) else v for v in g.cols[j]],
-                                     dtype=object)
+    extras, ignored, extra_cols = _extras(ctx)
     if extra_cols:  # one concat: inserting thousands of columns one by one fragments
         apps = pd.concat([apps, pd.DataFrame(extra_cols)], axis=1)
 
-    # --- events (applied, reply, dated milestones) ------------------------
-    # (filtered on ``keep`` by position: a dropped row may share an id with a kept one)
-    events_rows += [(a, d, "applied", None, H[ja])
-                    for a, d, k in zip(app_id, applied_l, keep) if k]
-    events_rows += [(a, d, "reply", None, src) for a, d, src, k in
-                    zip(app_id, first_reply_list, first_src, keep) if k and pd.notna(d)]
-    for fld, kind in _DATE_KIND.items():
-        if fld in dcols:
-            events_rows += [(a, d, kind, None, dsrc[fld]) for a, d, k in
-                            zip(app_id, list(dcols[fld]), keep) if k and pd.notna(d)]
-    events = pd.DataFrame(events_rows, columns=list(EVENT_COLUMNS))
+    keep = ctx.keep
+    ja = cm.fields["applied_on"]
+    parts = [_event_frame(app_id, applied, "applied", g.headers[ja], keep),
+             _event_frame(app_id, first_reply, "reply", first_src, keep), fu_events]
+    for fld, d in dcols.items():
+        if EVENT_OF.get(fld) and fld != "first_reply_on":
+            if fld == "callback_due_on":
+                # The event is the promised day arriving (the column keeps any date).
+                d = d.where(d.dt.normalize() <= as_of)
+            parts.append(_event_frame(app_id, d, EVENT_OF[fld], dsrc[fld], keep))
+    events = pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
 
     # --- a separate follow-ups sheet ------------------------------------
+    # Events carry their row's position in the file order of the kept rows.
+    new_pos = np.cumsum(keep) - 1
+    events["_pos"] = new_pos[events["_pos"].to_numpy(dtype=np.int64)]
     apps_kept = apps[keep].reset_index(drop=True)
     fu = find_follow_up_sheet(book, sheet)
     if fu is not None:
@@ -398,11 +235,555 @@ def build_tables(
             events = pd.concat([events, extra_events], ignore_index=True)
             apps_kept["followed_up"] = apps_kept["followed_up"] | apps_kept[
                 "application_id"].isin(set(extra_events["application_id"]))
-    if planned:
-        col.notes.append(f"{planned} follow-up(s) dated after the as-of date "
-                         f"({as_of.date()}) are plans, not sent follow-ups: not counted")
-    events = _tidy_events(events, list(apps_kept["application_id"]))
+    events = _tidy_events(events, apps_kept["application_id"])
+    _stale_as_of(apps_kept, events, as_of, as_of_source, col)
+    ctx.matches += _source_groups(source, source_raw, keep, cm, g)
+    parts = {"format": fmt, "mapping": _mapping(cm, g, book), "extras": extras,
+             "ignored": ignored, "language": lang, "as_of": as_of,
+             "as_of_source": as_of_source,
+             "matches": pd.DataFrame(ctx.matches, columns=list(MATCH_COLUMNS)).astype(
+                 {c: "int64" if c == "count" else "str" for c in MATCH_COLUMNS}),
+             "sheets": [g.sheet] + ([fu[0].name] if fu is not None else [])}
+    return apps_kept, events, parts
 
+
+#: An as-of date this long after the last activity in the file is warned about.
+STALE_DAYS = 60
+
+
+def _as_of(book: RawBook, g: Grid, cm: ColumnMap, given: pd.Timestamp | None,
+           dayfirst: bool | None, col: Collector) -> tuple[pd.Timestamp, str]:
+    """The as-of date and where it came from: given, the file's export-date column
+    (its latest date), or today; said in the report either way."""
+    if given is not None:
+        return given, "given"
+    if "exported_on" in cm.fields:
+        j = cm.fields["exported_on"]
+        d = parse_dates(g.cols[j], header=g.headers[j], epoch=book.epoch,
+                        dayfirst=dayfirst).values.dropna()
+        if len(d):
+            when = d.max().normalize()
+            col.notes.append(f"as-of date {when.date()} taken from the export-date column "
+                             f"{g.headers[j]!r} (pass as_of= / --as-of to change it)")
+            return when, f"export date column {g.headers[j]!r}"
+    when = pd.Timestamp.today().normalize()
+    col.notes.append(f"no as-of date given: today ({when.date()}) is used, so applications "
+                     "without a reply count as still waiting today (pass as_of= / --as-of "
+                     "YYYY-MM-DD for the day the tracker was last updated)")
+    return when, "today"
+
+
+def _stale_as_of(apps: pd.DataFrame, events: pd.DataFrame, as_of: pd.Timestamp, source: str,
+                 col: Collector) -> None:
+    """Warn when the as-of date is long after the file's last activity: waiting
+    applications would then count as waiting (and unanswered) for that long."""
+    dates = pd.concat([apps["applied_on"], events["date"]]).dropna()
+    dates = dates[dates.dt.normalize() <= as_of]
+    if dates.empty:
+        return
+    last = dates.max().normalize()
+    gap = (as_of - last).days
+    if gap > STALE_DAYS:
+        col.file_warnings.append(
+            f"the as-of date {as_of.date()} ({source}) is {gap} days after the last activity "
+            f"in the file ({last.date()}): applications without a reply count as unanswered "
+            "for all that time. If the tracker was last updated earlier, pass --as-of "
+            "YYYY-MM-DD (Python: as_of=...) with that day")
+
+
+def _str_series(coded: tuple[np.ndarray, list[object]]) -> pd.Series:
+    codes, uniq = coded
+    if all(type(u) is str for u in uniq):  # text files: strip only (missing are coded -1)
+        text = np.array(list(map(str.strip, uniq)) + [pd.NA], dtype=object)
+        return pd.Series(text[codes], dtype="str")
+    text = np.array([text_value(u) for u in uniq] + [pd.NA], dtype=object)
+    return pd.Series(text[codes], dtype="str")
+
+
+def _require_applied(cm: ColumnMap, g: Grid, where: str) -> None:
+    if "applied_on" in cm.fields:
+        return
+    flag = [g.headers[j] for j, f in cm.date_flags.items() if f == "applied_on"]
+    raise MissingColumnError(
+        f"{where}: no column with the applied date was recognised (headers: "
+        + ", ".join(repr(h) for h in g.headers) + ")"
+        + (f"; {flag[0]!r} holds yes/no values, not dates" if flag else "")
+        + ". Tell jobstats which header holds it: load(path, columns={\"applied_on\": "
+        "\"YOUR HEADER\"}) in Python, or --column applied_on=HEADER on the command line."
+    )
+
+
+# --- status ------------------------------------------------------------------
+
+
+def _statuses(ctx: _Ctx) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Status, stage-hint rank (-1 none) and raw status of every row; rows whose
+    status says they are not applications are dropped (reported)."""
+    cm, n = ctx.cm, len(ctx.g.rows)
+    status = np.full(n, "applied", dtype=object)
+    rank = np.full(n, _NO_RANK, dtype=np.int64)
+    raw = np.full(n, None, dtype=object)
+    if "status" in cm.fields:
+        st, rank, raw = _read_status_column(ctx, cm.fields["status"], None)
+        status = np.where(st != None, st, status)  # noqa: E711
+    if cm.second_status is not None:
+        # A second status-like column ("Stage" beside "Status"): its stage counts
+        # toward the furthest stage; it gives the status only where the status is empty.
+        empty = raw == None  # noqa: E711
+        st, rk, rw = _read_status_column(ctx, cm.second_status, empty)
+        rank = np.maximum(rank, rk)
+        give = empty & (st != None)  # noqa: E711
+        status = np.where(give, st, status)
+        raw = np.where(give, rw, raw)
+    _date_flags(ctx, status, rank, raw)
+    return status, rank, pd.Series(raw, dtype="str")
+
+
+def _read_status_column(ctx: _Ctx, j: int, status_empty: np.ndarray | None
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read one status-like column through its distinct values.
+
+    ``status_empty`` is None for the status column itself, else (for a second
+    status-like column) where the status is empty. Returns status (None where
+    the cell gives none), stage-hint rank and raw text (None where missing).
+    Rows that are not applications are dropped (reported); every non-exact
+    reading and every unrecognised word goes to the report's matches.
+    """
+    g, values = ctx.g, ctx.g.cols[j]
+    header = g.headers[j]
+    main = status_empty is None
+    codes, uniq = g.codes(j)
+    k = len(uniq)
+    st_u = np.full(k + 1, None, dtype=object)  # the extra last slot: missing cells
+    rk_u = np.full(k + 1, _NO_RANK, dtype=np.int64)
+    rw_u = np.full(k + 1, None, dtype=object)
+    seen: list[tuple[str, str | None, str | None]] = []
+    flag = mostly_yes_no(values)
+    if flag and main:
+        ctx.col.notes.append(f"{header!r} holds yes/no values: read as 'got a reply' (yes -> "
+                             "replied); the status is otherwise 'applied'")
+    for u_i, u in enumerate(uniq):
+        rw_u[u_i] = str(u).strip()
+        if flag:
+            rk_u[u_i] = _REPLIED if yes_no(u) else _NO_RANK
+            seen.append(("flag", None, None))
+            continue
+        m = match_status(u, ctx.user_statuses)
+        seen.append((m.how, m.meaning, m.suggestion))
+        if m.status == "not":
+            sel = codes == u_i
+            if main:
+                reason = (f"status {rw_u[u_i]!r}: not an application (saved / wishlist / "
+                          "not applied); row excluded")
+            else:
+                # The status column decides whether the row is an application;
+                # when it is empty, this column does.
+                sel &= status_empty
+                reason = (f"{header!r} is {rw_u[u_i]!r} and the status is empty: not an "
+                          "application (saved / wishlist / not applied); row excluded")
+            ctx.drop(np.flatnonzero(sel), header, reason)
+            continue
+        if m.how == "unrecognised" and not main:
+            continue  # an unknown word in a second column says nothing
+        st_u[u_i] = m.status
+        if m.stage is not None:
+            rk_u[u_i] = STAGE_RANK[m.stage]
+    counts = _rows_of(codes, ctx.rows)
+    for u_i, (how, meaning, suggestion) in enumerate(seen):
+        if how in ("exact", "flag") or u_i not in counts:
+            continue
+        c, rows = counts[u_i]
+        if how == "unrecognised":
+            meaning = "(not recognised: read as applied" + (
+                f"; close to a word meaning {suggestion!r}, not used" if suggestion else "") + ")"
+        ctx.matches.append(("status" if main else "stage", header, rw_u[u_i], meaning or "",
+                            how, c, rows))
+    return st_u[codes], rk_u[codes], rw_u[codes]
+
+
+def _date_flags(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, raw: np.ndarray) -> None:
+    """Yes/no columns under date headers: "Applied?" = no drops the row (reported),
+    "Heard back" / "Interviewed?" / "Rejected?" = yes raise the stage ("Rejected?"
+    also gives the status where the status is empty)."""
+    stage_of = {"first_reply_on": "replied", "rejected_on": "replied",
+                "interview_on": "interview", "offer_on": "offer"}
+    g = ctx.g
+    for j, fld in ctx.cm.date_flags.items():
+        codes, uniq = g.codes(j)
+        yn = np.array([yes_no(u) for u in uniq] + [None], dtype=object)[codes]
+        yes = (yn == True) & ctx.keep  # noqa: E712
+        if fld == "applied_on":
+            for i in np.flatnonzero((yn == False) & ctx.keep):  # noqa: E712
+                ctx.drop(np.array([i]), g.headers[j], f"{g.headers[j]!r} is "
+                         f"{str(g.cols[j][i]).strip()!r}: not an application; row excluded")
+            continue
+        if fld == "rejected_on":
+            give = yes & pd.isna(raw)
+            status[give] = "rejected"
+        if fld in stage_of:
+            rank[yes] = np.maximum(rank[yes], STAGE_RANK[stage_of[fld]])
+
+
+# --- dates -------------------------------------------------------------------
+
+
+def _parse(ctx: _Ctx, j: int, order: dict[str, bool], *, yes_ok: bool = False,
+           warn: bool = True) -> ParsedDates:
+    """Parse column ``j`` as dates; unreadable and doubtful values are warned."""
+    g = ctx.g
+    p = parse_dates(g.cols[j], header=g.headers[j], epoch=ctx.book.epoch, dayfirst=ctx.dayfirst,
+                    file_order=order, lang_dayfirst=DATE_ORDER.get(ctx.lang or "", None),
+                    lang=ctx.lang)
+    if p.decision:
+        ctx.col.decisions.append(p.decision)
+    if not warn:
+        return p
+    for i, raw in p.bad:
+        if yes_ok and yes_no(g.cols[j][i]) is not None:
+            continue  # "yes"/"no" among follow-up dates: handled by the caller
+        if ctx.keep[i]:
+            ctx.warn([i], g.headers[j], f"date {raw!r} not understood; treated as missing")
+    for i, raw in p.doubtful:
+        if ctx.keep[i]:
+            ctx.warn([i], g.headers[j],
+                     f"date {raw!r} contradicts the day/month order chosen for this column; "
+                     "read in the only order that fits — check it")
+    return p
+
+
+def _applied_dates(ctx: _Ctx, order: dict[str, bool]) -> pd.Series:
+    """The applied date; rows without a readable one, or dated after the as-of
+    date, are dropped (reported)."""
+    g, ja = ctx.g, ctx.cm.fields["applied_on"]
+    p = _parse(ctx, ja, order, warn=False)
+    for i, raw in p.doubtful:
+        if ctx.keep[i]:
+            ctx.warn([i], g.headers[ja],
+                     f"date {raw!r} contradicts the day/month order chosen for this column; "
+                     "read in the only order that fits — check it")
+    applied = p.values
+    bad_applied = dict(p.bad)
+    for i in np.flatnonzero(applied.isna().to_numpy() & ctx.keep):
+        raw = g.cols[ja][i]
+        err = g.errors.get((i, ja))
+        reason = (f"applied date is the Excel error {err}; row excluded" if err else
+                  "no applied date; row excluded" if is_missing(raw) else
+                  f"applied date {str(bad_applied.get(i, raw))!r} not understood; row excluded")
+        label = _summary_label([g.cols[k][i] for k in range(len(g.headers))])
+        if label is not None and not err:
+            reason = f"looks like a summary line ({label!r}), not an application: " + reason
+        ctx.drop(np.array([i]), g.headers[ja], reason)
+    # An application dated after the as-of date cannot have happened yet: a typo
+    # (2031 for 2021) or a wrong as-of; either way it must not enter the rates.
+    applied_day = applied.dt.normalize().to_numpy()
+    for i in np.flatnonzero(ctx.keep & (applied_day > ctx.as_of.to_datetime64())):
+        ctx.drop(np.array([i]), g.headers[ja],
+                 f"applied date {applied.iat[i].date()} is after the as-of date "
+                 f"({ctx.as_of.date()}): a typo, or pass a later as_of; row excluded")
+    _warn_duplicates(ctx, applied_day)
+    return applied
+
+
+def _milestone_dates(ctx: _Ctx, order: dict[str, bool], fmt: str, status: np.ndarray
+                     ) -> tuple[dict[str, pd.Series], dict[str, str]]:
+    """Date columns other than applied and follow-ups: field -> dates, field -> header."""
+    dcols: dict[str, pd.Series] = {}
+    dsrc: dict[str, str] = {}
+    for fld, j in ctx.cm.fields.items():
+        if fld.endswith("_on") and fld not in ("applied_on", "exported_on"):
+            dcols[fld] = _parse(ctx, j, order).values
+            dsrc[fld] = ctx.g.headers[j]
+    _simplify_status_date(ctx, fmt, status, dcols, dsrc)
+    return dcols, dsrc
+
+
+# --- ids, sources ------------------------------------------------------------
+
+
+def _ids(ctx: _Ctx) -> np.ndarray:
+    g, cm = ctx.g, ctx.cm
+    auto = np.array([f"{g.sheet}:{r}" for r in g.rows], dtype=object)
+    if "application_id" not in cm.fields:
+        return auto
+    jid = cm.fields["application_id"]
+    ids = _str_series(g.codes(jid))
+    kept = ids.where(pd.Series(ctx.keep))
+    dup = kept.duplicated(keep=False) & kept.notna()
+    bad = (ids.isna() | dup).to_numpy() & ctx.keep
+    for i in np.flatnonzero(bad):
+        x = ids.iat[i]
+        ctx.warn([i], g.headers[jid], ("missing" if pd.isna(x) else f"duplicate id {x!r}")
+                 + f"; id set to {auto[i]!r}")
+    out = ids.to_numpy(dtype=object, na_value=None)
+    out[bad] = auto[bad]
+    return np.array([str(x) for x in out], dtype=object) if len(out) else auto
+
+
+def _sources(ctx: _Ctx) -> tuple[pd.Series, pd.Series]:
+    """Normalised source and the source as typed (a referral flag column counts too)."""
+    g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
+    if "source" in cm.fields:
+        codes, uniq = g.codes(cm.fields["source"])
+        src = np.array([parse_source(u) for u in uniq] + [None], dtype=object)[codes]
+        raw = np.array([str(u).strip() for u in uniq] + [None], dtype=object)[codes]
+    else:
+        src = np.full(n, None, dtype=object)
+        raw = np.full(n, None, dtype=object)
+    if cm.referral_flag is not None:
+        codes, uniq = g.codes(cm.referral_flag)
+        yes = np.array([bool(yes_no(u)) for u in uniq] + [False])[codes]
+        src[yes] = "referral"
+    return pd.Series(src, dtype="str"), pd.Series(raw, dtype="str")
+
+
+def _source_groups(source: pd.Series, raw: pd.Series, keep: np.ndarray, cm: ColumnMap,
+                   g: Grid) -> list[tuple]:
+    """How raw source values were grouped (only where the label differs from the text)."""
+    if "source" not in cm.fields:
+        return []
+    header = g.headers[cm.fields["source"]]
+    df = pd.DataFrame({"s": source, "r": raw})[keep].dropna()
+    df = df[df["s"].str.casefold() != df["r"].str.casefold()]
+    if df.empty:
+        return []
+    counts = df.groupby(["r", "s"], sort=True).size()
+    return [("source", header, r, s, "grouped", int(c), "") for (r, s), c in counts.items()]
+
+
+# --- replies and stage ---------------------------------------------------------
+
+
+def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Series,
+             applied: pd.Series, dcols: dict[str, pd.Series], dsrc: dict[str, str]
+             ) -> tuple[pd.Series, np.ndarray, pd.Series, pd.Series]:
+    """First reply date (and the header it came from), furthest stage and reply kind."""
+    g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
+    nat = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    names = ("first_reply_on", "interview_on", "offer_on", "rejected_on")
+    cols = [dcols.get(k, nat) for k in names]
+    stacked = np.column_stack([c.to_numpy() for c in cols]) if n else np.empty((0, 4), "M8[ns]")
+    first = pd.Series(pd.DataFrame(stacked).min(axis=1), dtype="datetime64[ns]")
+    # Which column gave the first reply (the first of equal dates, in this order).
+    src_names = np.array([dsrc.get(k, "") for k in names] + [""], dtype=object)
+    hit = (stacked == first.to_numpy()[:, None]) & ~np.isnat(stacked)
+    which = np.where(hit.any(axis=1), hit.argmax(axis=1), len(names))
+    first_src = src_names[which]
+
+    intv, offer, rej = (c.notna().to_numpy() for c in cols[1:])
+    file_kind = np.full(n, None, dtype=object)
+    if "reply_kind" in cm.fields:
+        codes, uniq = g.codes(cm.fields["reply_kind"])
+        file_kind = np.array([parse_reply_kind(u) for u in uniq] + [None], dtype=object)[codes]
+    base = np.where(rank >= 0, rank,
+                    np.where(status == "accepted", STAGE_RANK["accepted"], _APPLIED))
+    has_kind = file_kind != None  # noqa: E711
+    replied = first.notna().to_numpy() | rej | (status == "rejected") | has_kind
+    base = np.where(replied, np.maximum(base, _REPLIED), base)
+    base = np.where(intv, np.maximum(base, STAGE_RANK["interview"]), base)
+    base = np.where(offer, np.maximum(base, STAGE_RANK["offer"]), base)
+    stage = np.array(STAGES, dtype=object)[base]
+
+    fr = first.to_numpy()
+    if "status" in cm.fields:
+        clash = ctx.keep & (status == "no_response") & (rank < 0) & ~np.isnat(fr)
+        for i in np.flatnonzero(clash):
+            ctx.warn([i], g.headers[cm.fields["status"]],
+                     f"status {status_raw.iat[i]!r} says no response, but a reply is dated "
+                     f"{first.iat[i].date()}: the date is kept and the application counts as "
+                     "replied")
+    early = ctx.keep & ~np.isnat(fr) & (first.dt.normalize() < applied.dt.normalize()).to_numpy()
+    for i in np.flatnonzero(early):
+        ctx.warn([i], first_src[i] or None,
+                 f"reply dated {first.iat[i].date()} is before the application "
+                 f"({applied.iat[i].date()}); reply date ignored (stage kept)")
+    first = first.mask(early)
+    first_src = np.where(early, "", first_src)
+    kind = _reply_kind(stage, status, file_kind, first, *cols[1:])
+    return first, first_src, pd.Series(stage, dtype="str"), kind
+
+
+def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr: pd.Series,
+                intv: pd.Series, offer: pd.Series, rej: pd.Series) -> pd.Series:
+    """What the first reply was: from the file's column, else from dates and status."""
+    # The earliest dated milestone (interview, offer, rejection; first wins ties)
+    # is the first reply's kind when it is on or before the reply date.
+    ms = np.column_stack([s.to_numpy() for s in (intv, offer, rej)]) if len(stage) else \
+        np.empty((0, 3), "M8[ns]")
+    ms_day = ms.astype("M8[D]")
+    big = np.datetime64("2262-01-01", "D")
+    filled = np.where(np.isnat(ms_day), big, ms_day)
+    k0 = filled.argmin(axis=1) if len(stage) else np.empty(0, int)
+    has_ms = ~np.isnat(ms_day).all(axis=1)
+    d0 = filled[np.arange(len(stage)), k0] if len(stage) else np.empty(0, "M8[D]")
+    fr_day = fr.to_numpy().astype("M8[D]")
+    ms_first = has_ms & (np.isnat(fr_day) | (d0 <= fr_day))
+    kinds = np.array(["interview", "offer", "rejection"], dtype=object)
+    out = np.select(
+        [file_kind != None, stage == "applied", ms_first,  # noqa: E711
+         np.isin(stage, ["screen", "interview"]) | ~np.isnat(ms_day[:, 0]),
+         np.isin(stage, ["offer", "accepted"]), status == "rejected"],
+        [file_kind, None, kinds[k0] if len(stage) else kinds[:0], "interview", "offer",
+         "rejection"], default="other")
+    return pd.Series(out, dtype="str")
+
+
+# --- follow-ups ----------------------------------------------------------------
+
+
+def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: np.ndarray
+                ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Follow-up events from dated and yes/no columns, and the followed-up flag."""
+    g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
+    keep = ctx.keep
+    followed = np.zeros(n, dtype=bool)
+    parts: list[pd.DataFrame] = []
+    planned = undated = 0
+
+    def channel(j: int) -> np.ndarray:
+        ch = cm.channel_of.get(j)
+        if ch is None:
+            return np.full(n, None, dtype=object)
+        codes, uniq = g.codes(ch)
+        return np.array([parse_channel(u) for u in uniq] + [None], dtype=object)[codes]
+
+    def add(idx: np.ndarray, j: int, dates: object) -> None:
+        parts.append(pd.DataFrame({"application_id": app_id[idx], "date": dates,
+                                   "kind": "follow_up", "channel": channel(j)[idx],
+                                   "source_column": g.headers[j], "_pos": idx}))
+        followed[idx] = True
+
+    yes_cells: list[tuple[np.ndarray, int]] = []
+    for j in cm.follow_up:
+        d = _parse(ctx, j, order, yes_ok=True).values
+        dated = d.notna().to_numpy() & keep
+        future = dated & (d.dt.normalize() > ctx.as_of).to_numpy()
+        planned += int(future.sum())
+        idx = np.flatnonzero(dated & ~future)
+        add(idx, j, d.to_numpy()[idx])
+        codes, uniq = g.codes(j)
+        yes = np.array([bool(yes_no(u)) for u in uniq] + [False])[codes]
+        yes_cells.append((np.flatnonzero(d.isna().to_numpy() & keep & yes), j))
+    # "yes" among the dates: a follow-up was sent, date unknown (once per
+    # application, and only when no dated follow-up is on record).
+    yes_cols: list[int] = []
+    for idx, j in yes_cells:
+        idx = idx[~followed[idx]]
+        if not len(idx):
+            continue
+        add(idx, j, pd.NaT)
+        undated += len(idx)
+        yes_cols.append(j)
+        for i in idx:
+            ctx.warn([i], g.headers[j], f"follow-up given as {str(g.cols[j][i]).strip()!r}, "
+                     "not a date: counted as an undated follow-up")
+    for j in cm.follow_up_flags:
+        codes, uniq = g.codes(j)
+        yes = np.array([bool(yes_no(u)) for u in uniq] + [False])[codes]
+        idx = np.flatnonzero(yes & keep & ~followed)
+        add(idx, j, pd.NaT)
+        undated += len(idx)
+    if undated:
+        ctx.col.notes.append(
+            f"{undated} follow-up(s) known only from yes/no value(s) in "
+            f"{', '.join(repr(g.headers[j]) for j in cm.follow_up_flags + yes_cols)}: counted "
+            "(followed_up), but undated, so they cannot be used for timing analyses"
+        )
+    for j in cm.follow_up_plans:
+        d = _parse(ctx, j, order).values
+        n_plan = int((d.notna().to_numpy() & keep).sum())
+        if n_plan:
+            ctx.col.notes.append(f"{n_plan} reminder dates in {g.headers[j]!r} not counted as "
+                                 "follow-ups")
+    if planned:
+        ctx.col.notes.append(f"{planned} follow-up(s) dated after the as-of date "
+                             f"({ctx.as_of.date()}) are plans, not sent follow-ups: not counted")
+    events = (pd.concat(parts, ignore_index=True) if parts
+              else pd.DataFrame(columns=list(EVENT_COLUMNS)))
+    return events, followed
+
+
+# --- extras, events, mapping ---------------------------------------------------
+
+
+def _extras(ctx: _Ctx) -> tuple[list[str], list[str], dict[str, pd.Series]]:
+    """Unmapped columns: kept under their header (empty ones ignored); a column
+    that holds dates or yes/no values is named in a note with the exact option."""
+    from jobstats.io.columns import mostly_dates
+
+    g, used = ctx.g, ctx.cm.used()
+    extras, ignored = [], []
+    extra_cols: dict[str, pd.Series] = {}
+    for j, h in enumerate(g.headers):
+        if j in used:
+            continue
+        codes, uniq = g.codes(j)
+        if not (codes >= 0).any():
+            ignored.append(h)
+            continue
+        name = h if h not in (*APPLICATION_COLUMNS, *INFO_COLUMNS) else f"{h} (original)"
+        extras.append(name)
+        arr = np.empty(len(uniq) + 1, dtype=object)
+        arr[:-1] = uniq
+        arr[-1] = None
+        sep = DECIMAL.get(ctx.lang or "", ".")
+        numbers = _decimal_comma_numbers(uniq) if sep == "," else None
+        if numbers is not None:
+            arr = np.append(numbers, np.nan)
+            ctx.col.notes.append(f"column {h!r} read as numbers with a decimal comma "
+                                 f"(usual in {ctx.lang!r}: '1.234,5' = 1234.5)")
+            extra_cols[name] = pd.Series(arr[codes], dtype="float64")
+            continue
+        extra_cols[name] = pd.Series(arr[codes], dtype=object)
+        if j in ctx.cm.flag_columns():
+            continue  # already read as a flag / reported by the mapping
+        if mostly_yes_no(g.cols[j]):
+            ctx.col.notes.append(
+                f"column {h!r} holds yes/no values and is not used: if it records a reply, "
+                f"pass --column first_reply_on={shlex.quote(h)} (or interview_on, offer_on, "
+                "rejected_on, follow_up_on for those)")
+        elif mostly_dates(g.cols[j]):
+            ctx.col.notes.append(
+                f"column {h!r} holds dates and is not used: if they are reply dates, pass "
+                f"--column first_reply_on={shlex.quote(h)} (or interview_on, offer_on, "
+                "rejected_on, follow_up_on, callback_due_on for those)")
+    return extras, ignored, extra_cols
+
+
+_COMMA_NUMBER = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+_CURRENCY = re.compile(r"[€$£¥\s\u00a0\u202f]|R\$|CHF|EUR|USD")
+
+
+def _decimal_comma_numbers(values: list[object]) -> np.ndarray | None:
+    """Distinct cell values as floats when every one is a number written with a
+    decimal comma ("38.500,50", "2300,50", "€ 42.000"), else None (kept as typed)."""
+    out = np.full(len(values), np.nan, dtype="float64")
+    for k, v in enumerate(values):
+        if is_missing(v):
+            continue  # (missing cells are coded -1 and never read)
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+            out[k] = float(v)
+            continue
+        if not isinstance(v, str):
+            return None
+        t = _CURRENCY.sub("", v)
+        if not _COMMA_NUMBER.match(t):
+            return None
+        out[k] = float(t.replace(".", "").replace(",", "."))
+    return out
+
+
+def _event_frame(app_id: np.ndarray, dates: pd.Series, kind: str, source: object,
+                 keep: np.ndarray) -> pd.DataFrame:
+    """Events of one kind from one date column (kept rows with a date)."""
+    sel = keep & dates.notna().to_numpy()
+    src = source[sel] if isinstance(source, np.ndarray) else source
+    return pd.DataFrame({"application_id": app_id[sel], "date": dates.to_numpy()[sel],
+                         "kind": kind, "channel": None, "source_column": src,
+                         "_pos": np.flatnonzero(sel)})
+
+
+def _mapping(cm: ColumnMap, g: Grid, book: RawBook) -> pd.DataFrame:
+    H = g.headers
     mapping = [(f, H[j]) for f, j in cm.fields.items()]
     mapping += [("follow_up_on", H[j]) for j in cm.follow_up + cm.follow_up_flags]
     mapping += [("follow_up_channel", H[j]) for j in sorted(set(cm.channel_of.values()))]
@@ -411,74 +792,9 @@ def build_tables(
     if cm.second_status is not None:
         mapping.append(("stage", H[cm.second_status]))
     mapping += [(f"{fld} (yes/no)", H[j]) for j, fld in cm.date_flags.items()]
-    mapping_df = pd.DataFrame(
+    return pd.DataFrame(
         {"field": [m[0] for m in mapping], "header": [m[1] for m in mapping],
          "sheet": g.sheet, "file": book.path.name}, dtype="str")
-    parts = {"format": fmt, "mapping": mapping_df, "extras": extras, "ignored": ignored,
-             "sheets": [g.sheet] + ([fu[0].name] if fu is not None else [])}
-    return apps_kept, events, parts
-
-
-def _second_status(g: Grid, j: int, status: list[str], hint: list[str | None],
-                   status_raw: list[object], keep: np.ndarray, col: Collector) -> None:
-    """A second status-like column ("Stage" beside "Status"): its stage counts
-    toward the furthest stage; it gives the status only where the status is empty."""
-    flag = mostly_yes_no(g.cols[j])
-    for i, v in enumerate(g.cols[j]):
-        if not keep[i] or is_missing(v):
-            continue
-        if flag:
-            st, sg = None, ("replied" if yes_no(v) else None)
-        else:
-            st, sg, ok = parse_status(v)
-            if st == "not":
-                # The status column decides whether the row is an application;
-                # when it is empty, this column does.
-                if status_raw[i] is pd.NA:
-                    keep[i] = False
-                    col.add(g.sheet, g.rows[i], g.headers[j], "dropped",
-                            f"{g.headers[j]!r} is {str(v).strip()!r} and the status is empty: "
-                            "not an application (saved / wishlist / not applied); row excluded")
-                continue
-            if not ok:
-                col.add(g.sheet, g.rows[i], g.headers[j], "warning",
-                        f"{str(v).strip()!r} not recognised as a stage; ignored")
-                continue
-        _raise_hint(hint, i, sg)
-        if st is not None and status_raw[i] is pd.NA:
-            status[i] = st
-            status_raw[i] = str(v).strip()
-
-
-def _raise_hint(hint: list[str | None], i: int, stage: str | None) -> None:
-    """Make ``hint[i]`` the further of itself and ``stage``."""
-    if stage is not None and (hint[i] is None or STAGE_RANK[stage] > STAGE_RANK[hint[i]]):
-        hint[i] = stage
-
-
-def _date_flags(g: Grid, flags: dict[int, str], status: list[str], hint: list[str | None],
-                status_raw: list[object], keep: np.ndarray, col: Collector) -> None:
-    """Yes/no columns under date headers: "Applied?" = no drops the row (reported),
-    "Heard back" / "Interviewed?" / "Rejected?" = yes raise the stage ("Rejected?"
-    also gives the status where the status is empty)."""
-    stage_of = {"first_reply_on": "replied", "rejected_on": "replied",
-                "interview_on": "interview", "offer_on": "offer"}
-    for j, fld in flags.items():
-        for i, v in enumerate(g.cols[j]):
-            if not keep[i]:
-                continue
-            yn = yes_no(v)
-            if fld == "applied_on":
-                if yn is False:
-                    keep[i] = False
-                    col.add(g.sheet, g.rows[i], g.headers[j], "dropped",
-                            f"{g.headers[j]!r} is {str(v).strip()!r}: not an application; "
-                            "row excluded")
-                continue
-            if yn and fld == "rejected_on" and status_raw[i] is pd.NA:
-                status[i] = "rejected"
-            if yn:
-                _raise_hint(hint, i, stage_of[fld])
 
 
 _SUMMARY = re.compile(r"(grand)?(total|totals|sum|count|average|avg|mean|summary|"
@@ -494,85 +810,83 @@ def _summary_label(cells: list[object]) -> str | None:
     return first
 
 
-def _warn_duplicates(g: Grid, fields: dict[str, int], applied_day: np.ndarray,
-                     keep: np.ndarray, col: Collector) -> None:
+def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
     """Warn (not drop) about rows with the same company, job title and applied day:
     often a row pasted twice, sometimes two real applications."""
+    g, fields = ctx.g, ctx.cm.fields
     if "company" not in fields:
         return
-    titles = g.cols[fields["title"]] if "title" in fields else [None] * len(g.rows)
-    first: dict[tuple, int] = {}
-    for i, (c, t) in enumerate(zip(g.cols[fields["company"]], titles)):
-        if not keep[i] or is_missing(c):
-            continue
-        key = (norm(c), "" if is_missing(t) else norm(t), applied_day[i])
-        if key in first:
-            col.add(g.sheet, g.rows[i], None, "warning",
-                    f"possible duplicate of row {g.rows[first[key]]} (same company, job title "
-                    "and applied date); kept")
-        else:
-            first[key] = i
+
+    def key(j: int) -> np.ndarray:
+        codes, uniq = g.codes(j)
+        # norm() of every distinct value, with pandas' string methods (no Python
+        # call per value): case, accents, spaces and punctuation do not count.
+        folded = (pd.Series([str(u) for u in uniq] + [""], dtype=object).str.casefold()
+                  .str.normalize("NFKD").str.replace(r"[\u0300-\u036f]|[\W_]+", "", regex=True))
+        return folded.to_numpy(dtype=object)[codes]
+
+    company = key(fields["company"])
+    title = (key(fields["title"]) if "title" in fields
+             else np.full(len(g.rows), "", dtype=object))
+    sel = ctx.keep & (company != "")
+    df = pd.DataFrame({"c": company, "t": title, "d": applied_day, "i": np.arange(len(g.rows))})
+    df = df[sel]
+    df = df[df.duplicated(["c", "t", "d"], keep=False)]
+    if df.empty:
+        return
+    first = df.groupby(["c", "t", "d"], sort=False)["i"].transform("min")
+    for i, f in zip(df["i"], first):
+        if i != f:
+            ctx.warn([i], None, f"possible duplicate of row {g.rows[f]} (same company, job "
+                     "title and applied date); kept")
 
 
-def _reply_kind(stage: str, status: str, file_kind: str | None, fr: pd.Timestamp,
-                intv: pd.Timestamp, offer: pd.Timestamp, rej: pd.Timestamp) -> str | None:
-    """What the first reply was: from the file's column, else from dates and status."""
-    if file_kind is not None:
-        return file_kind
-    if stage == "applied":
-        return None
-    cands = [(d, k) for d, k in ((intv, "interview"), (offer, "offer"), (rej, "rejection"))
-             if pd.notna(d)]
-    if cands:
-        d0, k0 = min(cands, key=lambda c: c[0])
-        if pd.isna(fr) or d0.normalize() <= fr.normalize():
-            return k0
-    if stage in ("screen", "interview") or pd.notna(intv):
-        return "interview"
-    if stage in ("offer", "accepted"):
-        return "offer"
-    if status == "rejected":
-        return "rejection"
-    return "other"
-
-
-def _simplify_status_date(fmt: str, g: Grid, status: list[str], dcols: dict[str, pd.Series],
-                          dsrc: dict[str, str], book: RawBook, dayfirst: bool | None,
-                          col: Collector) -> None:
+def _simplify_status_date(ctx: _Ctx, fmt: str, status: np.ndarray,
+                          dcols: dict[str, pd.Series], dsrc: dict[str, str]) -> None:
     """Simplify exports only the date of the current status: use it as the date of
     the rejection / interview / offer the status names (stated in the report)."""
     if fmt != "simplify":
         return
+    g = ctx.g
     j = next((k for k, h in enumerate(g.headers) if norm(h) == "statusdate"), None)
     if j is None:
         return
-    d = parse_dates(g.cols[j], header=g.headers[j], epoch=book.epoch, dayfirst=dayfirst).values
+    d = parse_dates(g.cols[j], header=g.headers[j], epoch=ctx.book.epoch,
+                    dayfirst=ctx.dayfirst).values
     target = {"rejected": "rejected_on", "interview": "interview_on", "screen": "interview_on",
               "offer": "offer_on", "accepted": "offer_on"}
     used = 0
-    for i, st in enumerate(status):
-        fld = target.get(st)
-        if fld is None or pd.isna(d.iat[i]):
+    for st, fld in target.items():
+        sel = (status == st) & d.notna().to_numpy()
+        if not sel.any():
             continue
         if fld not in dcols:
             dcols[fld] = pd.Series(pd.NaT, index=range(len(status)), dtype="datetime64[ns]")
             dsrc[fld] = g.headers[j]
-        if pd.isna(dcols[fld].iat[i]):
-            dcols[fld].iat[i] = d.iat[i]
-            used += 1
+        fill = sel & dcols[fld].isna().to_numpy()
+        dcols[fld] = dcols[fld].mask(fill, d)
+        used += int(fill.sum())
     if used:
-        col.notes.append(f"Simplify: {used} 'Status Date' values used as the date of the "
-                         "rejection / interview / offer named by the status")
+        ctx.col.notes.append(f"Simplify: {used} 'Status Date' values used as the date of the "
+                             "rejection / interview / offer named by the status")
 
 
-def _tidy_events(events: pd.DataFrame, app_order: list[str]) -> pd.DataFrame:
-    """Canonical dtypes; sorted by application (file order), date, then kind."""
+def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
+    """Canonical dtypes; sorted by application (file order), date, then kind.
+
+    ``_pos`` (the application's position) is set for the main sheet's events;
+    events from a follow-ups sheet get it from their application id."""
     events = events.astype({"application_id": "str", "kind": "str", "source_column": "str"})
     events["date"] = pd.to_datetime(events["date"]).astype("datetime64[ns]")
     events["channel"] = events["channel"].astype("str")  # None -> missing
-    order = {k: i for i, k in enumerate(("applied", "follow_up", "reply", "interview",
-                                        "thank_you", "offer", "rejection", "withdrawn"))}
-    pos = {a: i for i, a in enumerate(app_order)}
-    events = events.assign(_a=events["application_id"].map(pos), _o=events["kind"].map(order))
-    events = events.sort_values(["_a", "date", "_o"], kind="stable", na_position="last")
-    return events.drop(columns=["_a", "_o"]).reset_index(drop=True)
+    missing = events["_pos"].isna() if "_pos" in events else pd.Series(True, index=events.index)
+    if missing.any():
+        pos = pd.Series(np.arange(len(app_order)), index=app_order.to_numpy())
+        pos = pos[~pos.index.duplicated()]
+        filled = events.loc[missing, "application_id"].map(pos)
+        events["_pos"] = events.get("_pos", pd.Series(np.nan, index=events.index))
+        events.loc[missing, "_pos"] = filled
+    codes = pd.Categorical(events["kind"], categories=list(EVENT_KINDS)).codes
+    events = events.assign(_o=codes)
+    events = events.sort_values(["_pos", "date", "_o"], kind="stable", na_position="last")
+    return events.drop(columns=["_pos", "_o"]).reset_index(drop=True)[list(EVENT_COLUMNS)]
