@@ -64,7 +64,10 @@ def _build_parser() -> argparse.ArgumentParser:
             "and the key numbers. Several files are pooled, each file a client."
         ),
     )
-    summary.add_argument("paths", nargs="+", metavar="PATH", help="tracker file(s)")
+    summary.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="tracker file(s), or a folder of them (each file is one client)",
+    )
     summary.add_argument(
         "--as-of",
         type=_parse_as_of,
@@ -110,10 +113,10 @@ def _summary(args: argparse.Namespace) -> int:
         "as_of": as_of,
         "dayfirst": args.dayfirst,
     }
-    if len(args.paths) == 1:
+    if len(args.paths) == 1 and not os.path.isdir(args.paths[0]):
         loaded = load(args.paths[0], **kwargs)
-    else:
-        loaded = load_many(args.paths, **kwargs)
+    else:  # a folder or several files: each file is a client
+        loaded = load_many(args.paths, progress=None, **kwargs)
     result = summarize(loaded)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

@@ -100,6 +100,9 @@ class Summary:
         return {
             "as_of": _iso(self.loaded.as_of),
             "files": [str(p) for p in self.loaded.report.files],
+            "files_skipped": [
+                {"file": str(p), "reason": why} for p, why in self.loaded.report.skipped
+            ],
             "applications": int(len(apps)),
             "rows_dropped": int(self.loaded.report.dropped),
             "first_applied": _iso(apps["applied_on"].min()) if len(apps) else None,

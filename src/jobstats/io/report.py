@@ -59,6 +59,8 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     issues: pd.DataFrame = field(default_factory=empty_issues)
     n_applications: int = 0
+    #: Files left out because they could not be read: (path, reason).
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def dropped(self) -> int:
@@ -68,7 +70,8 @@ class LoadReport:
     @property
     def warnings(self) -> list[str]:
         """One human line per decision, note and issue (plain strings, JSON-ready)."""
-        lines = [f"dates: {d}" for d in self.date_decisions]
+        lines = [f"file skipped: {p.name}: {why}" for p, why in self.skipped]
+        lines += [f"dates: {d}" for d in self.date_decisions]
         lines += list(self.notes)
         for r in self.issues.itertuples(index=False):
             lines.append(_issue_line(r))
@@ -94,6 +97,7 @@ class LoadReport:
             notes=[x for r in reports for x in tag(r, r.notes)],
             issues=pd.concat([r.issues for r in reports], ignore_index=True),
             n_applications=sum(r.n_applications for r in reports),
+            skipped=[x for r in reports for x in r.skipped],
         )
 
     def __str__(self) -> str:
@@ -103,6 +107,8 @@ class LoadReport:
                f"  applications: {self.n_applications}; rows dropped: {self.dropped}; "
                f"warnings: {int((self.issues['severity'] == 'warning').sum())}",
                "  columns:"]
+        if self.skipped:
+            out[2:2] = [f"  FILE SKIPPED: {p.name}: {why}" for p, why in self.skipped]
         for r in self.mapping.itertuples(index=False):
             out.append(f"    {r.field:<17} <- {r.header!r}")
         if self.extras:
@@ -129,7 +135,8 @@ class LoadReport:
             f"{self.n_applications} applications, {self.dropped} rows dropped.</div>",
             self.mapping.drop(columns="file").to_html(index=False, border=0),
         ]
-        bullets = [f"dates: {d}" for d in self.date_decisions] + list(self.notes)
+        bullets = [f"file skipped: {p.name}: {why}" for p, why in self.skipped]
+        bullets += [f"dates: {d}" for d in self.date_decisions] + list(self.notes)
         if self.extras:
             bullets.append("extra columns kept: " + ", ".join(self.extras))
         if self.ignored:
