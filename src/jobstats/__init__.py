@@ -33,6 +33,12 @@ _API: dict[str, str] = {
     "simulate_search": "jobstats.simulate",
     "summarize": "jobstats.summary",
     "write_template": "jobstats.template",
+    "client_table": "jobstats.cohort",
+    "cohort_summary": "jobstats.cohort",
+    "clients_needing_attention": "jobstats.cohort",
+    "cohort_followup_policy": "jobstats.cohort",
+    "pseudonymise": "jobstats.privacy",
+    "drop_personal_data": "jobstats.privacy",
 }
 
 __all__ = ["__version__", *_API]

@@ -183,7 +183,8 @@ def load_many(
         does not stop the others: it is left out and listed, with the reason,
         in ``report.skipped`` (and the report's warnings). Each application
         gets ``reply_info`` / ``interview_info``: whether its file can record
-        replies / interviews at all (a LinkedIn export cannot).
+        replies / interviews at all (a LinkedIn export cannot), and
+        ``followup_info``: whether it records sent follow-ups.
 
     Raises
     ------
@@ -231,6 +232,9 @@ def load_many(
             a["reply_info"] = any(f in fields for f in _REPLY_FIELDS)
         if "interview_info" not in a.columns:
             a["interview_info"] = any(f in fields for f in _INTERVIEW_FIELDS)
+        if "followup_info" not in a.columns:  # a column or sheet records sent follow-ups
+            a["followup_info"] = "follow_up_on" in fields or bool(
+                (res.events["kind"] == "follow_up").any())
         e = res.events.copy()
         e["application_id"] = e["application_id"].map(id_map).astype("str")
         apps_parts.append(a)
