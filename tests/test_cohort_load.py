@@ -104,12 +104,12 @@ def test_files_without_reply_information_are_marked(tmp_path: Path) -> None:
 def test_cli_summary_on_a_folder_lists_skipped_files(folder: Path, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     key = tmp_path / "k.key.csv"
-    assert main(["summary", str(folder), "--as-of", AS_OF, "--json"]) == 0
+    assert main(["summary", str(folder), "--as-of", AS_OF, "--json", "--key", str(key)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["applications"] == 3
     assert len(out["files_skipped"]) == 2
     assert all(s["reason"] for s in out["files_skipped"])
-    assert main(["summary", str(folder), "--as-of", AS_OF]) == 0
+    assert main(["summary", str(folder), "--as-of", AS_OF, "--key", str(key)]) == 0
     text = capsys.readouterr().out
     assert "FILE SKIPPED" in text
 

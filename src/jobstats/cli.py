@@ -48,6 +48,33 @@ def _parse_columns(pairs: Sequence[str]) -> dict[str, str | list[str]]:
     return columns
 
 
+def _add_privacy_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--show-names", action="store_true",
+        help="show clients' names, file names and personal columns (default: clients appear "
+        "as Client A, B, ... and contact details, links and notes are left out)",
+    )
+    parser.add_argument(
+        "--key", metavar="FILE", default=None,
+        help="the pseudonym key file (real name -> Client A ...), kept by you and never "
+        "shared; default jobstats-clients.key.csv in the current folder",
+    )
+
+
+def _private(loaded, args: argparse.Namespace, several: bool):  # -> LoadResult
+    """Pseudonymise a coach's clients unless --show-names (one own tracker is left as is)."""
+    if args.show_names or not (several or loaded.applications["client"].notna().any()):
+        return loaded
+    from jobstats.privacy import ClientKey, pseudonymise
+
+    key = ClientKey.open(args.key)
+    safe = pseudonymise(loaded, key=key)
+    if key.added:
+        print(f"jobstats: pseudonyms of {len(key.added)} new client(s) saved in {key.path} "
+              "(keep this file private)", file=sys.stderr)
+    return safe
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jobstats",
@@ -95,6 +122,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="read numeric dates as M/D/Y",
     )
     summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    _add_privacy_options(summary)
 
     template = sub.add_parser("template", help="write a blank tracker workbook to fill in")
     template.add_argument("-o", "--output", default="tracker.xlsx", help="file to write")
@@ -117,7 +145,8 @@ def _summary(args: argparse.Namespace) -> int:
         loaded = load(args.paths[0], **kwargs)
     else:  # a folder or several files: each file is a client
         loaded = load_many(args.paths, progress=None, **kwargs)
-    result = summarize(loaded)
+    several = len(args.paths) > 1 or os.path.isdir(args.paths[0])
+    result = summarize(_private(loaded, args, several))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

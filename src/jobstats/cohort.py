@@ -615,3 +615,109 @@ def cohort_followup_policy(data: Any, events: pd.DataFrame | None = None, *, as_
     out = policy(apps, ev, as_of=as_of_ts, **kw)
     out.attrs["clients_left_out"] = left
     return out
+
+
+# --- for the summary (text and JSON) -------------------------------------------
+
+
+def _json(v: Any) -> Any:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return None if math.isnan(v) else float(v)
+    return v
+
+
+def cohort_report(data: Any, events: pd.DataFrame | None = None, *,
+                  as_of: Any = None) -> dict[str, Any]:
+    """Client table, pooled estimates and attention flags as one JSON-ready dict.
+
+    Keys: ``clients`` (one dict per client, :func:`client_table` columns),
+    ``pooled`` (one dict per measure of :func:`cohort_summary`, with
+    ``clients_left_out_names``), ``attention`` (``client, flag, reason``),
+    ``attention_rules`` (the rules in words), ``not_checked`` and
+    ``followup_policy`` (null with ``followup_policy_note`` when it cannot be
+    given).
+    """
+    apps, ev, as_of_ts = _unwrap(data, events, as_of)
+    tab = client_table(apps, ev, as_of=as_of_ts)
+    pooled = cohort_summary(apps, ev, as_of=as_of_ts, table=tab)
+    flags = clients_needing_attention(apps, ev, as_of=as_of_ts, table=tab)
+    keep = [c for c in tab.columns if c not in ("gap_from", "gap_to", "silent_old", "old")]
+    clients = [{k: _json(v) for k, v in row.items()} for row in tab[keep].to_dict("records")]
+    pooled_rows = []
+    for row in pooled.to_dict("records"):
+        d = {k: _json(v) for k, v in row.items()}
+        d["clients_left_out_names"] = pooled.attrs["left_out"].get(row["measure"], [])
+        pooled_rows.append(d)
+    policy, policy_note = None, ""
+    try:
+        tab_p = cohort_followup_policy(apps, ev, as_of=as_of_ts)
+        policy = [{k: _json(v) for k, v in r.items()} for r in tab_p.to_dict("records")]
+        if not tab_p.attrs.get("identifiable", True):
+            policy_note = str(tab_p.attrs.get("reason", ""))
+    except NotImplementedError as exc:
+        policy_note = str(exc)
+    except AnalysisError as exc:
+        policy_note = str(exc)
+    return {
+        "as_of": as_of_ts.date().isoformat(),
+        "clients": clients,
+        "pooled": pooled_rows,
+        "attention": flags[["client", "flag", "reason"]].to_dict("records"),
+        "attention_rules": flags.attrs["rules"],
+        "not_checked": flags.attrs["not_checked"],
+        "followup_policy": policy,
+        "followup_policy_note": policy_note,
+    }
+
+
+def cohort_text(report: dict[str, Any]) -> str:
+    """Plain-text rendering of :func:`cohort_report` (the CLI's cohort section)."""
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.0%}"
+
+    def iv(d: dict[str, Any], key: str) -> str:
+        if d[key] is None:
+            return "not in the data"
+        return f"{d[key]:.0%} ({pct(d[key + '_ci_low'])}-{pct(d[key + '_ci_high'])})"
+
+    lines = ["", f"Clients ({len(report['clients'])}), as of {report['as_of']}:"]
+    for c in report["clients"]:
+        fu = ("not in the data" if c["followed_up_share"] is None
+              else f"{c['followed_up_share']:.0%}")
+        delay = c["median_followup_delay_days"]
+        lines.append(
+            f"  {c['client']}: {c['n']} applications over {c['weeks_active']} weeks; replies "
+            f"{iv(c, 'reply_rate')}; reply within 14 days {iv(c, 'reply_14d')}; followed up "
+            f"{fu}" + ("" if delay is None else f" (median day {delay:g})")
+            + f"; interviews {c['interviews'] if c['interviews'] is not None else 'n/a'}, offers "
+            f"{c['offers'] if c['offers'] is not None else 'n/a'}")
+        if c["cannot_tell"]:
+            lines.append(f"    the file cannot tell: {c['cannot_tell']}")
+        if c["note"]:
+            lines.append(f"    note: {c['note']}")
+    lines.append("Pooled over the clients whose files hold the information:")
+    for p in report["pooled"]:
+        est = ("n/a" if p["estimate"] is None else
+               f"{p['estimate']:.0%} (95% CI {pct(p['ci_low'])}-{pct(p['ci_high'])})")
+        lines.append(f"  {p['measure']}: {est}, {p['clients']} clients, {p['n']} applications")
+        if p["note"]:
+            lines.append(f"    {p['note']}")
+    if report["followup_policy"] is None:
+        lines.append(f"Follow-up policies pooled over clients: not available "
+                     f"({report['followup_policy_note']})")
+    lines.append("Clients needing attention:")
+    if not report["attention"]:
+        lines.append("  none by the rules below")
+    for f in report["attention"]:
+        lines.append(f"  {f['client']}: {f['flag']}: {f['reason']}")
+    lines.append("  Rules: " + "; ".join(report["attention_rules"]) + ".")
+    return "\n".join(lines)

@@ -66,6 +66,8 @@ class Summary:
     median_among_replied: float
     followup: Any
     warnings: list[str] = field(default_factory=list)
+    #: :func:`jobstats.cohort.cohort_report` when several clients are loaded, else None.
+    cohort: dict[str, Any] | None = None
 
     @property
     def applications(self) -> pd.DataFrame:
@@ -115,6 +117,7 @@ class Summary:
             "median_days_to_reply_among_replied": _num(self.median_among_replied),
             "followup": followup,
             "warnings": list(self.warnings),
+            "cohort": self.cohort,
         }
 
     def to_text(self) -> str:
@@ -163,6 +166,10 @@ class Summary:
                     f"{naive['rate_followed_up']:.0%} with follow-up vs "
                     f"{naive['rate_not_followed_up']:.0%} without"
                 )
+        if self.cohort is not None:
+            from jobstats.cohort import cohort_text
+
+            lines.append(cohort_text(self.cohort))
         analysis_warnings = d["warnings"][len(self.loaded.report.warnings) :]
         if analysis_warnings:
             lines.append("  Notes:")
@@ -209,6 +216,12 @@ def summarize(loaded: LoadResult) -> Summary:
     if has_dated:
         followup = followup_effect(apps, events, as_of=as_of)
         warnings.extend(followup.warnings)
+    cohort = None
+    if apps["client"].nunique() > 1:  # a coach's clients: the per-client view
+        from jobstats.cohort import cohort_report
+
+        cohort = cohort_report(loaded)
     # the same exclusion is reported by several analyses: say it once
-    return Summary(loaded, response, within, median, followup, list(dict.fromkeys(warnings)))
+    return Summary(loaded, response, within, median, followup, list(dict.fromkeys(warnings)),
+                   cohort)
 
