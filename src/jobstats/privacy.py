@@ -174,12 +174,14 @@ def scrub_text(text: str, replacements: list[tuple[str, str]]) -> str:
     ``replacements`` are (raw, pseudonym) pairs; longer ones are applied first,
     as whole words, so "ann" does not touch "annual".
     """
+    # contacts first, so a name inside an address does not break the address up
+    text = EMAIL.sub("[e-mail removed]", text)
+    text = URL.sub("[link removed]", text)
+    text = PHONE.sub("[phone removed]", text)
     for raw, pseudo in sorted(replacements, key=lambda rp: -len(rp[0])):
         if raw:
             text = re.sub(r"(?<![\w])" + re.escape(raw) + r"(?![\w])", pseudo, text)
-    text = EMAIL.sub("[e-mail removed]", text)
-    text = URL.sub("[link removed]", text)
-    return PHONE.sub("[phone removed]", text)
+    return text
 
 
 def _replacements(loaded: Any, names: dict[str, str]) -> list[tuple[str, str]]:
