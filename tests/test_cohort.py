@@ -208,3 +208,37 @@ def test_policy_without_followup_policy_says_so(cohort) -> None:
     apps, events = cohort
     with pytest.raises(NotImplementedError, match="followup_policy"):
         cohort_followup_policy(apps, events, as_of=AS_OF)
+
+
+def test_public_names_survive_submodule_imports(cohort) -> None:
+    import jobstats.cohort  # noqa: F401
+    import jobstats.privacy  # noqa: F401
+
+    apps, events = cohort
+    for _ in range(2):
+        assert len(jobstats.client_table(apps, events, as_of=AS_OF)) == 10
+        assert len(jobstats.cohort_summary(apps, events, as_of=AS_OF)) == 5
+        assert set(jobstats.clients_needing_attention(apps, events, as_of=AS_OF)["client"]) \
+            == set(BUILT_IN)
+
+
+def test_split_clients_keeps_only_each_clients_data(tmp_path) -> None:
+    from jobstats.privacy import pseudonymise
+
+    d = tmp_path / "c"
+    d.mkdir()
+    (d / "ann.csv").write_text("Company,Date applied,Status\nA,2025-01-02,Rejected\n"
+                               "B,2025-01-03,Wishlist\n")
+    (d / "bob.csv").write_text("Company,Date applied\nC,2025-01-02\nD,2025-01-04\n")
+    safe = pseudonymise(jobstats.load(d, as_of=AS_OF), key=tmp_path / "k.key.csv")
+    parts = jobstats.split_clients(safe)
+    assert sorted(parts) == ["Client A", "Client B"]
+    sizes = sorted(len(p.applications) for p in parts.values())
+    assert sizes == [1, 2]
+    for name, part in parts.items():
+        assert set(part.applications["client"]) == {name}
+        assert part.events["application_id"].isin(part.applications["application_id"]).all()
+        other = ({"Client A", "Client B"} - {name}).pop()
+        assert other not in str(part.report)
+    dropped = [p for p in parts.values() if p.report.dropped]
+    assert len(dropped) == 1 and len(dropped[0].applications) == 1  # ann's wishlist row

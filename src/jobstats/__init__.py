@@ -37,6 +37,7 @@ _API: dict[str, str] = {
     "cohort_summary": "jobstats.cohort",
     "clients_needing_attention": "jobstats.cohort",
     "cohort_followup_policy": "jobstats.cohort",
+    "split_clients": "jobstats.cohort",
     "pseudonymise": "jobstats.privacy",
     "drop_personal_data": "jobstats.privacy",
 }

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
@@ -40,6 +41,9 @@ __all__ = [
     "cohort_summary",
     "clients_needing_attention",
     "cohort_followup_policy",
+    "cohort_report",
+    "cohort_text",
+    "split_clients",
 ]
 
 #: Label of the client column for a table without clients (one person's tracker).
@@ -721,3 +725,40 @@ def cohort_text(report: dict[str, Any]) -> str:
         lines.append(f"  {f['client']}: {f['flag']}: {f['reason']}")
     lines.append("  Rules: " + "; ".join(report["attention_rules"]) + ".")
     return "\n".join(lines)
+
+
+def split_clients(loaded: Any) -> dict[str, Any]:
+    """One ``LoadResult`` per client, holding only that client's data.
+
+    For per-client pages a coach sends to each client: the applications and
+    events of one client, and the lines of the load report about that
+    client's file (report lines are matched by the client label, so pass a
+    :func:`jobstats.privacy.pseudonymise`-d result, whose file names are the
+    pseudonyms, or a ``load_many`` result whose clients are the file names).
+    """
+    from dataclasses import replace
+
+    out: dict[str, Any] = {}
+    apps, rep = loaded.applications, loaded.report
+    for client in sorted(apps["client"].dropna().astype("str").unique()):
+        mine = apps[apps["client"].astype("str") == client]
+        ev = loaded.events[loaded.events["application_id"].isin(mine["application_id"])]
+        own = [f for f in rep.files if Path(f).stem == client or Path(f).name == client]
+        prefix = tuple(f"{Path(f).name}: " for f in own)
+
+        def keep(lines: list[str]) -> list[str]:
+            return [x.split(": ", 1)[1] for x in lines if x.startswith(prefix)] if prefix else []
+
+        issues = rep.issues[rep.issues["file"].astype("str").isin([Path(f).name for f in own])]
+        mapping = rep.mapping[rep.mapping["file"].astype("str").isin([Path(f).name for f in own])] \
+            if "file" in rep.mapping else rep.mapping
+        sheets = list(dict.fromkeys(mine["sheet"].astype("str"))) if "sheet" in mine else []
+        report = replace(rep, file=own[0] if own else None, files=own, mapping=mapping,
+                         sheets=sheets,
+                         date_decisions=keep(rep.date_decisions), notes=keep(rep.notes),
+                         issues=issues.reset_index(drop=True), n_applications=len(mine),
+                         skipped=[])
+        out[client] = replace(loaded, applications=mine.reset_index(drop=True),
+                              events=ev.reset_index(drop=True), report=report,
+                              path=own[0] if own else loaded.path)
+    return out

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jobstats.schema import APPLICATION_COLUMNS, InputError
@@ -168,20 +169,34 @@ class ClientKey:
         return self.path
 
 
-def scrub_text(text: str, replacements: list[tuple[str, str]]) -> str:
+def scrub_text(text: str, replacements: list[tuple[str, str]] | re.Pattern[str],
+               lookup: dict[str, str] | None = None) -> str:
     """``text`` with every identifier replaced, and e-mails, links, phone numbers removed.
 
-    ``replacements`` are (raw, pseudonym) pairs; longer ones are applied first,
-    as whole words, so "ann" does not touch "annual".
+    ``replacements`` are (raw, pseudonym) pairs; longer ones win, and only
+    whole words are replaced, so "ann" does not touch "annual". (A compiled
+    pattern and its lookup, from :func:`_compile`, may be passed instead.)
     """
     # contacts first, so a name inside an address does not break the address up
     text = EMAIL.sub("[e-mail removed]", text)
     text = URL.sub("[link removed]", text)
     text = PHONE.sub("[phone removed]", text)
-    for raw, pseudo in sorted(replacements, key=lambda rp: -len(rp[0])):
-        if raw:
-            text = re.sub(r"(?<![\w])" + re.escape(raw) + r"(?![\w])", pseudo, text)
-    return text
+    if isinstance(replacements, re.Pattern):
+        pattern, table = replacements, lookup or {}
+    else:
+        pattern, table = _compile(replacements)
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: table[m.group(0)], text)
+
+
+def _compile(pairs: list[tuple[str, str]]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One whole-word alternation of every raw identifier (longest first) and its lookup."""
+    table = {raw: pseudo for raw, pseudo in sorted(pairs, key=lambda rp: len(rp[0])) if raw}
+    if not table:
+        return None, {}
+    alts = "|".join(re.escape(r) for r in sorted(table, key=len, reverse=True))
+    return re.compile(r"(?<![\w])(?:" + alts + r")(?![\w])"), table
 
 
 def _replacements(loaded: Any, names: dict[str, str]) -> list[tuple[str, str]]:
@@ -229,17 +244,31 @@ def pseudonymise(loaded: Any, *, key: ClientKey | str | os.PathLike[str] | None 
     names = ck.assign(dict.fromkeys(clients))
     if save and ck.added:
         ck.save()
-    pairs = _replacements(loaded, names)
+    pattern, table = _compile(_replacements(loaded, names))
 
     def scrub(x: Any) -> Any:
-        return scrub_text(x, pairs) if isinstance(x, str) else x
+        return scrub_text(x, pattern, table) if isinstance(x, str) else x
 
     safe, removed = drop_personal_data(apps)
     client = safe["client"].astype("str")
     safe["client"] = client.map(names).astype("str").where(client.notna(), pd.NA)
-    id_map = {a: scrub(a) for a in safe["application_id"].unique()}
-    safe["application_id"] = safe["application_id"].map(id_map).astype("str")
-    safe["sheet"] = safe["sheet"].map(scrub).astype("str")
+    # ids are "<client>/<id in the file>" (load_many): swap the client part; ids
+    # of the file itself (e.g. "<file name>:<row>") go through the scrubber once each
+    ids = safe["application_id"].astype("str")
+    head, _, tail = ids.str.partition("/").T.to_numpy()
+    pseudo_head = pd.Series(head).map(names)
+    # "<file name>:<row>": scrub each distinct part before the last ":" once
+    pre, colon, post = pd.Series(tail).str.rpartition(":").T.to_numpy()
+    pre = pd.Series(pre)
+    pre = pre.map({t: scrub(t) for t in pre.unique()})
+    rest = pre + pd.Series(colon) + pd.Series(post).map({t: scrub(t) for t in set(post)})
+    uniq = {t: t for t in rest.unique()}
+    new_ids = pseudo_head.where(pseudo_head.notna(), pd.Series(head).map(scrub)) + \
+        np.where(ids.str.contains("/", regex=False).to_numpy(), "/", "") + rest.map(uniq)
+    id_map = dict(zip(ids, new_ids))
+    safe["application_id"] = pd.Series(new_ids.to_numpy(), index=safe.index, dtype="str")
+    sheets = {v: scrub(v) for v in safe["sheet"].dropna().unique()}
+    safe["sheet"] = safe["sheet"].map(sheets).astype("str")
     events = loaded.events.copy()
     events["application_id"] = events["application_id"].map(id_map).astype("str")
     rep = loaded.report
