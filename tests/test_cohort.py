@@ -18,6 +18,7 @@ from jobstats.cohort import (
     client_table,
     clients_needing_attention,
     cluster_proportion,
+    cluster_robust_proportion,
     cohort_followup_policy,
     cohort_summary,
     wilson_interval,
@@ -163,13 +164,21 @@ def test_cluster_interval_equals_statsmodels_cluster_robust_glm() -> None:
     se = float(fit.bse[0]) * math.sqrt(12 / 11)
     expit = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731
     b = float(fit.params[0])
-    est, lo, hi = cluster_proportion(k, n)
+    est, lo, hi = cluster_robust_proportion(k, n)
     assert est == pytest.approx(k.sum() / n.sum())
     assert lo == pytest.approx(expit(b - 1.959963984540054 * se), rel=1e-6)
     assert hi == pytest.approx(expit(b + 1.959963984540054 * se), rel=1e-6)
     # clients that differ widen the interval beyond the naive Wilson one
     wlo, whi = wilson_by_hand(int(k.sum()), int(n.sum()))
     assert hi - lo > whi - wlo
+    assert cluster_proportion(k, n) == pytest.approx((est, lo, hi))
+
+
+def test_clients_that_agree_do_not_give_a_zero_width_interval() -> None:
+    # two clients, 1 of 2 each: no spread between clients, yet only 4 applications
+    est, lo, hi = cluster_proportion(np.array([1, 1]), np.array([2, 2]))
+    assert est == 0.5
+    assert (lo, hi) == pytest.approx(wilson_by_hand(2, 4))
 
 
 def test_gap_measured_by_hand() -> None:

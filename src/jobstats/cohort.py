@@ -133,14 +133,13 @@ def wilson_interval(events: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.n
     return lo, hi
 
 
-def cluster_proportion(events: np.ndarray, n: np.ndarray) -> tuple[float, float, float]:
-    """Pooled proportion over clients with a 95% interval that allows for client differences.
+def cluster_robust_proportion(events: np.ndarray, n: np.ndarray) -> tuple[float, float, float]:
+    """Pooled proportion with a cluster-robust (sandwich) 95% interval, clients as clusters.
 
-    The ratio estimator ``sum(events) / sum(n)`` with a cluster-robust
-    (sandwich) variance, clients as clusters, on the logit scale: applications
-    of one client are alike (same CV, same field), so treating them as
-    independent would make the interval too narrow. Needs two clients with
-    applications; with 0 or 100% pooled the interval is the Wilson one.
+    The ratio estimator ``sum(events) / sum(n)``; variance
+    ``k/(k-1) * sum((events_c - p n_c)^2) / sum(n)^2`` over the ``k`` clients,
+    on the logit scale (as a binomial GLM with clustered errors). NaN interval
+    with fewer than two clients or a pooled share of 0 or 1.
     """
     events = np.asarray(events, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -149,8 +148,7 @@ def cluster_proportion(events: np.ndarray, n: np.ndarray) -> tuple[float, float,
         return math.nan, math.nan, math.nan
     p = events.sum() / total
     if k < 2 or p in (0.0, 1.0):
-        lo, hi = wilson_interval(np.array([events.sum()]), np.array([total]))
-        return float(p), float(lo[0]), float(hi[0])
+        return float(p), math.nan, math.nan
     resid = events - p * n
     var_p = k / (k - 1) * float((resid**2).sum()) / total**2
     se_logit = math.sqrt(var_p) / (p * (1 - p))
@@ -160,6 +158,26 @@ def cluster_proportion(events: np.ndarray, n: np.ndarray) -> tuple[float, float,
         return 1 / (1 + math.exp(-x))
 
     return float(p), expit(logit - _Z * se_logit), expit(logit + _Z * se_logit)
+
+
+def cluster_proportion(events: np.ndarray, n: np.ndarray) -> tuple[float, float, float]:
+    """Pooled proportion over clients, 95% interval allowing for client differences.
+
+    Applications of one client are alike (same CV, same field), so treating
+    them as independent makes an interval too narrow when clients differ; the
+    cluster-robust interval (:func:`cluster_robust_proportion`) allows for
+    that, but with few clients who happen to agree it can be too narrow
+    itself. The interval given is therefore the wider of the two: the
+    cluster-robust one and the Wilson interval for independent applications.
+    """
+    est, lo, hi = cluster_robust_proportion(events, n)
+    if math.isnan(est):
+        return est, lo, hi
+    total = float(np.asarray(n, dtype=float).sum())
+    wlo, whi = wilson_interval(np.array([est * total]), np.array([total]))
+    lo = float(wlo[0]) if math.isnan(lo) else min(lo, float(wlo[0]))
+    hi = float(whi[0]) if math.isnan(hi) else max(hi, float(whi[0]))
+    return est, lo, hi
 
 
 # --- adapter to the analyses of jobstats (the one place that knows their columns) ---
@@ -411,7 +429,7 @@ def cohort_summary(data: Any, events: pd.DataFrame | None = None, *, as_of: Any 
     horizon = int(tab.attrs.get("horizon_days", HORIZON_DAYS))
     rows, left_out = [], {}
     cluster_method = ("pooled share of applications, 95% CI allowing for differences "
-                      "between clients (cluster-robust, logit scale)")
+                      "between clients (the wider of cluster-robust and Wilson)")
     specs = [
         ("reply rate", "replies", t["reply_info"], "their file holds no reply information"),
         ("share followed up", "followed_up", t["followup_info"],
@@ -690,7 +708,8 @@ def cohort_text(report: dict[str, Any]) -> str:
 
     def iv(d: dict[str, Any], key: str) -> str:
         if d[key] is None:
-            return "not in the data"
+            info = d["reply_info"] and (key == "reply_rate" or d["reply_dates_info"])
+            return "n/a (see note)" if info else "not in the data"
         return f"{d[key]:.0%} ({pct(d[key + '_ci_low'])}-{pct(d[key + '_ci_high'])})"
 
     lines = ["", f"Clients ({len(report['clients'])}), as of {report['as_of']}:"]

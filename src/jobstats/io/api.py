@@ -98,7 +98,23 @@ def load(
         date_decisions=collector.decisions, notes=collector.notes,
         issues=issues.reset_index(drop=True), n_applications=len(apps),
     )
-    return LoadResult(apps, events, report, when, path)
+    return LoadResult(_mark_info(apps, events, report), events, report, when, path)
+
+
+def _mark_info(apps: pd.DataFrame, events: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    """Add ``reply_info`` / ``interview_info`` / ``followup_info``: can the file record them?
+
+    (Bridge until the loader marks them itself; a column already set is kept.)
+    """
+    fields = set(report.mapping["field"])
+    if "reply_info" not in apps.columns:
+        apps["reply_info"] = any(f in fields for f in _REPLY_FIELDS)
+    if "interview_info" not in apps.columns:
+        apps["interview_info"] = any(f in fields for f in _INTERVIEW_FIELDS)
+    if "followup_info" not in apps.columns:  # a column or a sheet records sent follow-ups
+        apps["followup_info"] = "follow_up_on" in fields or bool(
+            (events["kind"] == "follow_up").any())
+    return apps
 
 
 #: File endings ``load_many`` reads from a folder (``.xls`` is included so it is
@@ -227,14 +243,6 @@ def load_many(
         new_id = a["client"] + "/" + a["application_id"]
         id_map = dict(zip(a["application_id"], new_id))
         a["application_id"] = new_id
-        fields = set(res.report.mapping["field"])
-        if "reply_info" not in a.columns:
-            a["reply_info"] = any(f in fields for f in _REPLY_FIELDS)
-        if "interview_info" not in a.columns:
-            a["interview_info"] = any(f in fields for f in _INTERVIEW_FIELDS)
-        if "followup_info" not in a.columns:  # a column or sheet records sent follow-ups
-            a["followup_info"] = "follow_up_on" in fields or bool(
-                (res.events["kind"] == "follow_up").any())
         e = res.events.copy()
         e["application_id"] = e["application_id"].map(id_map).astype("str")
         apps_parts.append(a)
