@@ -182,11 +182,12 @@ def run_cli(path: Path, timeout: float) -> subprocess.CompletedProcess[str]:
     """``python -m jobstats.cli summary PATH --as-of AS_OF --json`` under the memory limit."""
     return subprocess.run(
         [sys.executable, "-c", _LIMITED.format(body=_AS_CLI),
-         "summary", str(path), "--as-of", AS_OF, "--json"],
+         "summary", str(path.resolve()), "--as-of", AS_OF, "--json"],
         capture_output=True,
         text=True,
         timeout=timeout,
         env=_env(),
+        cwd=path.resolve().parent,  # a folder is a coach's: its pseudonym key goes here
     )
 
 
