@@ -678,10 +678,12 @@ def cohort_report(data: Any, events: pd.DataFrame | None = None, *,
         d = {k: _json(v) for k, v in row.items()}
         d["clients_left_out_names"] = pooled.attrs["left_out"].get(row["measure"], [])
         pooled_rows.append(d)
-    policy, policy_note = None, ""
+    policy, policy_note, assumption, adjusted = None, "", "", []
     try:
         tab_p = cohort_followup_policy(apps, ev, as_of=as_of_ts)
         policy = [{k: _json(v) for k, v in r.items()} for r in tab_p.to_dict("records")]
+        assumption = str(tab_p.attrs.get("assumption", ""))
+        adjusted = list(tab_p.attrs.get("adjusted_for", []))
         if not tab_p.attrs.get("identifiable", True):
             policy_note = str(tab_p.attrs.get("reason", ""))
     except NotImplementedError as exc:
@@ -697,6 +699,8 @@ def cohort_report(data: Any, events: pd.DataFrame | None = None, *,
         "not_checked": flags.attrs["not_checked"],
         "followup_policy": policy,
         "followup_policy_note": policy_note,
+        "followup_policy_assumption": assumption,
+        "followup_policy_adjusted_for": adjusted,
     }
 
 
@@ -737,6 +741,27 @@ def cohort_text(report: dict[str, Any]) -> str:
     if report["followup_policy"] is None:
         lines.append(f"Follow-up policies pooled over clients: not available "
                      f"({report['followup_policy_note']})")
+    else:
+        rows = report["followup_policy"]
+        horizon = rows[0].get("horizon_days")
+        lines.append(f"Follow-up policies pooled over clients (each client compared with "
+                     f"their own baseline), chance of a reply within {horizon} days:")
+        if report["followup_policy_note"]:
+            lines.append(f"  no estimate: {report['followup_policy_note']}")
+        if report["followup_policy_adjusted_for"]:
+            lines.append("  adjusted for: " + ", ".join(report["followup_policy_adjusted_for"]))
+        if report["followup_policy_assumption"]:
+            lines.append(f"  assumption: {report['followup_policy_assumption']}")
+        for r in rows:
+            if r["estimate"] is None:
+                lines.append(f"  {r['policy']}: n/a ({r.get('note') or 'no estimate'})")
+                continue
+            diff = ("" if r.get("difference") is None else
+                    f", {r['difference']:+.1%} vs never ({r['diff_ci_low']:+.1%} to "
+                    f"{r['diff_ci_high']:+.1%})" if r.get("diff_ci_low") is not None else
+                    f", {r['difference']:+.1%} vs never")
+            lines.append(f"  {r['policy']}: {r['estimate']:.0%} ({pct(r['ci_low'])}-"
+                         f"{pct(r['ci_high'])}){diff}")
     lines.append("Clients needing attention:")
     if not report["attention"]:
         lines.append("  none by the rules below")
