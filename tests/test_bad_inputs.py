@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import sys
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -180,14 +181,18 @@ def _env() -> dict[str, str]:
 
 def run_cli(path: Path, timeout: float) -> subprocess.CompletedProcess[str]:
     """``python -m jobstats.cli summary PATH --as-of AS_OF --json`` under the memory limit."""
-    return subprocess.run(
-        [sys.executable, "-c", _LIMITED.format(body=_AS_CLI),
-         "summary", str(path), "--as-of", AS_OF, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=_env(),
-    )
+    # run in a scratch folder: a folder input is a coach's, whose pseudonym key is
+    # written to the current folder (never beside the input)
+    with tempfile.TemporaryDirectory() as scratch:
+        return subprocess.run(
+            [sys.executable, "-c", _LIMITED.format(body=_AS_CLI),
+             "summary", str(path.resolve()), "--as-of", AS_OF, "--json"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=_env(),
+            cwd=scratch,
+        )
 
 
 def test_memory_limit_is_enforced_in_the_child() -> None:

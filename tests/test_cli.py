@@ -170,13 +170,14 @@ def test_closed_pipe_is_quiet() -> None:
     assert err == ""
 
 
-def test_summary_pools_a_coach_folder_and_counts_every_row() -> None:
+def test_summary_pools_a_coach_folder_and_counts_every_row(tmp_path: Path) -> None:
     """Ten clients' files in mixed formats: every row is an application or reported."""
     folder = SAMPLE.parent / "clients"
     with (SAMPLE.parent / "manifest.csv").open(newline="") as fh:
         manifest = [r for r in csv.DictReader(fh) if r["file"].startswith("clients/")]
     files = sorted(str(p) for p in folder.iterdir())
-    proc = run_cli("summary", *files, "--as-of", "2025-06-30", "--json")
+    proc = run_cli("summary", *files, "--as-of", "2025-06-30", "--json",
+                   "--key", str(tmp_path / "clients.key.csv"))
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert len(out["files"]) == len(manifest) == 10

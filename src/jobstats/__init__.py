@@ -40,6 +40,13 @@ _API: dict[str, str] = {
     "followups_due": "jobstats.due",
     "write_report": "jobstats.report",
     "weekly_activity": "jobstats.activity",
+    "client_table": "jobstats.cohort",
+    "cohort_summary": "jobstats.cohort",
+    "clients_needing_attention": "jobstats.cohort",
+    "cohort_followup_policy": "jobstats.cohort",
+    "split_clients": "jobstats.cohort",
+    "pseudonymise": "jobstats.privacy",
+    "drop_personal_data": "jobstats.privacy",
 }
 
 # subpackages reachable as attributes without an import of their own

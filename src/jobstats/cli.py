@@ -166,6 +166,34 @@ def _parse_columns(pairs: Sequence[str]) -> dict[str, str | list[str]]:
     return columns
 
 
+def _add_privacy_options(parser: argparse.ArgumentParser) -> None:
+    parser = parser.add_argument_group("privacy (a coach's clients)")
+    parser.add_argument(
+        "--show-names", action="store_true",
+        help="show clients' names, file names and personal columns (default: clients appear "
+        "as Client A, B, ... and contact details, links and notes are left out)",
+    )
+    parser.add_argument(
+        "--key", metavar="FILE", default=None,
+        help="the pseudonym key file (real name -> Client A ...), kept by you and never "
+        "shared; default jobstats-clients.key.csv in the current folder",
+    )
+
+
+def _private(loaded, args: argparse.Namespace, several: bool):  # -> LoadResult
+    """Pseudonymise a coach's clients unless --show-names (one own tracker is left as is)."""
+    if args.show_names or not (several or loaded.applications["client"].notna().any()):
+        return loaded
+    from jobstats.privacy import ClientKey, pseudonymise
+
+    key = ClientKey.open(args.key)
+    safe = pseudonymise(loaded, key=key)
+    if key.added:
+        print(f"jobstats: pseudonyms of {len(key.added)} new client(s) saved in {key.path} "
+              "(keep this file private)", file=sys.stderr)
+    return safe
+
+
 # --- parser ---------------------------------------------------------------
 
 
@@ -222,6 +250,7 @@ def _load_options() -> argparse.ArgumentParser:
         "--monthfirst", dest="dayfirst", action="store_const", const=False,
         help="read numeric dates as M/D/Y",
     )
+    _add_privacy_options(parent)
     return parent
 
 
@@ -372,37 +401,16 @@ def _load_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def _counting_loads(step: Callable[[], None]) -> Iterator[None]:
-    """Call ``step`` after each file ``load_many`` reads (for the progress bar).
-
-    ``load_many`` has no progress hook, so its module-level ``load`` is wrapped
-    for the duration of the call (single-threaded CLI only).
-    """
-    from jobstats.io import api
-
-    original = api.load
-
-    def counted(*a: Any, **kw: Any) -> Any:
-        out = original(*a, **kw)
-        step()
-        return out
-
-    api.load = counted
-    try:
-        yield
-    finally:
-        api.load = original
-
-
 def _load(args: argparse.Namespace):  # -> LoadResult
     from jobstats.io import load, load_many
 
     kwargs = _load_kwargs(args)
-    if len(args.paths) == 1:
-        return load(args.paths[0], **kwargs)
-    with _progress(len(args.paths), "loading") as step, _counting_loads(step):
-        return load_many(args.paths, **kwargs)
+    several = len(args.paths) > 1 or os.path.isdir(args.paths[0])
+    if several:  # a folder or several files: each file is a client (bar only on a terminal)
+        loaded = load_many(args.paths, progress=None, **kwargs)
+    else:
+        loaded = load(args.paths[0], **kwargs)
+    return _private(loaded, args, several)
 
 
 # --- commands -------------------------------------------------------------

@@ -80,6 +80,8 @@ class Summary:
     warnings: list[str] = field(default_factory=list)
     by: pd.DataFrame | None = None
     policy: pd.DataFrame | None = None
+    #: :func:`jobstats.cohort.cohort_report` when several clients are loaded, else None.
+    cohort: dict[str, Any] | None = None
 
     @property
     def applications(self) -> pd.DataFrame:
@@ -145,6 +147,9 @@ class Summary:
         return {
             "as_of": _iso(self.loaded.as_of),
             "files": [str(p) for p in self.loaded.report.files],
+            "files_skipped": [
+                {"file": str(p), "reason": why} for p, why in self.loaded.report.skipped
+            ],
             "applications": int(len(apps)),
             "rows_dropped": int(self.loaded.report.dropped),
             "first_applied": _iso(apps["applied_on"].min()) if len(apps) else None,
@@ -160,6 +165,7 @@ class Summary:
             "warnings": list(self.warnings),
             **({} if self.by is None else {"by": _by_dict(self.by)}),
             "load_report": self.loaded.report.to_dict(),
+            "cohort": self.cohort,
         }
 
     def _policy_dict(self) -> dict[str, Any] | None:
@@ -286,6 +292,10 @@ class Summary:
                     f"    {label}: {pct(iv)}; {100 * diff:+.1f} points vs never{band}"
                 )
             lines.append(f"    ({pol['assumption']})")
+        if self.cohort is not None:
+            from jobstats.cohort import cohort_text
+
+            lines.append(cohort_text(self.cohort))
         analysis_warnings = d["warnings"][len(self.loaded.report.warnings) :]
         if analysis_warnings:
             lines.append("  Notes:")
@@ -405,9 +415,14 @@ def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
 
         by_table = compare(loaded, by, as_of=as_of)
         warnings.extend(by_table.attrs.get("warnings", []))
+    cohort = None
+    if apps["client"].nunique() > 1:  # a coach's clients: the per-client view
+        from jobstats.cohort import cohort_report
+
+        cohort = cohort_report(loaded)
     # the same exclusion is reported by several analyses: say it once
     return Summary(
         loaded, response, within, median, followup, list(dict.fromkeys(warnings)),
-        by=by_table, policy=policy,
+        by=by_table, policy=policy, cohort=cohort,
     )
 

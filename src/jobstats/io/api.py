@@ -13,7 +13,7 @@ from jobstats.io.readers import read_book
 from jobstats.io.report import ISSUE_COLUMNS, ISSUE_DTYPES, LoadReport, LoadResult
 from jobstats.io.tables import build_tables
 from jobstats.io.vocab import check_user_statuses
-from jobstats.schema import APPLICATION_COLUMNS, InputError, resolve_as_of
+from jobstats.schema import APPLICATION_COLUMNS, InputError, JobstatsError, resolve_as_of
 
 ColumnsArg = Mapping[str, "str | Sequence[str]"] | None
 
@@ -33,7 +33,8 @@ def load(
     ----------
     path : str or Path
         .xlsx/.xlsm/.ods workbook or .csv/.tsv/.txt text export. The file is
-        only read, never modified.
+        only read, never modified. A folder is read with :func:`load_many`
+        (each file inside is one client).
     sheet : str, optional
         Sheet holding the applications; by default the sheet whose header has
         an applied-date column, the most recognised fields and the most rows.
@@ -74,7 +75,8 @@ def load(
     if not path.exists():
         raise InputError(f"{path}: no such file. Check the path.")
     if path.is_dir():
-        raise InputError(f"{path}: is a folder; give the tracker file inside it.")
+        # a coach's folder: each file inside is one client
+        return load_many([path], sheet=sheet, columns=columns, as_of=when, dayfirst=dayfirst)
     cols = dict(columns) if columns else None
     book = read_book(path)
     collector = Collector(file=path.name)
@@ -95,24 +97,148 @@ def load(
         matches=parts["matches"], file_warnings=collector.file_warnings,
         language=parts["language"], as_of=when, as_of_source=parts["as_of_source"],
     )
-    return LoadResult(apps, events, report, when, path)
+    return LoadResult(_mark_info(apps, events, report), events, report, when, path)
 
 
-def load_many(paths: Iterable[str | Path], **kw: object) -> LoadResult:
+def _mark_info(apps: pd.DataFrame, events: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    """Add ``reply_info`` / ``interview_info`` / ``followup_info``: can the file record them?
+
+    (Bridge until the loader marks them itself; a column already set is kept.)
+    """
+    fields = set(report.mapping["field"])
+    if "reply_info" not in apps.columns:
+        apps["reply_info"] = any(f in fields for f in _REPLY_FIELDS)
+    if "interview_info" not in apps.columns:
+        apps["interview_info"] = any(f in fields for f in _INTERVIEW_FIELDS)
+    if "followup_info" not in apps.columns:  # a column or a sheet records sent follow-ups
+        apps["followup_info"] = "follow_up_on" in fields or bool(
+            (events["kind"] == "follow_up").any())
+    return apps
+
+
+#: File endings ``load_many`` reads from a folder (``.xls`` is included so it is
+#: reported with the advice to re-save it, not silently passed over).
+TRACKER_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt", ".xls")
+#: Fields whose presence means a file can record replies / interviews at all.
+#: (Bridge until the loader marks ``reply_info`` per application itself.)
+_REPLY_FIELDS = ("status", "first_reply_on", "reply_kind", "interview_on", "offer_on",
+                 "rejected_on")
+_INTERVIEW_FIELDS = ("status", "reply_kind", "interview_on", "offer_on")
+
+
+def _is_skippable(path: Path) -> bool:
+    """Files a folder listing passes over silently: hidden, Office lock files, key files."""
+    name = path.name
+    return name.startswith((".", "~$")) or name.endswith(".key.csv")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files to load from files and folders, and the ones passed over with the reason.
+
+    A folder stands for the files directly inside it (sorted by name); hidden
+    files, Excel lock files (``~$...``) and pseudonym key files (``*.key.csv``)
+    are passed over silently, other files that are not spreadsheets are listed
+    as skipped. A path that does not exist is an error (a typo, not a bad file).
+    """
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise InputError(f"{p}: no such file or folder. Check the path.")
+        if not p.is_dir():
+            files.append(p)
+            continue
+        for child in sorted(p.iterdir(), key=lambda c: c.name):
+            if child.is_dir() or _is_skippable(child):
+                continue
+            if child.suffix.lower() in TRACKER_SUFFIXES:
+                files.append(child)
+            else:
+                skipped.append((child, f"not a tracker file ({child.suffix or 'no ending'}); "
+                                       "jobstats reads .xlsx, .xlsm, .ods, .csv, .tsv, .txt"))
+    return list(dict.fromkeys(files)), skipped
+
+
+def _progress(items: list[Path], show: bool | None):
+    """Iterate ``items`` with a tqdm bar on stderr (``show=None``: only on a terminal)."""
+    import sys
+
+    if show is None:
+        show = sys.stderr.isatty()
+    if not show or len(items) < 2:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc="loading", unit="file", file=sys.stderr, leave=False)
+
+
+def load_many(
+    paths: Iterable[str | Path], *, progress: bool | None = False, **kw: object
+) -> LoadResult:
     """Load several trackers (e.g. a coach's clients) into one pair of tables.
 
-    ``client`` is set to the file stem where a file has no client column, and
-    ``application_id`` is prefixed with the client (``"<client>/<id>"``) so ids
-    stay unique. Keyword arguments are passed to :func:`load` for every file.
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Files and/or folders; a folder stands for the tracker files inside it
+        (see :func:`expand_paths`). Formats may be mixed.
+    progress : bool or None
+        Show a progress bar on stderr (None: only when stderr is a terminal).
+    **kw
+        Passed to :func:`load` for every file.
+
+    Returns
+    -------
+    LoadResult
+        Each file is one client: ``client`` comes from the file's client column,
+        else the file name without its ending (``"<stem> (2)"`` when two files
+        share a name). ``application_id`` is prefixed with the client
+        (``"<client>/<id>"``) so ids stay unique. A file that cannot be read
+        does not stop the others: it is left out and listed, with the reason,
+        in ``report.skipped`` (and the report's warnings). Each application
+        gets ``reply_info`` / ``interview_info``: whether its file can record
+        replies / interviews at all (a LinkedIn export cannot), and
+        ``followup_info``: whether it records sent follow-ups.
+
+    Raises
+    ------
+    InputError
+        No paths, a path that does not exist, or no file could be read.
     """
-    paths = [Path(p) for p in paths]
+    paths = list(paths)
     if not paths:
         raise InputError("load_many: no files given.")
-    results = [load(p, **kw) for p in paths]
-    apps_parts, event_parts = [], []
+    files, skipped = expand_paths(paths)
+    if not files:
+        where = ", ".join(str(p) for p in paths)
+        reasons = "; ".join(f"{p.name}: {why}" for p, why in skipped[:5])
+        raise InputError(
+            f"load_many: no tracker files found{(' in ' + where) if where else ''}"
+            f"{(' (' + reasons + ')') if reasons else ''}. Give .xlsx/.csv files or a folder "
+            "holding them."
+        )
+    results: list[LoadResult] = []
+    for p in _progress(files, progress):
+        try:
+            results.append(load(p, **kw))
+        except JobstatsError as exc:
+            skipped.append((p, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - one odd file must not stop a cohort
+            skipped.append((p, f"internal error while reading it ({type(exc).__name__}: {exc}); "
+                               "this is a bug in jobstats: please report it"))
+    if not results:
+        reasons = "; ".join(f"{why}" for _, why in skipped[:5])
+        raise InputError(f"None of the {len(files)} file(s) could be read: {reasons}")
+    apps_parts, event_parts, used = [], [], set()
     for res in results:
         a = res.applications.copy()
-        a["client"] = a["client"].fillna(res.path.stem).astype("str")
+        stem = res.path.stem
+        k = 2
+        while stem in used:  # two files with one name in different folders
+            stem, k = f"{res.path.stem} ({k})", k + 1
+        used.add(stem)
+        a["client"] = a["client"].fillna(stem).astype("str")
         new_id = a["client"] + "/" + a["application_id"]
         id_map = dict(zip(a["application_id"], new_id))
         a["application_id"] = new_id
@@ -125,6 +251,7 @@ def load_many(paths: Iterable[str | Path], **kw: object) -> LoadResult:
     apps = apps[list(APPLICATION_COLUMNS) + extras]
     events = pd.concat(event_parts, ignore_index=True)
     report = LoadReport.merge([r.report for r in results])
+    report.skipped = [(p, why) for p, why in skipped]
     as_of = max(r.as_of for r in results)
     if len({r.as_of for r in results}) > 1:
         report.file_warnings.append(

@@ -87,6 +87,8 @@ class LoadReport:
     language: str | None = None
     as_of: pd.Timestamp | None = None
     as_of_source: str = "given"
+    #: Files left out because they could not be read: (path, reason).
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def dropped(self) -> int:
@@ -97,7 +99,8 @@ class LoadReport:
     def warnings(self) -> list[str]:
         """One line per warning: the file-level ones, unrecognised status words, then
         each doubted row. Their number is the "warnings: N" of the text."""
-        lines = list(self.file_warnings)
+        lines = [f"file skipped: {p.name}: {why}" for p, why in self.skipped]
+        lines += list(self.file_warnings)
         # Decisions a user must check: an ambiguous day/month order, sheets not read.
         lines += [f"dates: {d}" for d in self.date_decisions if "ambiguous" in d]
         lines += [n for n in self.notes if n.startswith("NOT loaded")]
@@ -185,6 +188,7 @@ class LoadReport:
             or None,
             as_of=reports[0].as_of,
             as_of_source=reports[0].as_of_source,
+            skipped=[x for r in reports for x in r.skipped],
         )
 
     def __str__(self) -> str:
@@ -198,6 +202,8 @@ class LoadReport:
         if self.language:
             out.append(f"  language of the headers: {self.language}")
         out.append("  columns:")
+        if self.skipped:
+            out[2:2] = [f"  FILE SKIPPED: {p.name}: {why}" for p, why in self.skipped]
         for r in self.mapping.itertuples(index=False):
             out.append(f"    {r.field:<17} <- {r.header!r}")
         guesses = self.matches[self.matches["how"] != "unrecognised"]
@@ -242,7 +248,8 @@ class LoadReport:
             f"{self.n_applications} applications, {self.dropped} rows dropped.</div>",
             self.mapping.drop(columns="file").to_html(index=False, border=0),
         ]
-        bullets = [f"dates: {d}" for d in self.date_decisions] + list(self.notes)
+        bullets = [f"file skipped: {p.name}: {why}" for p, why in self.skipped]
+        bullets += [f"dates: {d}" for d in self.date_decisions] + list(self.notes)
         if self.extras:
             bullets.append("extra columns kept: " + ", ".join(self.extras))
         if self.ignored:
