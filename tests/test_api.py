@@ -32,6 +32,7 @@ def _calls(tmp_path: Path) -> dict[str, object]:
     """One sensible call per public name (on the bundled sample search)."""
     data = jobstats.load(sample_tracker_path(), as_of=AS_OF)
     apps, events = data.applications, data.events
+    clients = jobstats.load(Path(__file__).parents[1] / "data" / "sample" / "clients", as_of=AS_OF)
     out = tmp_path / "template.xlsx"
     return {
         "load": lambda: jobstats.load(sample_tracker_path(), as_of=AS_OF).applications,
@@ -62,6 +63,14 @@ def _calls(tmp_path: Path) -> dict[str, object]:
         "followups_due": lambda: jobstats.followups_due(data, after=7),
         "write_report": lambda: sorted(
             p.name for p in jobstats.write_report(data, tmp_path / "report").values()),
+        "client_table": lambda: jobstats.client_table(clients),
+        "cohort_summary": lambda: jobstats.cohort_summary(clients),
+        "clients_needing_attention": lambda: jobstats.clients_needing_attention(clients),
+        "cohort_followup_policy": lambda: jobstats.cohort_followup_policy(clients, n_boot=10),
+        "split_clients": lambda: sorted(jobstats.split_clients(clients)),
+        "pseudonymise": lambda: jobstats.pseudonymise(
+            clients, key=tmp_path / "clients.key.csv").applications,
+        "drop_personal_data": lambda: jobstats.drop_personal_data(clients.applications)[0],
         "weekly_activity": lambda: jobstats.weekly_activity(data),
         "write_template": lambda: jobstats.load(
             jobstats.write_template(out, overwrite=True)).applications,

@@ -280,6 +280,11 @@ def pseudonymise(loaded: Any, *, key: ClientKey | str | os.PathLike[str] | None 
     for col in ("file", "sheet", "reason"):
         issues[col] = issues[col].map(scrub).astype("str")
     notes = [scrub(n) for n in rep.notes]
+    # words read from cells (statuses, sources) may quote a person or an address
+    matches = rep.matches.copy()
+    for col in ("column", "word"):
+        if col in matches:
+            matches[col] = matches[col].map(scrub).astype("str")
     if removed:
         notes.append("private by default: client names replaced by pseudonyms; personal "
                      f"columns left out ({', '.join(removed)}); use --show-names to keep them")
@@ -293,6 +298,8 @@ def pseudonymise(loaded: Any, *, key: ClientKey | str | os.PathLike[str] | None 
         date_decisions=[scrub(d) for d in rep.date_decisions],
         notes=notes,
         issues=issues,
+        matches=matches,
+        file_warnings=[scrub(w) for w in rep.file_warnings],
         skipped=[(Path(scrub(str(p))), scrub(w)) for p, w in rep.skipped],
     )
     return replace(loaded, applications=safe, events=events, report=report,
