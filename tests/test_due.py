@@ -243,3 +243,18 @@ def test_due_ics_is_written_atomically_and_never_over_a_file_it_did_not_write(
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in ics.parent.iterdir()) == [".jobstats-manifest.json",
                                                             "followups.ics"]
+
+
+def test_files_without_reply_information_are_not_listed_as_silent() -> None:
+    """A LinkedIn export cannot record replies: its applications are not 'no reply'."""
+    from pathlib import Path
+
+    import jobstats
+
+    folder = Path(__file__).parents[1] / "data" / "sample" / "clients"
+    data = jobstats.load_many(sorted(folder.glob("client_*")), as_of="2025-06-30")
+    due = jobstats.followups_due(data, after=7, max_age=0)
+    blind = set(data.applications.loc[~data.applications["reply_info"], "application_id"])
+    assert blind  # the sample holds such a file (client_08_linkedin)
+    assert not blind & set(due["application_id"])
+    assert any("no reply information" in n for n in due.attrs["notes"])

@@ -226,6 +226,14 @@ def followups_due(
     # 3. follow-ups: still waiting, nothing sent for `after` days
     no_reply = pd.to_datetime(a["first_reply_on"]).isna() & (a["stage"] == "applied")
     waiting = open_ & no_reply & a["status"].isin(("applied", "no_response"))
+    if "reply_info" in a.columns:  # a file that cannot record replies cannot show silence
+        unknown = waiting & ~a["reply_info"].fillna(True).astype(bool)
+        if unknown.any():
+            notes.append(
+                f"{int(unknown.sum())} application(s) from files with no reply information "
+                "(e.g. a LinkedIn export) are not listed: jobstats cannot see whether they "
+                "were answered.")
+        waiting &= ~unknown
     fu = ev[ev["kind"] == "follow_up"].groupby("application_id")["day"].max().reindex(a.index)
     since = pd.concat([a_day, fu], axis=1).max(axis=1)
     silent = (as_of - since).dt.days

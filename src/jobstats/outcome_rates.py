@@ -216,6 +216,10 @@ def _ghosting(
         for note, lo, hi in zip(out.loc[bounded, "note"], out.loc[bounded, "bounds_low"],
                                 out.loc[bounded, "bounds_high"])
     ]
+    # a group whose applications all come from files without reply information
+    # has no row in reply_within: say so instead of leaving a silent NaN
+    silent = out["estimate"].isna() & (out["note"] == "")
+    out.loc[silent, "note"] = f"{NOT_IN_DATA}: the file has no reply information"
     none_seen = out["note"].str.contains("no reply yet by this day", regex=False)
     out.loc[none_seen, "note"] = "no reply seen: the interval gives a lower bound"
     return out.drop(columns=["bounds_low", "bounds_high"]), list(within.attrs["warnings"])

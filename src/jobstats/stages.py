@@ -183,7 +183,7 @@ def funnel_links(data: Any) -> pd.DataFrame:
         Applications from files with no reply information are left out
         (counted in ``.attrs["warnings"]``).
     """
-    applications, _, _ = resolve_data(data)
+    applications, _, as_of = resolve_data(data)
     require_rows(applications, "a funnel")
     info = has_info(applications, "reply").to_numpy()
     warnings = []
@@ -220,5 +220,6 @@ def funnel_links(data: Any) -> pd.DataFrame:
             "count": [int(m.sum()) for _, _, m in links],
         }
     )
-    out.attrs["warnings"] = warnings
+    # the chart states n and the as-of date (result contract attrs)
+    out.attrs.update(as_of=as_of, n_applications=int(len(applications)), warnings=warnings)
     return out

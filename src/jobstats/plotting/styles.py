@@ -95,6 +95,10 @@ def style(name: str = "notebook") -> Iterator[dict[str, Any]]:
     """
     if name not in STYLES:
         raise ValueError(f"Unknown style {name!r}; choose one of: {', '.join(STYLES)}.")
+    # Resolve the backend before the context saves rcParams: otherwise a first
+    # figure drawn inside the block (Jupyter's inline backend chosen lazily) is
+    # undone on exit and later cells show no chart.
+    plt.get_backend()
     with plt.rc_context(STYLES[name]):
         yield dict(STYLES[name])
 
