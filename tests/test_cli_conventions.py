@@ -83,7 +83,7 @@ def test_paths_and_options_in_any_order(tmp_path: Path) -> None:
         ([], "give a command"),
         (["frobnicate"], "invalid choice"),
         (["summary"], "PATH"),
-        (["summary", "x.csv", "--as-of", "soon"], "'soon' is not a date"),
+        (["summary", "x.csv", "--as-of", "soon"], "--as-of 'soon': write the date as YYYY-MM-DD"),
         (["summary", "x.csv", "--bogus"], "unrecognized arguments: --bogus"),
         (["due", "x.csv", "--after", "-3"], "whole number of days"),
         (["report", "x.csv"], "-o/--output"),
