@@ -143,18 +143,6 @@ def test_status_option_passes_through_to_load_when_it_accepts_it(
     assert seen["statuses"] == {"Absage": "rejected", "Zusage": "offer"}
 
 
-def test_status_option_errors_clearly_when_load_does_not_accept_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    path = tracker(tmp_path / "t.csv")
-
-    def old_load(p: object, *, sheet=None, columns=None, as_of=None, dayfirst=None):
-        raise AssertionError("must not be called")
-
-    monkeypatch.setattr(jobstats.io, "load", old_load)
-    assert main(["summary", str(path), "--status", "Absage=rejected"]) == 2
-    assert "--status is not supported" in capsys.readouterr().err
-
-
 def test_progress_bar_on_a_terminal_with_many_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     paths = [str(tracker(tmp_path / f"c{i}.csv")) for i in range(3)]

@@ -134,7 +134,7 @@ def _parse_statuses(pairs: Sequence[str]) -> dict[str, str]:
     statuses: dict[str, str] = {}
     for pair in pairs:
         word, sep, meaning = pair.rpartition("=")
-        word, meaning = word.strip(), meaning.strip()
+        word, meaning = word.strip(), meaning.strip().lower()
         if not sep or not word or not meaning:
             raise InputError(
                 f"--status {pair!r} is not of the form WORD=STATUS, e.g. --status "

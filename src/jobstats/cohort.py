@@ -771,6 +771,15 @@ def cohort_text(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _own_matches(rep: Any, own: list[Path]) -> pd.DataFrame:
+    """The report's non-exact readings of this client's file only (by the file column if the
+    table has one; otherwise none are shared, since words of other clients may be quoted)."""
+    m = rep.matches
+    if "file" in m.columns:
+        return m[m["file"].astype("str").isin([Path(f).name for f in own])].reset_index(drop=True)
+    return m.iloc[0:0]
+
+
 def split_clients(loaded: Any) -> dict[str, Any]:
     """One ``LoadResult`` per client, holding only that client's data.
 
@@ -801,6 +810,7 @@ def split_clients(loaded: Any) -> dict[str, Any]:
                          sheets=sheets,
                          date_decisions=keep(rep.date_decisions), notes=keep(rep.notes),
                          issues=issues.reset_index(drop=True), n_applications=len(mine),
+                         file_warnings=keep(rep.file_warnings), matches=_own_matches(rep, own),
                          skipped=[])
         out[client] = replace(loaded, applications=mine.reset_index(drop=True),
                               events=ev.reset_index(drop=True), report=report,
