@@ -30,6 +30,7 @@ from typing import Any
 import re
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -162,6 +163,17 @@ def followup_effect_table(data: Any) -> pd.DataFrame:
     return table
 
 
+#: Why a chart of replies cannot be drawn for a file that does not record them.
+NO_REPLY_INFO = "your file holds no reply information (e.g. a LinkedIn export)"
+
+
+def _reply_known(data: Any) -> np.ndarray:
+    """Per application: does its file record replies at all (loader's ``reply_info``)?"""
+    from jobstats.comparisons import reply_known
+
+    return reply_known(data.applications)
+
+
 def _drawn(chart: Callable[..., Any], result: Any, data: Any, **kwargs: Any) -> Figure:
     if not {"as_of", "n_applications"} <= set(result.attrs):
         # some results (funnel_links) carry no provenance; the chart must still say it
@@ -188,6 +200,8 @@ def _followup_effect(data: Any) -> Figure:
 
 @register_figure("reply_curve", "Chance of a reply by days since applying")
 def _reply_curve(data: Any) -> Figure:
+    if not _reply_known(data).any():
+        raise JobstatsError(NO_REPLY_INFO + ", so the time to a reply is unknown")
     curve = analyses.analysis(data, "reply_curve")
     if curve.empty or curve["estimate"].isna().all():
         raise JobstatsError("no application can be followed over time yet")
@@ -204,7 +218,19 @@ def _rates_by_source(data: Any) -> Figure:
 
 @register_figure("flow", "Your search as a flow: applied, replied, interview, offer")
 def _flow(data: Any) -> Figure:
-    links = analyses.analysis(data, "funnel_links")
+    import jobstats
+
+    known = _reply_known(data)
+    if not known.any():
+        raise JobstatsError(NO_REPLY_INFO + ", so where your applications went after applying "
+                            "is unknown (not 'no reply')")
+    if known.all():
+        links = analyses.analysis(data, "funnel_links")
+    else:
+        # funnel_links counts a file without replies as "no reply": draw the others only
+        apps = data.applications[known]
+        links = jobstats.funnel_links(apps).copy()
+        links.attrs.update(as_of=data.as_of, n_applications=int(len(apps)))
     if links.empty or not (links["count"] > 0).any():
         raise JobstatsError("no application has moved past 'applied' yet")
     return _drawn(jp.flow_chart, links, data)
@@ -215,6 +241,10 @@ def _weekly_activity(data: Any) -> Figure:
     weekly = analyses.analysis(data, "weekly_activity")
     if weekly.empty:
         raise JobstatsError("no dated application to count by week")
+    if not _reply_known(data).any():
+        # replies are unknown, not 0: the chart leaves out a series that is all NaN
+        weekly = weekly.copy()
+        weekly["replies"] = float("nan")
     return _drawn(jp.weekly_activity_chart, weekly, data)
 
 
