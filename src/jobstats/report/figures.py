@@ -241,11 +241,19 @@ def _weekly_activity(data: Any) -> Figure:
     weekly = analyses.analysis(data, "weekly_activity")
     if weekly.empty:
         raise JobstatsError("no dated application to count by week")
+    fig = _drawn(jp.weekly_activity_chart, weekly, data)
     if not _reply_known(data).any():
-        # replies are unknown, not 0: the chart leaves out a series that is all NaN
-        weekly = weekly.copy()
-        weekly["replies"] = float("nan")
-    return _drawn(jp.weekly_activity_chart, weekly, data)
+        # weekly_activity counts 0 replies for a file that records none: unknown, not 0.
+        # The chart has no "missing series" option, so its replies line and label go.
+        from jobstats.plotting.weekly import SERIES
+
+        ax = fig.axes[0]
+        gone = {"series:replies", "in-progress:replies", f"label:{SERIES['replies'][0]}"}
+        for artist in [a for a in ax.get_children() if a.get_gid() in gone]:
+            artist.remove()
+        ax.text(0.01, 0.98, "replies: " + NO_REPLY_INFO, transform=ax.transAxes, ha="left",
+                va="top", fontsize="small", color="#555555", gid="replies-unknown")
+    return fig
 
 
 @register_figure("stage_conversion", "How many move on at each step of the search")
