@@ -167,3 +167,13 @@ def test_findings_without_dated_followups_give_the_reason_and_no_number(tmp_path
     assert not re.search(r"\d+%", "\n".join(paragraphs[:-1]))  # no chance where it cannot tell
     assert "E-value" not in section
     assert "Chart “When to follow up: chance of a reply within 30 days” not drawn" in page
+
+
+def test_a_report_on_a_file_without_replies_says_why_it_cannot_tell(tmp_path: Path) -> None:
+    data = jobstats.load(LINKEDIN, as_of="2025-06-30")
+    page = write_report(data, tmp_path / "out")["report.html"].read_text(encoding="utf-8")
+    section = page[page.index("<section id='followup'>"):page.index("<section id='charts'>")]
+    (first, *_) = _paragraphs(section)
+    assert first.startswith("What the data says: it cannot tell whether following up helps")
+    assert "no reply information" in first
+    assert "not drawn: your file holds no reply information" in page

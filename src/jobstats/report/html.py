@@ -126,10 +126,11 @@ def _num(x: Any) -> float | None:
     return None if math.isnan(v) else v
 
 
-def policy_findings(policy: pd.DataFrame | None) -> list[str]:
+def policy_findings(policy: pd.DataFrame | None, why_missing: str = "") -> list[str]:
     """What the follow-up policy table says, in plain words: best day vs never, how sure."""
     if policy is None or not len(policy):
-        return ["This report could not compute the follow-up policy table."]
+        return ["What the data says: it cannot tell whether following up helps you. The "
+                f"reason: {why_missing or 'the follow-up policy table could not be computed'}."]
     attrs = policy.attrs
     if not attrs.get("identifiable", False):
         return [f"What the data says: it cannot tell whether following up helps you, or on "
@@ -175,7 +176,8 @@ def policy_findings(policy: pd.DataFrame | None) -> list[str]:
     return out
 
 
-def followup_findings(policy: pd.DataFrame | None, effect: Any, wait_reason: str) -> str:
+def followup_findings(policy: pd.DataFrame | None, effect: Any, wait_reason: str,
+                      why_missing: str = "") -> str:
     """What the data says about following up, how sure, and what it cannot tell.
 
     Parameters
@@ -186,8 +188,10 @@ def followup_findings(policy: pd.DataFrame | None, effect: Any, wait_reason: str
         :func:`jobstats.followup_effect` (hazard ratio, E-value, naive rates).
     wait_reason : str
         Which wait the due list used, and why.
+    why_missing : str
+        Why there is no policy table, when ``policy`` is None.
     """
-    parts = policy_findings(policy)
+    parts = policy_findings(policy, why_missing)
     if effect is not None and effect.followed_up > 0:
         hr = _num(effect.hazard_ratio)
         if hr is not None:
@@ -328,7 +332,8 @@ def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tup
         "far.</p></header>",
         "<section id='headline'><h2>Headline numbers</h2>" + headline_cards(summary) + "</section>",
         "<section id='followup'><h2>Does following up help?</h2>"
-        + followup_findings(policy, effect, due.attrs["after_reason"]) + "</section>",
+        + followup_findings(policy, effect, due.attrs["after_reason"],
+                            skipped.get("Follow-up policy", "")) + "</section>",
         "<section id='charts'><h2>Charts</h2>"
         + "".join(figure_html(*f) for f in figures) + "</section>",
         "<section id='due'><h2>What to send today</h2>" + due_section(due) + "</section>",
