@@ -15,8 +15,8 @@ import pytest
 from matplotlib.image import imread
 
 import jobstats
+import jobstats.plotting as jp
 from jobstats.report import write_report
-from jobstats.report import figures as figmod
 from jobstats.report.figures import FIGURES, FigureSpec, draw_figures, new_figure
 from jobstats.report.spreadsheet import neutralise, sheet_title
 from jobstats.schema import AnalysisError, InputError
@@ -64,8 +64,14 @@ class Collector(html.parser.HTMLParser):
 
 def test_report_files_are_written(hostile_report: Path) -> None:
     names = sorted(str(p.relative_to(hostile_report)) for p in hostile_report.rglob("*"))
-    assert names == [".jobstats-manifest.json", "figures", "figures/reply_curve.png",
-                     "figures/reply_curve.svg", "report.html", "summary.xlsx"]
+    # no source column (no rates by source), too few replies to tell a follow-up policy
+    drawn = ["flow", "followup_effect", "reply_curve", "stage_conversion", "weekly_activity"]
+    assert names == [".jobstats-manifest.json", "figures",
+                     *[f"figures/{n}.{ext}" for n in drawn for ext in ("png", "svg")],
+                     "report.html", "summary.xlsx"]
+    page = (hostile_report / "report.html").read_text(encoding="utf-8")
+    assert "not drawn: your tracker has no source" in page
+    assert "not drawn: the data cannot tell: " in page
     png = imread(hostile_report / "figures" / "reply_curve.png")
     assert png.shape[0] > 200 and png.shape[1] > 300
     ElementTree.parse(hostile_report / "figures" / "reply_curve.svg")  # well-formed SVG
@@ -162,10 +168,11 @@ def test_figure_registry_draws_registered_figures_and_explains_missing_ones(
 def test_styles_change_the_figures_and_leave_no_lasting_rcparams(tmp_path: Path) -> None:
     data = jobstats.load(hostile_csv(tmp_path / "t.csv"), as_of="2025-06-30")
     before = dict(mpl.rcParams)
-    default = draw_figures(data, style="default")[0].figure
-    workshop = draw_figures(data, style="workshop")[0].figure
-    assert tuple(workshop.get_size_inches()) == figmod.STYLES["workshop"]["figure.figsize"]
-    assert tuple(default.get_size_inches()) == figmod.STYLES["default"]["figure.figsize"]
+    curve = {"reply_curve": FIGURES["reply_curve"]}
+    default = draw_figures(data, style="default", registry=curve)[0].figure
+    workshop = draw_figures(data, style="workshop", registry=curve)[0].figure
+    assert tuple(workshop.get_size_inches()) == jp.STYLES["workshop"]["figure.figsize"]
+    assert tuple(default.get_size_inches()) == jp.STYLES["notebook"]["figure.figsize"]
     assert (workshop.axes[0].xaxis.label.get_fontsize()
             > default.axes[0].xaxis.label.get_fontsize())
     assert dict(mpl.rcParams) == before

@@ -24,9 +24,12 @@ from typing import Any
 
 import pandas as pd
 
+from jobstats.report import analyses
+from jobstats.report.analyses import shared_results
 from jobstats.report.figures import FIGURES, draw_figures, register_figure
 from jobstats.report.tables import TABLES, compute_tables, register_table
 from jobstats.report.writing import OutputGuard, atomic_write
+from jobstats.schema import JobstatsError
 
 __all__ = ["write_report", "REPORT_STEPS", "register_figure", "register_table", "FIGURES", "TABLES",
            "OutputGuard", "atomic_write"]
@@ -36,7 +39,9 @@ def _render(fig: Any, fmt: str) -> bytes:
     buf = io.BytesIO()
     # no creation date in the files: the same data gives the same bytes
     metadata = {"Date": None} if fmt == "svg" else {}
-    fig.savefig(buf, format=fmt, dpi=150, metadata=metadata)
+    # tight: the charts put notes and labels outside their Axes
+    fig.savefig(buf, format=fmt, dpi=150, metadata=metadata, bbox_inches="tight",
+                pad_inches=0.15)
     return buf.getvalue()
 
 
@@ -86,7 +91,6 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
     >>> write_report(data, "my_report")["report.html"]  # doctest: +SKIP
     PosixPath('my_report/report.html')
     """
-    import jobstats
     from jobstats.due import followups_due
     from jobstats.report.html import render_page
     from jobstats.report.spreadsheet import write_workbook
@@ -97,38 +101,47 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
     guard.check([*figure_files, "summary.xlsx", "report.html"])  # refuse before any work
 
     step = progress or (lambda name: None)
-    step("headline numbers")
-    summary = summarize(data)  # AnalysisError when there is nothing to analyse
-    step("result tables")
-    tables, skipped = compute_tables(data)
-    policy = tables.get("Follow-up policy") if getattr(jobstats, "followup_policy", None) else None
-    step("due list")
-    due = followups_due(data, policy=policy)
-    tables["Due today"] = due
-    tables["Load report"] = _load_report_table(data.report)
-    tables["Columns read"] = data.report.mapping
-    notes = {"Due today": [due.attrs["after_reason"], *due.attrs["notes"]]}
+    with shared_results():  # figures, tables and findings share each analysis
+        step("headline numbers")
+        summary = summarize(data)  # AnalysisError when there is nothing to analyse
+        step("result tables")
+        tables, skipped = compute_tables(data)
+        policy = tables.get("Follow-up policy")
+        try:
+            effect = analyses.followup_effect(data)
+        except JobstatsError:
+            effect = None
+        step("due list")
+        due = followups_due(data, policy=policy)
+        tables["Due today"] = due
+        tables["Load report"] = _load_report_table(data.report)
+        tables["Columns read"] = data.report.mapping
+        notes = {"Due today": [due.attrs["after_reason"], *due.attrs["notes"]]}
+
+        written: dict[str, Path] = {}
+        shown = []
+        step("figures")
+        for drawn in draw_figures(data, style=style):
+            png = None
+            if drawn.figure is not None:
+                png, svg = _render(drawn.figure, "png"), _render(drawn.figure, "svg")
+                for ext, content in (("png", png), ("svg", svg)):
+                    name = f"figures/{drawn.name}.{ext}"
+                    written[name] = guard.write_bytes(name, content)
+            else:
+                skipped[f"Chart: {drawn.title}"] = drawn.reason
+            shown.append((drawn.name, drawn.title, png, drawn.reason))
     if skipped:
         tables["Not computed"] = pd.DataFrame({"table": list(skipped),
                                                "reason": list(skipped.values())})
-
-    written: dict[str, Path] = {}
-    shown = []
-    step("figures")
-    for drawn in draw_figures(data, style=style):
-        png = None
-        if drawn.figure is not None:
-            png, svg = _render(drawn.figure, "png"), _render(drawn.figure, "svg")
-            for ext, content in (("png", png), ("svg", svg)):
-                name = f"figures/{drawn.name}.{ext}"
-                written[name] = guard.write_bytes(name, content)
-        shown.append((drawn.name, drawn.title, png, drawn.reason))
 
     step("workbook")
     written["summary.xlsx"] = guard.write(
         "summary.xlsx", lambda tmp: write_workbook(tmp, tables, notes))
     step("page")
     page = render_page(summary=summary.to_dict(), due=due, figures=shown,
-                       rates=tables.get("Response rates"), report=data.report, skipped=skipped)
+                       rates=tables.get("Response rates"), report=data.report,
+                       skipped={k: v for k, v in skipped.items() if not k.startswith("Chart: ")},
+                       policy=policy, effect=effect)
     written["report.html"] = guard.write_bytes("report.html", page.encode("utf-8"))
     return written

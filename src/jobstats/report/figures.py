@@ -2,21 +2,22 @@
 
 A figure function takes the loaded data (a :class:`jobstats.io.LoadResult`)
 and returns a :class:`matplotlib.figure.Figure`. It computes its result with
-the analysis functions and draws it (with :mod:`jobstats.plotting` once that
-exists). It raises :class:`jobstats.schema.JobstatsError` when the data cannot
-support the chart; the report then says why instead of showing it.
+the analysis functions (through :mod:`jobstats.report.analyses`, so each runs
+once per report) and draws it with :mod:`jobstats.plotting`. It raises
+:class:`jobstats.schema.JobstatsError` when the data cannot support the chart;
+the report then says why instead of showing it.
 
 Register a figure with the decorator (order of registration = order in the report)::
 
     @register_figure("reply_curve", "Chance of a reply by days since applying")
     def _reply_curve(data):
         fig = new_figure()
-        jobstats.plotting.reply_curve(jobstats.reply_curve(data.applications,
-                                                           as_of=data.as_of), ax=fig.gca())
+        jobstats.plotting.reply_curve_chart(jobstats.reply_curve(data), ax=fig.axes[0])
         return fig
 
 Figures are drawn on :class:`~matplotlib.figure.Figure` objects, not pyplot:
-nothing global is touched and nothing is left open.
+nothing global is touched and nothing is left open. Their look is the style
+of :func:`jobstats.plotting.style` (``--style workshop``: the workshop style).
 """
 
 from __future__ import annotations
@@ -26,9 +27,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import re
+
 import matplotlib as mpl
+import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
+import jobstats.plotting as jp
+from jobstats.report import analyses
 from jobstats.schema import JobstatsError
 
 FigureFn = Callable[[Any], Figure]
@@ -46,13 +53,10 @@ class FigureSpec:
 #: name -> spec, in report order.
 FIGURES: dict[str, FigureSpec] = {}
 
-#: Temporary rcParams per ``--style``. TO BE REPLACED at merge by the styles of
-#: :mod:`jobstats.plotting` (the plot helper's workshop style).
-STYLES: dict[str, dict[str, Any]] = {
-    "default": {"figure.figsize": (7.0, 4.2), "font.size": 10},
-    "workshop": {"figure.figsize": (10.0, 6.0), "font.size": 17, "lines.linewidth": 3.0,
-                 "axes.titlesize": 20, "axes.labelsize": 17},
-}
+#: ``--style`` of the report -> style of :mod:`jobstats.plotting` (the one definition
+#: of how charts look; "default" is the notebook style).
+REPORT_STYLES: dict[str, str] = {"default": "notebook", "notebook": "notebook",
+                                 "workshop": "workshop"}
 
 
 def register_figure(name: str, title: str) -> Callable[[FigureFn], FigureFn]:
@@ -70,9 +74,11 @@ def register_figure(name: str, title: str) -> Callable[[FigureFn], FigureFn]:
 @contextmanager
 def figure_style(style: str) -> Iterator[None]:
     """Apply a report style for the duration of the block (no lasting rcParams change)."""
-    if style not in STYLES:
-        raise JobstatsError(f"unknown style {style!r}; use one of {', '.join(STYLES)}.")
-    with mpl.rc_context(STYLES[style]):
+    from jobstats.plotting import style as plot_style
+
+    if style not in REPORT_STYLES:
+        raise JobstatsError(f"unknown style {style!r}; use one of {', '.join(REPORT_STYLES)}.")
+    with plot_style(REPORT_STYLES[style]):
         yield
 
 
@@ -114,34 +120,145 @@ def draw_figures(data: Any, *, style: str = "default",
 
 
 # --- built-in figures ------------------------------------------------------------------
-# TO BE REPLACED at merge by jobstats.plotting: this plain-matplotlib reply curve
-# only stands in until the plot helper's chart functions land.
+# Each computes its result with the analysis functions (once per report, see
+# jobstats.report.analyses) and draws it with jobstats.plotting. A result the
+# data cannot support raises JobstatsError with the reason in plain words: the
+# report shows the reason where the chart would be.
+
+
+def followup_effect_table(data: Any) -> pd.DataFrame:
+    """The table :func:`jobstats.plotting.followup_effect_chart` draws, for ``data``.
+
+    Two naive rows (reply rate of followed-up and other applications, from
+    :func:`jobstats.naive_followup_rates`) and one time-aware row (hazard ratio
+    of a reply after a follow-up vs the same wait without one, from
+    :func:`jobstats.followup_effect`), in the result contract's columns plus
+    ``comparison`` and ``group``.
+
+    Raises
+    ------
+    JobstatsError
+        When no follow-up has a date (nothing to compare).
+    """
+    effect = analyses.followup_effect(data)
+    if effect.followed_up == 0:
+        raise JobstatsError(effect.reason or "no dated follow-ups in the data")
+    naive = analyses.naive_followup_rates(data).set_index("followed_up")
+    rows = []
+    for flag, group in ((True, "followed up"), (False, "not followed up")):
+        r = naive.loc[flag]
+        # the chart explains the naive bias itself; keep only why a rate is missing
+        note = re.sub(r"(;\s*)?naive: .*$", "", str(r["note"] or ""))
+        rows.append({"comparison": "naive", "group": group, "n": int(r["n"]),
+                     "events": int(r["replied"]), "estimate": r["rate"], "ci_low": r["ci_low"],
+                     "ci_high": r["ci_high"], "method": "proportion, Wilson 95% CI",
+                     "note": note})
+    rows.append({"comparison": "time-aware", "group": "after a follow-up vs without",
+                 "n": effect.exposed, "events": effect.replies_after_followup,
+                 "estimate": effect.hazard_ratio, "ci_low": effect.ci_low,
+                 "ci_high": effect.ci_high, "method": effect.method,
+                 "note": effect.reason or ""})
+    table = pd.DataFrame(rows)
+    table.attrs.update(as_of=data.as_of, n_applications=int(len(data.applications)))
+    return table
+
+
+#: Why a chart of replies cannot be drawn for a file that does not record them.
+NO_REPLY_INFO = "your file holds no reply information (e.g. a LinkedIn export)"
+
+
+def _reply_known(data: Any) -> np.ndarray:
+    """Per application: does its file record replies at all (loader's ``reply_info``)?"""
+    from jobstats.comparisons import reply_known
+
+    return reply_known(data.applications)
+
+
+def _drawn(chart: Callable[..., Any], result: Any, data: Any, **kwargs: Any) -> Figure:
+    if not {"as_of", "n_applications"} <= set(result.attrs):
+        # some results (funnel_links) carry no provenance; the chart must still say it
+        result = result.copy()
+        result.attrs.setdefault("as_of", data.as_of)
+        result.attrs.setdefault("n_applications", int(len(data.applications)))
+    fig = new_figure()
+    chart(result, ax=fig.axes[0], **kwargs)
+    return fig
+
+
+@register_figure("followup_policy", "When to follow up: chance of a reply within 30 days")
+def _followup_policy(data: Any) -> Figure:
+    policy = analyses.followup_policy(data)
+    if not policy.attrs.get("identifiable", False):
+        raise JobstatsError(f"the data cannot tell: {policy.attrs.get('reason') or 'no estimate'}")
+    return _drawn(jp.followup_policy_chart, policy, data)
+
+
+@register_figure("followup_effect", "Does following up help? Naive and time-aware answers")
+def _followup_effect(data: Any) -> Figure:
+    return _drawn(jp.followup_effect_chart, followup_effect_table(data), data)
 
 
 @register_figure("reply_curve", "Chance of a reply by days since applying")
 def _reply_curve(data: Any) -> Figure:
-    from jobstats.timing import reply_curve
-
-    curve = reply_curve(data.applications, as_of=data.as_of)
-    if curve.empty:
+    if not _reply_known(data).any():
+        raise JobstatsError(NO_REPLY_INFO + ", so the time to a reply is unknown")
+    curve = analyses.analysis(data, "reply_curve")
+    if curve.empty or curve["estimate"].isna().all():
         raise JobstatsError("no application can be followed over time yet")
-    fig = new_figure()
-    ax = fig.axes[0]
-    day = curve["day"].to_numpy()
-    ax.step(day, curve["estimate"].to_numpy() * 100, where="post", color="#1f5fa8",
-            label="estimate")
-    ax.fill_between(day, curve["ci_low"].to_numpy() * 100, curve["ci_high"].to_numpy() * 100,
-                    step="post", color="#1f5fa8", alpha=0.2, linewidth=0, label="95% interval")
-    ax.set_xlabel("days since applying")
-    ax.set_ylabel("replied by then (%)")
-    ax.set_ylim(0, 100)
-    ax.set_xlim(0, max(float(day.max()), 1.0))
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", frameon=False)
-    n = int(curve.loc[curve["day"] == curve["day"].min(), "at_risk"].sum())
-    # two lines: the workshop style's large type must not clip the title
-    ax.set_title(f"Chance of a reply by days since applying\n{n} applications, as of "
-                 f"{data.as_of.date()}", loc="left")
-    ax.text(1.0, -0.16, "Applications still waiting count until the as-of date (Kaplan-Meier).",
-            transform=ax.transAxes, ha="right", va="top", fontsize="small", color="0.35")
+    return _drawn(jp.reply_curve_chart, curve, data)
+
+
+@register_figure("rates_by_source", "Replies by source, with 95% intervals")
+def _rates_by_source(data: Any) -> Figure:
+    apps = data.applications
+    if "source" not in apps or apps["source"].isna().all():
+        raise JobstatsError("your tracker has no source (where you found the job) to group by")
+    return _drawn(jp.rates_chart, analyses.analysis(data, "rates", by="source"), data)
+
+
+@register_figure("flow", "Your search as a flow: applied, replied, interview, offer")
+def _flow(data: Any) -> Figure:
+    import jobstats
+
+    known = _reply_known(data)
+    if not known.any():
+        raise JobstatsError(NO_REPLY_INFO + ", so where your applications went after applying "
+                            "is unknown (not 'no reply')")
+    if known.all():
+        links = analyses.analysis(data, "funnel_links")
+    else:
+        # funnel_links counts a file without replies as "no reply": draw the others only
+        apps = data.applications[known]
+        links = jobstats.funnel_links(apps).copy()
+        links.attrs.update(as_of=data.as_of, n_applications=int(len(apps)))
+    if links.empty or not (links["count"] > 0).any():
+        raise JobstatsError("no application has moved past 'applied' yet")
+    return _drawn(jp.flow_chart, links, data)
+
+
+@register_figure("weekly_activity", "Applications, replies and follow-ups per week")
+def _weekly_activity(data: Any) -> Figure:
+    weekly = analyses.analysis(data, "weekly_activity")
+    if weekly.empty:
+        raise JobstatsError("no dated application to count by week")
+    fig = _drawn(jp.weekly_activity_chart, weekly, data)
+    if not _reply_known(data).any():
+        # weekly_activity counts 0 replies for a file that records none: unknown, not 0.
+        # The chart has no "missing series" option, so its replies line and label go.
+        from jobstats.plotting.weekly import SERIES
+
+        ax = fig.axes[0]
+        gone = {"series:replies", "in-progress:replies", f"label:{SERIES['replies'][0]}"}
+        for artist in [a for a in ax.get_children() if a.get_gid() in gone]:
+            artist.remove()
+        ax.text(0.01, 0.98, "replies: " + NO_REPLY_INFO, transform=ax.transAxes, ha="left",
+                va="top", fontsize="small", color="#555555", gid="replies-unknown")
     return fig
+
+
+@register_figure("stage_conversion", "How many move on at each step of the search")
+def _stage_conversion(data: Any) -> Figure:
+    steps = analyses.analysis(data, "stage_conversion")
+    if steps.empty:
+        raise JobstatsError("no step of the search can be measured yet")
+    return _drawn(jp.stage_conversion_chart, steps, data)

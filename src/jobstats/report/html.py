@@ -110,42 +110,138 @@ def headline_cards(summary: dict[str, Any]) -> str:
     return '<div class="cards">' + "".join(cards) + "</div>"
 
 
-def followup_findings(summary: dict[str, Any], wait_reason: str) -> str:
-    """What the data says about following up, how sure, and what it cannot tell."""
-    fu = summary["followup"]
-    parts: list[str] = []
-    if fu is None:
-        parts.append("Your tracker has no dated follow-ups, so jobstats cannot tell whether "
-                     "following up helps you. Record the date of each follow-up to find out.")
+def _pp(x: float) -> str:
+    """A difference of chances in percentage points, signed (one decimal below 1 point,
+    so a small negative bound does not read as "-0")."""
+    v = x * 100
+    return f"{v:+.0f} points" if abs(v) >= 1 else f"{v:+.1f} points"
+
+
+def _num(x: Any) -> float | None:
+    """``x`` as a float, None when missing (NaN, None, NA)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def policy_findings(policy: pd.DataFrame | None, why_missing: str = "") -> list[str]:
+    """What the follow-up policy table says, in plain words: best day vs never, how sure."""
+    if policy is None or not len(policy):
+        return ["What the data says: it cannot tell whether following up helps you. The "
+                f"reason: {why_missing or 'the follow-up policy table could not be computed'}."]
+    attrs = policy.attrs
+    if not attrs.get("identifiable", False):
+        return [f"What the data says: it cannot tell whether following up helps you, or on "
+                f"which day. The reason: {attrs.get('reason') or 'too little data'}."]
+    horizon = int(policy["horizon_days"].iloc[0])
+    never = policy[policy["policy"] == "never"].iloc[0]
+    days = policy[policy["day"].notna() & policy["estimate"].notna()]
+    out = []
+    if not len(days) or _num(never["estimate"]) is None:
+        return [f"What the data says: it cannot tell the chance of a reply within {horizon} "
+                "days under any follow-up day (every day has too little data)."]
+    best = days.loc[days["estimate"].idxmax()]
+    d = f"day {best['day']:g}"
+    says = (f"What the data says: of the days compared, following up on {d} of silence "
+            f"gives the best chance of a reply within {horizon} days, "
+            f"{_pct(best['estimate'])} (95% interval {_pct(best['ci_low'])} to "
+            f"{_pct(best['ci_high'])}), against {_pct(never['estimate'])} "
+            f"({_pct(never['ci_low'])} to {_pct(never['ci_high'])}) if you never follow up: "
+            f"a difference of {_pp(best['difference'])}")
+    lo, hi = _num(best["diff_ci_low"]), _num(best["diff_ci_high"])
+    if lo is None or hi is None:
+        out.append(says + " (no interval for the difference).")
     else:
-        counted = f"You followed up on {fu['followed_up']} applications (with a date)."
-        hr = fu["hazard_ratio"]
-        if hr is None:
-            parts.append(f"{counted} No estimate of the effect: {fu['note'] or 'too little data'}.")
+        out.append(says + f" (95% interval {_pp(lo)} to {_pp(hi)}).")
+        if lo > 0:
+            sure = (f"How sure: the whole interval of the difference is above zero, so in your "
+                    f"data following up on {d} went with more replies than never following "
+                    "up. Neighbouring days have overlapping intervals: the exact day is less "
+                    "certain than the gain.")
+        elif hi < 0:
+            sure = (f"How sure: the whole interval of the difference is below zero: in your "
+                    f"data, following up on {d} went with fewer replies.")
         else:
-            lo, hi = fu["ci_low"], fu["ci_high"]
-            what = (f"After a follow-up, the daily chance of a reply was {hr:.2f} times that of "
-                    f"applications not (yet) followed up (95% interval {lo:.2f} to {hi:.2f}).")
-            if lo > 1:
-                sure = "The whole interval is above 1: in your data, following up helped."
-            elif hi < 1:
-                sure = ("The whole interval is below 1: in your data, follow-ups went with "
-                        "fewer replies.")
+            sure = (f"How sure: not sure. The interval of the difference includes zero, so your "
+                    f"data cannot tell whether following up on {d} helps at all; {d} is only "
+                    "the best guess among the days compared.")
+        out.append(sure)
+    missing = policy[policy["day"].notna() & policy["estimate"].isna()]
+    if len(missing):
+        out.append("No estimate for " + "; ".join(
+            f"{r.policy} ({r.note})" if r.note else str(r.policy)
+            for r in missing.itertuples()) + ".")
+    return out
+
+
+def followup_findings(policy: pd.DataFrame | None, effect: Any, wait_reason: str,
+                      why_missing: str = "") -> str:
+    """What the data says about following up, how sure, and what it cannot tell.
+
+    Parameters
+    ----------
+    policy : DataFrame or None
+        The follow-up policy table (:func:`jobstats.followup_policy`).
+    effect : FollowupEffect or None
+        :func:`jobstats.followup_effect` (hazard ratio, E-value, naive rates).
+    wait_reason : str
+        Which wait the due list used, and why.
+    why_missing : str
+        Why there is no policy table, when ``policy`` is None.
+    """
+    parts = policy_findings(policy, why_missing)
+    if effect is not None and effect.followed_up > 0:
+        hr = _num(effect.hazard_ratio)
+        if hr is not None:
+            lo, hi = effect.ci_low, effect.ci_high
+            verdict = ("above 1: replies did come faster after a follow-up" if lo > 1 else
+                       "below 1: replies came slower after a follow-up" if hi < 1 else
+                       "includes 1 (no change), so this cannot tell either")
+            parts.append(
+                f"The speed of replies, a related measure: after a follow-up, replies came "
+                f"{hr:.1f} times as fast as during the same wait without one (95% interval "
+                f"{lo:.1f} to {hi:.1f}; {effect.followed_up} applications followed up). "
+                f"That interval is {verdict}. It looks only at the days after each follow-up; "
+                "the chance within the horizon adds them up over the whole wait, so the two "
+                "can differ in how sure they are.")
+        naive = effect.naive
+        if naive["rate_followed_up"] is not None and not math.isnan(naive["rate_followed_up"]):
+            parts.append(
+                "The naive comparison, for contrast (biased: follow-ups go to applications "
+                f"that were already silent): {_pct(naive['rate_followed_up'])} of followed-up "
+                f"applications replied vs {_pct(naive['rate_not_followed_up'])} of the others.")
+    attrs = {} if policy is None else policy.attrs
+    has_hr = effect is not None and _num(effect.hazard_ratio) is not None
+    if attrs.get("identifiable", False) or has_hr:
+        assumption = attrs.get("assumption") or getattr(effect, "assumption", "")
+        adjusted = attrs.get("adjusted_for") or getattr(effect, "adjusted_for", [])
+        parts.append(
+            f"What it cannot tell: {assumption} "
+            + (f"It takes into account: {', '.join(adjusted)}; nothing else."
+               if adjusted else "It takes nothing else into account."))
+        ev = None if effect is None else _num(effect.e_value)
+        if ev is not None:
+            ev_ci = _num(effect.e_value_ci)
+            text = (f"E-value {ev:.1f}: to explain the time-aware estimate away, a hidden reason "
+                    f"would have to make you about {ev:.1f} times as likely to follow up and a "
+                    f"reply about {ev:.1f} times as likely, both at once")
+            if ev_ci is not None and ev_ci > 1:
+                text += (f"; to make its interval reach 'no effect', {ev_ci:.1f} times. "
+                         "The larger the E-value, the harder the result is to explain away.")
             else:
-                sure = ("The interval includes 1 (no effect): your data cannot tell whether "
-                        "following up helps.")
-            parts.append(f"{counted} {what} {sure}")
-        cannot = (
-            "What this cannot tell: it assumes nothing else links choosing to follow up and "
-            "getting a reply (for example, following up only on the jobs you care most about). "
-            f"Method: {fu['method']}.")
-        naive = fu["naive"]
-        if naive["rate_followed_up"] is not None and naive["rate_not_followed_up"] is not None:
-            cannot += (
-                " For contrast, the naive comparison (biased: follow-ups go to applications that "
-                f"were already silent) says {_pct(naive['rate_followed_up'])} replied with a "
-                f"follow-up vs {_pct(naive['rate_not_followed_up'])} without.")
-        parts.append(cannot)
+                text += ("; its interval already includes 'no effect' (E-value of the interval: "
+                         "1), so no hidden reason is needed to explain it.")
+            parts.append(text)
+        elif effect is not None:
+            parts.append(f"No E-value: {effect.e_value_note or 'no time-aware estimate'}.")
+        method = (str(policy["method"].iloc[0]) if attrs.get("identifiable", False)
+                  else getattr(effect, "method", ""))
+        if method:
+            parts.append(f"Method: {method}.")
+    elif effect is not None and effect.followed_up == 0:
+        parts.append("Record the date of each follow-up in your tracker to find out.")
     parts.append(wait_reason)
     return "".join(f'<p class="finding">{esc(p)}</p>' for p in parts)
 
@@ -217,8 +313,14 @@ def load_report_html(report: Any) -> str:
 
 
 def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tuple],
-                rates: pd.DataFrame | None, report: Any, skipped: dict[str, str]) -> str:
-    """The whole page. ``figures``: ``(name, title, png_bytes_or_None, reason)`` tuples."""
+                rates: pd.DataFrame | None, report: Any, skipped: dict[str, str],
+                policy: pd.DataFrame | None = None, effect: Any = None) -> str:
+    """The whole page.
+
+    ``figures``: ``(name, title, png_bytes_or_None, reason)`` tuples; ``policy``
+    and ``effect``: the follow-up policy table and :func:`jobstats.followup_effect`
+    (None when not computed) for the follow-up findings.
+    """
     as_of = summary["as_of"]
     files = ", ".join(str(f).rsplit("/", 1)[-1] for f in summary["files"])
     sections = [
@@ -229,10 +331,11 @@ def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tup
         "“no reply”: every chance below is for the time each application has had so "
         "far.</p></header>",
         "<section id='headline'><h2>Headline numbers</h2>" + headline_cards(summary) + "</section>",
+        "<section id='followup'><h2>Does following up help?</h2>"
+        + followup_findings(policy, effect, due.attrs["after_reason"],
+                            skipped.get("Follow-up policy", "")) + "</section>",
         "<section id='charts'><h2>Charts</h2>"
         + "".join(figure_html(*f) for f in figures) + "</section>",
-        "<section id='followup'><h2>Does following up help?</h2>"
-        + followup_findings(summary, due.attrs["after_reason"]) + "</section>",
         "<section id='due'><h2>What to send today</h2>" + due_section(due) + "</section>",
     ]
     if rates is not None:

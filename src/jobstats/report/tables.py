@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from jobstats.report import analyses
 from jobstats.schema import JobstatsError
 
 TableFn = Callable[[Any], pd.DataFrame]
@@ -51,43 +52,64 @@ def compute_tables(data: Any, registry: dict[str, TableSpec] | None = None
     return tables, skipped
 
 
+# Each analysis gets the LoadResult itself, not data.applications: a file
+# without reply information is then handled by the analysis (its rows are not
+# read as "no reply"). Results come from jobstats.report.analyses: one
+# computation per report, shared with the figures.
+
+
 @register_table("Response rates")
 def _rates(data: Any) -> pd.DataFrame:
-    from jobstats.outcome_rates import rates
+    return analyses.analysis(data, "rates")
 
-    return rates(data.applications, as_of=data.as_of)
+
+@register_table("Rates by source")
+def _rates_by_source(data: Any) -> pd.DataFrame:
+    _require_column(data, "source", "where you found the job")
+    return analyses.analysis(data, "rates", by="source")
 
 
 @register_table("Reply within")
 def _reply_within(data: Any) -> pd.DataFrame:
-    from jobstats.timing import reply_within
-
-    return reply_within(data.applications, days=(7, 14, 30, 60), as_of=data.as_of)
+    return analyses.analysis(data, "reply_within", days=(7, 14, 30, 60))
 
 
 @register_table("Reply curve")
 def _reply_curve(data: Any) -> pd.DataFrame:
-    from jobstats.timing import reply_curve
+    return analyses.analysis(data, "reply_curve")
 
-    return reply_curve(data.applications, as_of=data.as_of)
+
+@register_table("Compare by source")
+def _compare_source(data: Any) -> pd.DataFrame:
+    _require_column(data, "source", "where you found the job")
+    return analyses.analysis(data, "compare", by="source")
+
+
+@register_table("Compare by month")
+def _compare_month(data: Any) -> pd.DataFrame:
+    return analyses.analysis(data, "compare", by="month")
+
+
+@register_table("Stage conversion")
+def _stage_conversion(data: Any) -> pd.DataFrame:
+    return analyses.analysis(data, "stage_conversion")
 
 
 @register_table("Follow-up effect")
 def _followup_effect(data: Any) -> pd.DataFrame:
-    from jobstats.followup import followup_effect
-
-    ev = data.events
-    if not ((ev["kind"] == "follow_up") & ev["date"].notna()).any():
-        raise JobstatsError("no dated follow-ups in the data")
-    return followup_effect(data.applications, ev, as_of=data.as_of).summary
+    effect = analyses.followup_effect(data)
+    if effect.followed_up == 0:
+        raise JobstatsError(effect.reason or "no dated follow-ups in the data")
+    return effect.summary
 
 
 @register_table("Follow-up policy")
 def _followup_policy(data: Any) -> pd.DataFrame:
-    import jobstats
+    """Kept when the data cannot tell: its NaN rows and notes say why (and ``due`` uses it)."""
+    return analyses.followup_policy(data)
 
-    policy = getattr(jobstats, "followup_policy", None)
-    if policy is None:  # lands with the policy helper's branch
-        raise JobstatsError("this version of jobstats has no follow-up policy table yet")
-    return policy(data.applications, data.events, as_of=data.as_of)
 
+def _require_column(data: Any, column: str, meaning: str) -> None:
+    apps = data.applications
+    if column not in apps or apps[column].isna().all():
+        raise JobstatsError(f"your tracker has no {column} ({meaning}) to group by")
