@@ -9,7 +9,7 @@ import pytest
 
 import jobstats
 from jobstats.cli import main
-from jobstats.io import load, load_many
+from jobstats.io import load_many
 from jobstats.schema import InputError
 
 AS_OF = "2025-06-30"

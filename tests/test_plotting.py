@@ -15,8 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.collections import FillBetweenPolyCollection, PolyCollection
-from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.patches import PathPatch
 
 import jobstats
 from jobstats import plotting as jp

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-__all__ = ["compare", "compare_to_reference", "stage_conversion"]
+__all__ = ["compare_chart", "reference_chart", "stage_conversion_chart"]
 
 _STYLE = {"axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
           "axes.grid.axis": "x", "grid.alpha": 0.3}
