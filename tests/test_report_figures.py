@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "my_tracker.xlsx"
 LINKEDIN = ROOT / "data" / "sample" / "linkedin" / "Job Applications.csv"
 ALL_FIGURES = ["followup_policy", "followup_effect", "reply_curve", "rates_by_source", "flow",
-               "weekly_activity", "stage_conversion"]
+               "weekly_activity", "stage_conversion", "compare_by_month"]
 
 
 @pytest.fixture(scope="module")

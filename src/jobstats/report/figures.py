@@ -262,3 +262,13 @@ def _stage_conversion(data: Any) -> Figure:
     if steps.empty:
         raise JobstatsError("no step of the search can be measured yet")
     return _drawn(jp.stage_conversion_chart, steps, data)
+
+
+@register_figure("compare_by_month", "Month by month, allowing for time to reply")
+def _compare_by_month(data: Any) -> Figure:
+    if not _reply_known(data).any():
+        raise JobstatsError(NO_REPLY_INFO + ", so months cannot be compared on replies")
+    months = analyses.analysis(data, "compare", by="month")
+    if len(months) < 2:
+        raise JobstatsError("all applications were sent in one month: nothing to compare")
+    return _drawn(jp.compare_chart, months, data)
