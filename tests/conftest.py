@@ -10,6 +10,7 @@ from pathlib import Path
 import matplotlib
 import openpyxl
 import pandas as pd
+import pytest
 
 matplotlib.use("Agg")
 
@@ -71,3 +72,12 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
             ws.append(r)
     wb.save(path)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _private_key_in_tmp(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Coach mode writes a pseudonym key file (default: the current folder); tests keep
+    it out of the repository (subprocesses inherit the variable)."""
+    key = tmp_path_factory.getbasetemp() / "jobstats-clients.key.csv"
+    monkeypatch.setenv("JOBSTATS_KEY", str(key))

@@ -203,20 +203,11 @@ def test_calling_twice_gives_the_same_answer(cohort) -> None:
     assert a.attrs["n_applications"] == len(apps)
 
 
-@pytest.mark.skipif(not hasattr(jobstats, "followup_policy"), reason="needs followup_policy")
 def test_policy_pooled_is_stratified_by_client(cohort) -> None:
     apps, events = cohort
     tab = cohort_followup_policy(apps, events, as_of=AS_OF, n_boot=20)
     assert "client" in tab.attrs["adjusted_for"]
     assert tab.attrs["clients_left_out"] == ["linkedin"]
-
-
-def test_policy_without_followup_policy_says_so(cohort) -> None:
-    if hasattr(jobstats, "followup_policy"):
-        pytest.skip("followup_policy is available")
-    apps, events = cohort
-    with pytest.raises(NotImplementedError, match="followup_policy"):
-        cohort_followup_policy(apps, events, as_of=AS_OF)
 
 
 def test_public_names_survive_submodule_imports(cohort) -> None:

@@ -615,19 +615,9 @@ def cohort_followup_policy(data: Any, events: pd.DataFrame | None = None, *, as_
     files hold reply information, with ``adjust_for=("source", "client")`` so
     each client keeps their own baseline chance of a reply. Clients left out
     are listed in ``attrs["clients_left_out"]``.
-
-    Raises
-    ------
-    NotImplementedError
-        When this version of jobstats has no ``followup_policy`` (no number is
-        made up in its place).
     """
-    policy = getattr(jobstats, "followup_policy", None)
-    if policy is None:
-        # TODO(merge): jobstats.followup_policy lands with the policy branch.
-        raise NotImplementedError(
-            "comparing follow-up policies needs jobstats.followup_policy, which this version "
-            "does not have yet")
+    from jobstats.policy import followup_policy as policy
+
     apps, ev, as_of_ts = _unwrap(data, events, as_of)
     info = _flag_column(apps, "reply_info")
     left = sorted(apps.loc[~info, "client"].unique())
@@ -686,8 +676,6 @@ def cohort_report(data: Any, events: pd.DataFrame | None = None, *,
         adjusted = list(tab_p.attrs.get("adjusted_for", []))
         if not tab_p.attrs.get("identifiable", True):
             policy_note = str(tab_p.attrs.get("reason", ""))
-    except NotImplementedError as exc:
-        policy_note = str(exc)
     except AnalysisError as exc:
         policy_note = str(exc)
     return {

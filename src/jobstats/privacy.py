@@ -119,7 +119,10 @@ class ClientKey:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> ClientKey:
-        """Read the key at ``path`` (default :data:`KEY_NAME` in the current folder)."""
+        """Read the key at ``path`` (default: ``$JOBSTATS_KEY`` if set, else
+        :data:`KEY_NAME` in the current folder)."""
+        if path is None:
+            path = os.environ.get("JOBSTATS_KEY") or None
         p = Path(path) if path is not None else Path.cwd() / KEY_NAME
         if p.is_dir():
             p = p / KEY_NAME

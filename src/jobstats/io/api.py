@@ -170,7 +170,8 @@ def _progress(items: list[Path], show: bool | None):
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc="loading", unit="file", file=sys.stderr, leave=False)
+    # leave=True: the closing line shows how many files were read (n/n)
+    return tqdm(items, desc="loading", unit="file", file=sys.stderr, leave=True)
 
 
 def load_many(
