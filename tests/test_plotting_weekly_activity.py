@@ -87,7 +87,7 @@ def test_bad_input_is_named():
         jobstats.weekly_activity(_apps().iloc[0:0], as_of=AS_OF)
     with pytest.raises(InputError, match="applied_on"):
         jobstats.weekly_activity(_apps().drop(columns="applied_on"), as_of=AS_OF)
-    with pytest.raises(InputError, match="not a date"):
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
         jobstats.weekly_activity(_apps(), as_of="someday")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from jobstats.results import resolve_data, week_applied
 from jobstats.schema import STAGE_RANK, AnalysisError, InputError
 
 __all__ = ["weekly_activity"]
@@ -53,13 +54,7 @@ def weekly_activity(
     >>> int(table["applications"].sum()) == table.attrs["n_applications"]
     True
     """
-    if hasattr(data, "applications"):
-        applications = data.applications
-        events = data.events if events is None else events
-        if as_of is None:
-            as_of = getattr(data, "as_of", None)
-    else:
-        applications = data
+    applications, events, as_of_ts = resolve_data(data, events, as_of)
     if len(applications) == 0:
         raise AnalysisError("No applications to count weekly activity from: the table is empty.")
     if "applied_on" not in applications.columns:
@@ -67,20 +62,19 @@ def weekly_activity(
             "The applications table has no 'applied_on' column; load the file with "
             "jobstats.load() so it has the canonical columns."
         )
-    as_of_ts = _as_of(as_of)
     applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
     sent = applied <= as_of_ts
     apps = applications[sent.to_numpy()]
     if not len(apps):
         return _empty(as_of_ts)
-    first_week = _monday(apps["applied_on"]).min()
+    first_week = week_applied(apps["applied_on"]).min()
     last_week = as_of_ts - pd.Timedelta(days=as_of_ts.day_of_week)
     weeks = pd.date_range(first_week, last_week, freq="7D")
 
     def per_week(dates: pd.Series) -> pd.Series:
         d = pd.to_datetime(dates).dt.normalize()
         d = d[d.notna() & (d <= as_of_ts)]
-        return _monday(d).value_counts().reindex(weeks, fill_value=0)
+        return week_applied(d).value_counts().reindex(weeks, fill_value=0)
 
     reply_on = apps["first_reply_on"] if "first_reply_on" in apps.columns else pd.Series(
         pd.NaT, index=apps.index)
@@ -120,29 +114,6 @@ def weekly_activity(
         note="; ".join(notes).capitalize() + ("." if notes else ""),
     )
     return out
-
-
-# Local twins of jobstats.results.resolve_as_of / week_applied: that module
-# imports statsmodels at import time, and counting code must not pull it in.
-def _as_of(as_of: Any) -> pd.Timestamp:
-    """The snapshot date as a midnight Timestamp; ``None`` means today."""
-    if as_of is None:
-        return pd.Timestamp.today().normalize()
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"as_of={as_of!r} is not a date; pass e.g. '2025-06-30'.") from exc
-    if ts is pd.NaT:
-        raise InputError("as_of is missing (NaT); pass a date such as '2025-06-30'.")
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return ts.normalize()
-
-
-def _monday(dates: pd.Series) -> pd.Series:
-    """Monday of the week of each date."""
-    d = pd.to_datetime(dates).dt.normalize()
-    return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
 
 
 def _empty(as_of: pd.Timestamp) -> pd.DataFrame:
