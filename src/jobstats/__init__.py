@@ -51,10 +51,11 @@ _API: dict[str, str] = {
 
 # subpackages reachable as attributes without an import of their own
 # (``jobstats.plotting.flow_chart(...)``), imported on first use: matplotlib
-# is only loaded by code that draws.
+# is only loaded by code that draws. Not in __all__: that lists the public
+# functions, and a subpackage is a module, not something to call.
 _SUBPACKAGES: tuple[str, ...] = ("plotting",)
 
-__all__ = ["__version__", *_API, *_SUBPACKAGES]
+__all__ = ["__version__", *_API]
 
 
 def __getattr__(name: str) -> Any:
@@ -66,4 +67,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted([*__all__, *_SUBPACKAGES])
