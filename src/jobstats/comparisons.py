@@ -23,7 +23,15 @@ from scipy.stats import chi2_contingency
 from statsmodels.duration.survfunc import survdiff
 from statsmodels.stats.multitest import multipletests
 
-from jobstats.results import MISSING, group_frame, replied_by, require_rows, resolve_as_of, wilson
+from jobstats.results import (
+    MISSING,
+    group_frame,
+    replied_by,
+    require_rows,
+    resolve_as_of,
+    sent_by,
+    wilson,
+)
 from jobstats.risksets import reply_durations
 from jobstats.schema import AnalysisError, InputError
 
@@ -262,13 +270,8 @@ def compare(
     report = getattr(data, "report", None)
     col = _resolve_column(apps, by, getattr(report, "mapping", None))
     applied = pd.to_datetime(apps["applied_on"]).dt.normalize()
-    sent = (applied <= as_of_ts).to_numpy()
+    sent = sent_by(apps, as_of_ts)
     warnings: list[str] = []
-    if not sent.any():
-        raise AnalysisError(
-            f"All {len(sent)} applications are dated after the as-of date {as_of_ts.date()}; "
-            "pass a later as_of."
-        )
     if (~sent).any():
         warnings.append(
             f"{int((~sent).sum())} application(s) dated after the as-of date "

@@ -24,11 +24,12 @@ from jobstats.results import (
     replied_by,
     require_rows,
     resolve_data,
+    sent_by,
     stage_rank,
     wilson,
 )
 from jobstats.risksets import reply_durations
-from jobstats.schema import STAGE_RANK, AnalysisError, has_info
+from jobstats.schema import STAGE_RANK, has_info
 from jobstats.timing import MIN_N as _TIMING_MIN_N
 from jobstats.timing import reply_within
 
@@ -103,14 +104,8 @@ def rates(
     require_rows(applications, "rates")
     cols = as_list(by)
     groups = group_frame(applications, cols)
-    applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
-    sent = (applied <= as_of_ts).to_numpy()
+    sent = sent_by(applications, as_of_ts)
     warnings: list[str] = []
-    if not sent.any():
-        raise AnalysisError(
-            f"All {len(sent)} applications are dated after the as-of date {as_of_ts.date()}; "
-            "pass a later as_of."
-        )
     if (~sent).any():
         rows = applications.loc[~sent, "row"].tolist() if "row" in applications.columns else []
         warnings.append(

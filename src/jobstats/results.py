@@ -70,6 +70,24 @@ def z_value(alpha: float = 0.05) -> float:
     return NormalDist().inv_cdf(1 - alpha / 2)
 
 
+def sent_by(applications: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
+    """Which applications were sent by ``as_of`` (an analysis counts only those).
+
+    Raises
+    ------
+    AnalysisError
+        When none was: every application is dated after the as-of date.
+    """
+    applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
+    sent = (applied <= as_of).to_numpy()
+    if not sent.any():
+        raise AnalysisError(
+            f"All {len(sent)} applications are dated after the as-of date {as_of.date()}; "
+            "pass a later as_of."
+        )
+    return sent
+
+
 def resolve_data(
     data: Any, events: pd.DataFrame | None = None, as_of: Any = None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.Timestamp]:
