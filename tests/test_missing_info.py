@@ -17,6 +17,7 @@ from lifelines import KaplanMeierFitter
 
 import jobstats
 from jobstats.simulate import simulate_search
+from jobstats.schema import AnalysisError
 
 AS_OF = "2025-06-30"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -229,3 +230,25 @@ def test_bounds_are_the_extremes_over_every_dating_of_the_undated_replies() -> N
         high = km(np.minimum(c, k))
         assert low[j] == pytest.approx(tab["bounds_low"].iloc[j])
         assert high[j] == pytest.approx(tab["bounds_high"].iloc[j])
+
+
+def test_weekly_activity_and_flow_do_not_count_unknown_replies_as_zero() -> None:
+    linkedin = jobstats.load(SAMPLE / "linkedin" / "Job Applications.csv", as_of=AS_OF)
+    weekly = jobstats.weekly_activity(linkedin)
+    assert weekly["applications"].sum() == 180 and weekly["replies"].isna().all()
+    assert weekly.attrs["note"] == ("Replies unknown: your file holds no reply information "
+                                     "(e.g. a LinkedIn export).")
+    with pytest.raises(AnalysisError, match="no reply information"):
+        jobstats.funnel_links(linkedin)
+    # pooled: replies per week from the nine files that record them, counted by hand
+    pooled = jobstats.load_many(CLIENTS, as_of=AS_OF)
+    with_info = jobstats.load_many([p for p in CLIENTS if "linkedin" not in p.name], as_of=AS_OF)
+    dates = pd.to_datetime(with_info.applications["first_reply_on"]).dropna()
+    dates = dates[dates <= pd.Timestamp(AS_OF)]
+    weekly = jobstats.weekly_activity(pooled)
+    assert weekly["replies"].sum() == len(dates)
+    assert weekly["applications"].sum() == len(pooled.applications)
+    assert "200 application(s) from files with no reply information" in weekly.attrs["note"]
+    links = jobstats.funnel_links(pooled).set_index(["source", "target"])["count"]
+    assert links.loc[("applied", "replied")] + links.loc[("applied", "no reply (yet)")] == \
+        len(with_info.applications)

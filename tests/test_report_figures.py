@@ -110,8 +110,11 @@ def test_a_file_without_replies_gets_reasons_not_a_flow_of_no_replies() -> None:
     for name in ("flow", "reply_curve"):
         assert drawn[name].figure is None
         assert "no reply information" in drawn[name].reason
-    weekly = _texts(drawn["weekly_activity"].figure)
-    assert "applications sent" in weekly and "first replies" not in weekly  # unknown, not 0
+    fig = drawn["weekly_activity"].figure
+    weekly = _texts(fig)
+    assert "applications sent" in weekly and "first replies: not in your data" in weekly
+    gids = {a.get_gid() for a in fig.axes[0].get_children()}
+    assert "series:replies" not in gids and "series:follow_ups" in gids  # unknown, not 0
 
 
 def test_workshop_style_is_the_plotting_packages(sample: object) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jobstats.results import resolve_data, week_applied
-from jobstats.schema import STAGE_RANK, AnalysisError, InputError
+from jobstats.schema import NO_REPLY_INFO, STAGE_RANK, AnalysisError, InputError, has_info
 
 __all__ = ["weekly_activity"]
 
@@ -41,7 +42,9 @@ def weekly_activity(
         ``[week, applications, replies, follow_ups]``: one row per week
         (``week`` is its Monday) from the first application's week to the
         as-of week, weeks without activity included as 0. ``replies`` are
-        first replies (rejections included) by the date of the reply;
+        first replies (rejections included) by the date of the reply, from
+        files that record replies (all NaN, "unknown", when none does: a
+        LinkedIn export says nothing about replies, which is not 0);
         ``follow_ups`` are dated follow-up events. ``attrs``: ``as_of``,
         ``n_applications`` (sent by as-of), ``undated_replies``,
         ``undated_follow_ups`` (known but not placed in a week), ``note``.
@@ -76,12 +79,17 @@ def weekly_activity(
         d = d[d.notna() & (d <= as_of_ts)]
         return week_applied(d).value_counts().reindex(weeks, fill_value=0)
 
-    reply_on = apps["first_reply_on"] if "first_reply_on" in apps.columns else pd.Series(
-        pd.NaT, index=apps.index)
+    # replies only from files that record them: the others' silence is not "no reply"
+    info = has_info(apps, "reply")
+    with_info = apps[info.to_numpy()]
+    reply_on = (with_info["first_reply_on"] if "first_reply_on" in apps.columns
+                else pd.Series(pd.NaT, index=with_info.index))
     # a stage of "replied" or further with no reply date: a reply, but no week for it
-    rank = apps["stage"].astype(object).map(STAGE_RANK).astype(float).fillna(0)
+    rank = with_info["stage"].astype(object).map(STAGE_RANK).astype(float).fillna(0)
     replied = rank >= STAGE_RANK["replied"]
     undated_replies = int((replied & pd.to_datetime(reply_on).isna()).sum())
+    replies = per_week(reply_on).to_numpy()
+    no_info = int((~info).sum())
     fu_dates = pd.Series([], dtype="datetime64[ns]")
     undated_fu = 0
     if events is not None and len(events):
@@ -93,11 +101,16 @@ def weekly_activity(
         {
             "week": weeks,
             "applications": per_week(apps["applied_on"]).to_numpy(),
-            "replies": per_week(reply_on).to_numpy(),
+            "replies": replies if len(with_info) else np.full(len(weeks), np.nan),
             "follow_ups": per_week(fu_dates).to_numpy(),
         }
     )
     notes = []
+    if not len(with_info):
+        notes.append(f"replies unknown: {NO_REPLY_INFO}")
+    elif no_info:
+        notes.append(f"replies counted only from files that record them ({no_info} "
+                     "application(s) from files with no reply information)")
     if undated_replies:
         notes.append(f"{undated_replies} repl{'y' if undated_replies == 1 else 'ies'} without a "
                      "date (known from the status) are not in any week")
@@ -111,9 +124,14 @@ def weekly_activity(
         n_applications=len(apps),
         undated_replies=undated_replies,
         undated_follow_ups=undated_fu,
-        note="; ".join(notes).capitalize() + ("." if notes else ""),
+        note=_sentence("; ".join(notes)),
     )
     return out
+
+
+def _sentence(text: str) -> str:
+    """First letter up, a full stop (``str.capitalize`` would lower "LinkedIn")."""
+    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def _empty(as_of: pd.Timestamp) -> pd.DataFrame:

@@ -237,6 +237,10 @@ def resolve_as_of(as_of: Any = None) -> pd.Timestamp:
     return ts.normalize()
 
 
+#: Why replies are unknown (not 0) for a file that does not record them.
+NO_REPLY_INFO = "your file holds no reply information (e.g. a LinkedIn export)"
+
+
 def has_info(applications: pd.DataFrame, kind: str) -> pd.Series:
     """Boolean Series: does each application's file hold ``kind`` information?
 

@@ -23,7 +23,7 @@ from jobstats.results import (
     stage_rank,
     wilson,
 )
-from jobstats.schema import STAGE_RANK, STAGES, InputError, has_info
+from jobstats.schema import NO_REPLY_INFO, STAGE_RANK, STAGES, AnalysisError, InputError, has_info
 
 __all__ = ["funnel", "funnel_links", "EXITS"]
 
@@ -182,10 +182,21 @@ def funnel_links(data: Any) -> pd.DataFrame:
         to its inflow. Links with count 0 are kept, so the shape is stable.
         Applications from files with no reply information are left out
         (counted in ``.attrs["warnings"]``).
+
+    Raises
+    ------
+    AnalysisError
+        When no file records replies: where applications went is unknown,
+        not "no reply".
     """
     applications, _, as_of = resolve_data(data)
     require_rows(applications, "a funnel")
     info = has_info(applications, "reply").to_numpy()
+    if not info.any():
+        raise AnalysisError(
+            f"No flow of applications to draw: {NO_REPLY_INFO}, so where they went after "
+            "applying is unknown (not 'no reply'). Load a tracker that records replies."
+        )
     warnings = []
     if info.any() and not info.all():
         warnings.append(f"{int((~info).sum())} application(s) from files with no reply "

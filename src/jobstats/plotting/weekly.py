@@ -49,7 +49,9 @@ def weekly_activity_chart(weekly: pd.DataFrame, *, ax: Axes | None = None) -> Ax
     Notes
     -----
     These are counts, not estimates, so there is no interval; the week that
-    holds the as-of date is shaded "week in progress" (it is not over).
+    holds the as-of date is shaded "week in progress" (it is not over). A
+    series that is all NaN (replies from a file that records none) is not
+    drawn; the chart says it is not in the data.
     """
     require_columns(weekly, ["week", *SERIES], "weekly_activity_chart")
     ax = get_ax(ax)
@@ -70,6 +72,12 @@ def weekly_activity_chart(weekly: pd.DataFrame, *, ax: Axes | None = None) -> Ax
     ends = []
     for col, (label, colour) in SERIES.items():
         y = weekly[col].to_numpy(float)
+        if len(y) and np.isnan(y).all():
+            # unknown (the file does not record it): no line, never a line at 0
+            ax.annotate(f"{label}: not in your data", xy=(0.01, 0.98), xycoords="axes fraction",
+                        ha="left", va="top", fontsize="small", color=GREY,
+                        fontstyle="italic", gid=f"unknown:{col}")
+            continue
         if col == "applications":
             # bars: the effort; lines on top: what came back and the nudges sent
             bars = ax.bar(week, y, width=5, color=colour, alpha=0.35, lw=0,

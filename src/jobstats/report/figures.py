@@ -36,7 +36,7 @@ from matplotlib.figure import Figure
 
 import jobstats.plotting as jp
 from jobstats.report import analyses
-from jobstats.schema import JobstatsError
+from jobstats.schema import NO_REPLY_INFO, JobstatsError, has_info
 
 FigureFn = Callable[[Any], Figure]
 
@@ -163,15 +163,9 @@ def followup_effect_table(data: Any) -> pd.DataFrame:
     return table
 
 
-#: Why a chart of replies cannot be drawn for a file that does not record them.
-NO_REPLY_INFO = "your file holds no reply information (e.g. a LinkedIn export)"
-
-
 def _reply_known(data: Any) -> np.ndarray:
     """Per application: does its file record replies at all (loader's ``reply_info``)?"""
-    from jobstats.comparisons import reply_known
-
-    return reply_known(data.applications)
+    return has_info(data.applications, "reply").to_numpy()
 
 
 def _drawn(chart: Callable[..., Any], result: Any, data: Any, **kwargs: Any) -> Figure:
@@ -218,19 +212,7 @@ def _rates_by_source(data: Any) -> Figure:
 
 @register_figure("flow", "Your search as a flow: applied, replied, interview, offer")
 def _flow(data: Any) -> Figure:
-    import jobstats
-
-    known = _reply_known(data)
-    if not known.any():
-        raise JobstatsError(NO_REPLY_INFO + ", so where your applications went after applying "
-                            "is unknown (not 'no reply')")
-    if known.all():
-        links = analyses.analysis(data, "funnel_links")
-    else:
-        # funnel_links counts a file without replies as "no reply": draw the others only
-        apps = data.applications[known]
-        links = jobstats.funnel_links(apps).copy()
-        links.attrs.update(as_of=data.as_of, n_applications=int(len(apps)))
+    links = analyses.analysis(data, "funnel_links")  # leaves out files without replies
     if links.empty or not (links["count"] > 0).any():
         raise JobstatsError("no application has moved past 'applied' yet")
     return _drawn(jp.flow_chart, links, data)
@@ -241,19 +223,7 @@ def _weekly_activity(data: Any) -> Figure:
     weekly = analyses.analysis(data, "weekly_activity")
     if weekly.empty:
         raise JobstatsError("no dated application to count by week")
-    fig = _drawn(jp.weekly_activity_chart, weekly, data)
-    if not _reply_known(data).any():
-        # weekly_activity counts 0 replies for a file that records none: unknown, not 0.
-        # The chart has no "missing series" option, so its replies line and label go.
-        from jobstats.plotting.weekly import SERIES
-
-        ax = fig.axes[0]
-        gone = {"series:replies", "in-progress:replies", f"label:{SERIES['replies'][0]}"}
-        for artist in [a for a in ax.get_children() if a.get_gid() in gone]:
-            artist.remove()
-        ax.text(0.01, 0.98, "replies: " + NO_REPLY_INFO, transform=ax.transAxes, ha="left",
-                va="top", fontsize="small", color="#555555", gid="replies-unknown")
-    return fig
+    return _drawn(jp.weekly_activity_chart, weekly, data)
 
 
 @register_figure("stage_conversion", "How many move on at each step of the search")
