@@ -236,8 +236,9 @@ def test_weekly_activity_and_flow_do_not_count_unknown_replies_as_zero() -> None
     linkedin = jobstats.load(SAMPLE / "linkedin" / "Job Applications.csv", as_of=AS_OF)
     weekly = jobstats.weekly_activity(linkedin)
     assert weekly["applications"].sum() == 180 and weekly["replies"].isna().all()
-    assert weekly.attrs["note"] == ("Replies unknown: your file holds no reply information "
-                                     "(e.g. a LinkedIn export).")
+    assert weekly["follow_ups"].isna().all()  # the export records no follow-ups either
+    assert weekly.attrs["note"].startswith("Replies unknown: your file holds no reply information "
+                                           "(e.g. a LinkedIn export); follow-ups unknown")
     with pytest.raises(AnalysisError, match="no reply information"):
         jobstats.funnel_links(linkedin)
     # pooled: replies per week from the nine files that record them, counted by hand

@@ -45,7 +45,8 @@ def weekly_activity(
         first replies (rejections included) by the date of the reply, from
         files that record replies (all NaN, "unknown", when none does: a
         LinkedIn export says nothing about replies, which is not 0);
-        ``follow_ups`` are dated follow-up events. ``attrs``: ``as_of``,
+        ``follow_ups`` are dated follow-up events (NaN when no file records
+        follow-ups). ``attrs``: ``as_of``,
         ``n_applications`` (sent by as-of), ``undated_replies``,
         ``undated_follow_ups`` (known but not placed in a week), ``note``.
 
@@ -92,9 +93,10 @@ def weekly_activity(
     no_info = int((~info).sum())
     fu_dates = pd.Series([], dtype="datetime64[ns]")
     undated_fu = 0
+    fu_known = apps[has_info(apps, "followup").to_numpy()]
     if events is not None and len(events):
         fu = events[(events["kind"] == "follow_up")
-                    & events["application_id"].isin(apps["application_id"])]
+                    & events["application_id"].isin(fu_known["application_id"])]
         fu_dates = fu["date"]
         undated_fu = int(fu["date"].isna().sum())
     out = pd.DataFrame(
@@ -102,7 +104,8 @@ def weekly_activity(
             "week": weeks,
             "applications": per_week(apps["applied_on"]).to_numpy(),
             "replies": replies if len(with_info) else np.full(len(weeks), np.nan),
-            "follow_ups": per_week(fu_dates).to_numpy(),
+            "follow_ups": (per_week(fu_dates).to_numpy() if len(fu_known)
+                           else np.full(len(weeks), np.nan)),
         }
     )
     notes = []
@@ -111,6 +114,11 @@ def weekly_activity(
     elif no_info:
         notes.append(f"replies counted only from files that record them ({no_info} "
                      "application(s) from files with no reply information)")
+    if not len(fu_known):
+        notes.append("follow-ups unknown: your file does not record sent follow-ups")
+    elif len(fu_known) < len(apps):
+        notes.append("follow-ups counted only from files that record them "
+                     f"({len(apps) - len(fu_known)} application(s) from files without)")
     if undated_replies:
         notes.append(f"{undated_replies} repl{'y' if undated_replies == 1 else 'ies'} without a "
                      "date (known from the status) are not in any week")

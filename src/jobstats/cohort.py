@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 import jobstats
-from jobstats.schema import STAGE_RANK, AnalysisError, InputError
+from jobstats.schema import STAGE_RANK, AnalysisError, InputError, has_info
 
 __all__ = [
     "RULES",
@@ -106,13 +106,6 @@ def _unwrap(data: Any, events: pd.DataFrame | None, as_of: Any):
     if apps.empty:
         raise AnalysisError(f"cohort: every application is dated after the as-of date {as_of_ts.date()}.")
     return apps, ev, as_of_ts
-
-
-def _flag_column(apps: pd.DataFrame, name: str, default: bool = True) -> pd.Series:
-    """A per-application information marker (``reply_info`` ...); absent means True."""
-    if name not in apps.columns:
-        return pd.Series(default, index=apps.index)
-    return apps[name].astype("boolean").fillna(default).astype(bool)
 
 
 # --- small statistics (hand-written: counting must not import scipy/statsmodels) ---
@@ -223,9 +216,9 @@ def _per_application(apps: pd.DataFrame, events: pd.DataFrame,
         "old": age > waiting_days,
         "silent_old": silent_old,
         "waiting": silent_old & open_status & ~followed,
-        "reply_info": _flag_column(apps, "reply_info").to_numpy(),
-        "interview_info": _flag_column(apps, "interview_info").to_numpy(),
-        "followup_info": (_flag_column(apps, "followup_info").to_numpy() | followed),
+        "reply_info": has_info(apps, "reply").to_numpy(),
+        "interview_info": has_info(apps, "interview").to_numpy(),
+        "followup_info": (has_info(apps, "followup").to_numpy() | followed),
     }, index=apps.index)
 
 
@@ -619,7 +612,7 @@ def cohort_followup_policy(data: Any, events: pd.DataFrame | None = None, *, as_
     from jobstats.policy import followup_policy as policy
 
     apps, ev, as_of_ts = _unwrap(data, events, as_of)
-    info = _flag_column(apps, "reply_info")
+    info = has_info(apps, "reply")
     left = sorted(apps.loc[~info, "client"].unique())
     apps = apps[info]
     ev = ev[ev["application_id"].isin(apps["application_id"])]

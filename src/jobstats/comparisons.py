@@ -33,12 +33,12 @@ from jobstats.results import (
     wilson,
 )
 from jobstats.risksets import reply_durations
-from jobstats.schema import AnalysisError, InputError
+from jobstats.schema import AnalysisError, InputError, has_info
 
 # The one place that reaches into the timing code: the lead may rename modules.
 from jobstats.timing import MIN_N, reply_within
 
-__all__ = ["PERIODS", "compare", "reply_known", "split_loaded", "undated_check", "verdict"]
+__all__ = ["PERIODS", "compare", "split_loaded", "undated_check", "verdict"]
 
 #: Derived groupings of the applied date (used when no column has that name).
 PERIODS: tuple[str, ...] = ("weekday", "week", "month")
@@ -74,18 +74,6 @@ def split_loaded(data: Any, as_of: Any) -> tuple[pd.DataFrame, pd.Timestamp]:
 
 #: More than this share of a group's replies undated: no "reply within N days" for it.
 UNDATED_LIMIT: float = 0.25
-
-
-def reply_known(apps: pd.DataFrame) -> np.ndarray:
-    """Whether each application's file records replies at all (``reply_info``).
-
-    A file with no reply information (a LinkedIn export) says nothing about
-    replies: its rows must not count as "no reply". All True when the loader
-    did not mark it.
-    """
-    if "reply_info" not in apps.columns:
-        return np.ones(len(apps), dtype=bool)
-    return apps["reply_info"].astype(object).fillna(False).astype(bool).to_numpy()
 
 
 def undated_check(n_replies: int, n_undated: int, horizon: int) -> tuple[bool, str]:
@@ -277,7 +265,7 @@ def compare(
             f"{int((~sent).sum())} application(s) dated after the as-of date "
             f"{as_of_ts.date()} are left out of the comparison."
         )
-    known = reply_known(apps)
+    known = has_info(apps, "reply").to_numpy()
     if (sent & ~known).any():  # a file with no reply column says nothing about replies
         warnings.append(
             f"{int((sent & ~known).sum())} application(s) come from a file with no reply "

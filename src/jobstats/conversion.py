@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.comparisons import reply_known, split_loaded
+from jobstats.comparisons import split_loaded
 from jobstats.results import replied_by, stage_rank, wilson
-from jobstats.schema import STAGE_RANK, STAGES, AnalysisError
+from jobstats.schema import STAGE_RANK, STAGES, AnalysisError, has_info
 
 # The one place that reaches into the timing code: the lead may rename modules.
 from jobstats.timing import MIN_N, km_from_counts
@@ -136,7 +136,7 @@ def stage_conversion(
         events = data.events
     applied = pd.to_datetime(apps["applied_on"]).dt.normalize()
     # a file with no reply information says nothing about any later stage
-    apps = apps[(applied <= as_of_ts).to_numpy() & reply_known(apps)]
+    apps = apps[(applied <= as_of_ts).to_numpy() & has_info(apps, "reply").to_numpy()]
     if apps.empty:
         raise AnalysisError(
             "No application with reply information (and sent by the as-of date): the stages "

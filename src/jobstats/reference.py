@@ -31,10 +31,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
-from jobstats.comparisons import reply_known, split_loaded, undated_check
+from jobstats.comparisons import split_loaded, undated_check
 from jobstats.results import MISSING, replied_by, stage_rank, wilson
 from jobstats.risksets import reply_durations
-from jobstats.schema import STAGE_RANK, InputError
+from jobstats.schema import STAGE_RANK, InputError, has_info
 
 # The one place that reaches into the timing code: the lead may rename modules.
 from jobstats.timing import MIN_N, reply_within
@@ -107,7 +107,7 @@ def user_measures(applications: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFra
         note when the search has too few applications or too little follow-up.
     """
     applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
-    known = reply_known(applications)
+    known = has_info(applications, "reply").to_numpy()
     apps = applications[(applied <= as_of).to_numpy() & known]
     n = len(apps)
     if not known.any():

@@ -57,6 +57,9 @@ Applications table (one row per application)
     False when the file holds no interview information (no status column,
     interview or offer date, reply kind or interviewed flag): the interview
     and offer rates are then "not in the data", not 0.
+``followup_info`` : bool (optional, see :data:`INFO_COLUMNS`)
+    False when the file records no sent follow-ups (no follow-up column or
+    sheet): its follow-ups are unknown, not none.
 Any other columns the user had are kept, after these, under their original
 header (made unique).
 
@@ -160,7 +163,7 @@ APPLICATION_COLUMNS: tuple[str, ...] = (
 
 #: Optional per-application markers set by the loader: does the row's file hold
 #: this kind of information at all? Absent column = yes.
-INFO_COLUMNS: tuple[str, ...] = ("reply_info", "interview_info")
+INFO_COLUMNS: tuple[str, ...] = ("reply_info", "interview_info", "followup_info")
 
 EVENT_COLUMNS: tuple[str, ...] = ("application_id", "date", "kind", "channel", "source_column")
 
@@ -244,10 +247,10 @@ NO_REPLY_INFO = "your file holds no reply information (e.g. a LinkedIn export)"
 def has_info(applications: pd.DataFrame, kind: str) -> pd.Series:
     """Boolean Series: does each application's file hold ``kind`` information?
 
-    ``kind`` is ``"reply"`` or ``"interview"`` (columns ``reply_info`` /
-    ``interview_info``). A table without the column holds it (True).
+    ``kind`` is ``"reply"``, ``"interview"`` or ``"followup"`` (columns
+    ``reply_info`` / ``interview_info`` / ``followup_info``). A table without the column holds it (True).
     """
     col = f"{kind}_info"
     if col not in applications.columns:
         return pd.Series(True, index=applications.index)
-    return applications[col].fillna(True).astype(bool)
+    return applications[col].astype("boolean").fillna(True).astype(bool)

@@ -70,13 +70,11 @@ def weekly_activity_chart(weekly: pd.DataFrame, *, ax: Axes | None = None) -> Ax
                     ha="center", va="top", fontsize="small", color="#555555")
     k = len(week) - 1 if partial else len(week)
     ends = []
+    unknown: list[str] = []
     for col, (label, colour) in SERIES.items():
         y = weekly[col].to_numpy(float)
         if len(y) and np.isnan(y).all():
-            # unknown (the file does not record it): no line, never a line at 0
-            ax.annotate(f"{label}: not in your data", xy=(0.01, 0.98), xycoords="axes fraction",
-                        ha="left", va="top", fontsize="small", color=GREY,
-                        fontstyle="italic", gid=f"unknown:{col}")
+            unknown.append(label)  # the file does not record it: no line, never a line at 0
             continue
         if col == "applications":
             # bars: the effort; lines on top: what came back and the nudges sent
@@ -94,6 +92,10 @@ def weekly_activity_chart(weekly: pd.DataFrame, *, ax: Axes | None = None) -> Ax
                 ax.plot(week[k:], y[k:], "o", mfc="white", mec=colour, ms=ms(0.6))
         if k:  # labels at the last complete week's level (the running one is partial)
             ends.append([week.iloc[-1], y[k - 1], label, colour])
+    if unknown:
+        ax.annotate(f"{' and '.join(unknown)}: not in your data", xy=(0.01, 0.98),
+                    xycoords="axes fraction", ha="left", va="top", fontsize="small",
+                    color=GREY, fontstyle="italic", gid="unknown-series")
     ymax = np.nanmax(np.r_[weekly[list(SERIES)].to_numpy(float).ravel(), 1.0])
     ax.set_ylim(0, ymax * 1.15)
     if len(week):
