@@ -13,7 +13,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from test_engine import AS_OFS, edge_data
+from test_engine import AS_OFS, _loaded, assert_same_summary, edge_data
 
 from jobstats.engine import from_spark, risk_sets
 from jobstats.followup import _fit_cloglog
@@ -82,14 +82,19 @@ def test_spark_counts_and_estimates_equal_pandas(tables) -> None:
             pd.testing.assert_frame_equal(km_from_counts(got), km_from_counts(expected))
 
 
-def test_summary_from_spark_equals_duckdb(tables) -> None:
-    """The whole summary (checked against pandas in test_engine.py) from Spark."""
-    from jobstats.engine import from_parquet
-
+@pytest.mark.parametrize("case", ["full", "no follow-ups", "late"])
+def test_summary_from_spark_equals_pandas(spark, tables, case: str) -> None:
+    """The whole summary (effect and policy included) from Spark, as pandas computes it;
+    also with no follow-ups at all and with replies / follow-ups after as-of."""
     apps, events, sa, se = tables
-    got = summarize(from_spark(sa, se, as_of=AS_OFS[0])).to_dict()
-    expected = summarize(from_parquet(apps, events, as_of=AS_OFS[0])).to_dict()
-    assert got["followup"]["hazard_ratio"] is not None
-    got.pop("files"), expected.pop("files")
-    assert sorted(got.pop("warnings")) == sorted(expected.pop("warnings"))
-    assert got == expected
+    as_of = "2025-02-10" if case == "late" else AS_OFS[0]
+    if case == "no follow-ups":
+        events = events[events["kind"] != "follow_up"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # see pytestmark
+            se = spark.createDataFrame(events)
+    got = summarize(from_spark(sa, se, as_of=as_of)).to_dict()
+    expected = summarize(_loaded(apps, events, as_of)).to_dict()
+    if case == "full":
+        assert got["followup"]["hazard_ratio"] is not None and got["followup_policy"] is not None
+    assert_same_summary(got, expected, "spark")
