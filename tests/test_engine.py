@@ -229,6 +229,14 @@ def test_cli_summary_of_parquet(data, tmp_path: Path, capsys: pytest.CaptureFixt
         assert out[key] == expected[key]
     assert out["followup"]["hazard_ratio"] == expected["followup"]["hazard_ratio"]
     assert out["files"] == [str(tmp_path / "apps.parquet"), str(tmp_path / "events.parquet")]
+    # a quoted glob of parts reads them as one table
+    for i, part in enumerate(np.array_split(np.arange(len(apps)), 2)):
+        apps.iloc[part].to_parquet(tmp_path / f"part-{i}.parquet")
+    assert main(["summary", str(tmp_path / "part-*.parquet"), "--events",
+                 str(tmp_path / "events.parquet"), "--as-of", AS_OFS[0], "--json"]) == 0
+    parts = json.loads(capsys.readouterr().out)
+    assert parts["reply_within"] == expected["reply_within"]
+    assert parts["followup_policy"] == expected["followup_policy"]
     # the text form says where the numbers come from
     assert main(["summary", str(tmp_path / "apps.parquet"), "--as-of", AS_OFS[0]]) == 0
     text = capsys.readouterr().out
@@ -243,6 +251,18 @@ def test_cli_bad_parquet_inputs(tmp_path: Path, capsys: pytest.CaptureFixture) -
     assert main(["summary", str(tmp_path / "wrong.parquet")]) == 2
     err = capsys.readouterr().err
     assert "'applied_on'" in err and "canonical column names" in err and "Traceback" not in err
+    pd.DataFrame({"application_id": ["a"], "applied_on": [pd.Timestamp("2025-01-01")],
+                  "first_reply_on": [pd.NaT], "stage": ["applied"]}).to_parquet(
+        tmp_path / "apps.parquet")
+    pd.DataFrame({"application_id": ["a"], "when": [pd.Timestamp("2025-01-05")]}).to_parquet(
+        tmp_path / "events.parquet")
+    assert main(["summary", str(tmp_path / "apps.parquet"), "--events",
+                 str(tmp_path / "events.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert "events table has no column 'date', 'kind', 'channel'" in err
+    assert "Traceback" not in err
+    assert main(["report", str(tmp_path / "apps.parquet"), "-o", str(tmp_path / "r")]) == 2
+    assert "summarised by 'jobstats summary' only" in capsys.readouterr().err
     assert main(["summary", str(tmp_path / "none-*.parquet")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["summary", str(tmp_path / "x.csv"), "--events", "e.parquet"]) == 2

@@ -278,7 +278,13 @@ class SparkSource(TableSource):
                          event_columns=spark.table(events).columns if events else (), **kw)
 
     def sql(self, text: str) -> pd.DataFrame:
-        return self.spark.sql(text).toPandas()
+        import warnings
+
+        with warnings.catch_warnings():
+            # pyspark warns that its pandas 3 support is incomplete; the conversion
+            # of these small numeric tables is checked against pandas in the tests
+            warnings.filterwarnings("ignore", module=r"pyspark\..*")
+            return self.spark.sql(text).toPandas()
 
     def _materialize(self, text: str) -> str:
         name = f"jobstats_tmp_{os.getpid()}_{next(_names)}"
