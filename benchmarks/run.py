@@ -2,9 +2,11 @@
 
 Usage (from the repository root)::
 
-    make bench                      # = python -m benchmarks
-    python -m benchmarks --full     # + 100 million applications from Parquet (DuckDB)
-    python -m benchmarks --repeat 5 --data-dir /tmp/jobstats-bench
+    make bench                          # = python -m benchmarks (everything, 100M included)
+    python -m benchmarks --quick        # start-up, 1k and 100k only (a few minutes)
+    python -m benchmarks --skip-100m    # everything but the 100M Parquet step
+    python -m benchmarks --only duckdb  # one part: startup, csv, xlsx or duckdb (repeatable)
+    make bench BENCH_ARGS="--quick"
 
 Every command runs in a child process (start-up included, as a user sees it);
 its peak resident memory is the child's own ``ru_maxrss`` from ``os.wait4``.
@@ -30,11 +32,13 @@ from pathlib import Path
 from benchmarks.generate import AS_OF, parquet_tables, tracker_csv, tracker_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "jobstats" / "datasets" / "my_tracker.xlsx"
+SAMPLE = ROOT / "data" / "sample" / "my_tracker.xlsx"
 SAMPLE_AS_OF = "2025-06-30"
 PY = sys.executable
 #: A target missed by more than this factor fails the run.
 TOLERANCE = 1.5
+#: Parts of the suite (``--only``).
+PARTS = ("startup", "csv", "xlsx", "duckdb")
 
 
 @dataclass
@@ -158,42 +162,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-xlsx-at", type=int, default=0,
                         help="skip the XLSX steps at this size and above (writing a 1M-row "
                         "workbook takes minutes); default 0: never skip")
-    parser.add_argument("--full", action="store_true",
-                        help="also 100M applications from Parquet through DuckDB (~10 min)")
-    parser.add_argument("--full-size", type=int, default=100_000_000)
-    parser.add_argument("--data-dir", type=Path, default=ROOT / ".bench-data",
-                        help="where generated inputs are cached (default .bench-data/)")
+    parser.add_argument("--quick", action="store_true",
+                        help="start-up, 1k and 100k applications only; no 1M, no 100M")
+    parser.add_argument("--only", action="append", choices=PARTS, default=[],
+                        help="run only this part (repeatable): " + ", ".join(PARTS))
+    parser.add_argument("--skip-100m", action="store_true",
+                        help="skip the 100M Parquet step (generating it takes ~12 min, once)")
+    parser.add_argument("--full-size", type=int, default=100_000_000,
+                        help="applications of the Parquet step (default 100M)")
+    parser.add_argument("--data-dir", type=Path,
+                        default=Path(tempfile.gettempdir()) / "jobstats-bench",
+                        help="where generated inputs are cached (default: a jobstats-bench "
+                        "folder in the system's temporary folder, not the repository)")
     args = parser.parse_args(argv)
+    parts = set(args.only or PARTS)
+    if args.quick:
+        args.sizes = "1000,100000"
+        args.skip_100m = True
     args.data_dir.mkdir(parents=True, exist_ok=True)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     print(f"jobstats benchmarks: {machine()}\n")
     targets: list[Target] = []
 
-    print("Start-up")
-    pandas_import = measure("import pandas", _code("import pandas"), args.repeat * 2)
-    jobstats_import = measure("import jobstats", _code("import jobstats"), args.repeat * 2)
-    targets.append(Target("import jobstats <= import pandas + 0.15 s", jobstats_import.seconds,
-                          pandas_import.seconds + 0.15, pandas_import.seconds, "import pandas",
-                          "s"))
-    sample = measure("summary of the bundled sample (CLI)",
-                     summary_cmd(SAMPLE, as_of=SAMPLE_AS_OF), args.repeat)
-    targets.append(Target("summary of the bundled sample <= 1 s", sample.seconds, 1.0,
-                          pandas_import.seconds, "import pandas", "s"))
-    report = has_report_command()
-    if not report:
-        print("  report: skipped (no `jobstats report` command in this version)")
-
+    if "startup" in parts:
+        targets += startup_targets(args.repeat)
     runs: dict[tuple[str, str, int], Run] = {}
-    for n in sizes:
+    report = has_report_command()
+    for n in sizes if parts & {"csv", "xlsx"} else []:
         rep = args.large_repeat if n >= 1_000_000 else args.repeat
         print(f"\n{n:,} applications")
-        csv = tracker_csv(n, args.data_dir)
-        runs["read_csv", "csv", n] = measure(f"baseline: pandas.read_csv ({n:,})", read_csv_cmd(csv), rep)
-        runs["load", "csv", n] = measure(f"load CSV ({n:,})", load_cmd(csv), rep)
-        runs["summary", "csv", n] = measure(f"summary CSV ({n:,})", summary_cmd(csv), rep)
-        if report:
-            runs["report", "csv", n] = measure(f"report CSV ({n:,})",
-                                               [PY, "-m", "jobstats.cli", "report", str(csv)], rep)
+        if "csv" in parts:
+            csv_steps(runs, n, args.data_dir, rep, report)
+        if "xlsx" not in parts:
+            continue
         if args.no_xlsx_at and n >= args.no_xlsx_at:
             print(f"  XLSX at {n:,}: skipped (--no-xlsx-at)")
             continue
@@ -202,6 +203,50 @@ def main(argv: list[str] | None = None) -> int:
                                               calamine_cmd(xlsx), rep)
         runs["load", "xlsx", n] = measure(f"load XLSX ({n:,})", load_cmd(xlsx), rep)
         runs["summary", "xlsx", n] = measure(f"summary XLSX ({n:,})", summary_cmd(xlsx), rep)
+    targets += scale_targets(runs, sizes)
+    if "duckdb" in parts and not args.skip_100m:
+        targets += parquet_targets(args.full_size, args.data_dir, args.large_repeat)
+    elif "duckdb" in parts:
+        print("\n100M Parquet step: skipped (--skip-100m / --quick)")
+    return finish(targets, runs)
+
+
+def startup_targets(repeat: int) -> list[Target]:
+    """``import jobstats`` against ``import pandas``; the bundled sample's summary."""
+    targets = []
+    print("Start-up")
+    pandas_import = measure("import pandas", _code("import pandas"), repeat * 2)
+    jobstats_import = measure("import jobstats", _code("import jobstats"), repeat * 2)
+    targets.append(Target("import jobstats <= import pandas + 0.15 s", jobstats_import.seconds,
+                          pandas_import.seconds + 0.15, pandas_import.seconds, "import pandas",
+                          "s"))
+    sample = measure("summary of the bundled sample (CLI)",
+                     summary_cmd(SAMPLE, as_of=SAMPLE_AS_OF), repeat)
+    targets.append(Target("summary of the bundled sample <= 1 s", sample.seconds, 1.0,
+                          pandas_import.seconds, "import pandas", "s"))
+    return targets
+
+
+def csv_steps(runs: dict, n: int, folder: Path, rep: int, report: bool) -> None:
+    """pandas.read_csv (baseline), load, summary and report of an ``n``-row CSV tracker."""
+    csv = tracker_csv(n, folder)
+    runs["read_csv", "csv", n] = measure(f"baseline: pandas.read_csv ({n:,})", read_csv_cmd(csv),
+                                         rep)
+    runs["load", "csv", n] = measure(f"load CSV ({n:,})", load_cmd(csv), rep)
+    runs["summary", "csv", n] = measure(f"summary CSV ({n:,})", summary_cmd(csv), rep)
+    if report:
+        out = Path(tempfile.mkdtemp(prefix="jobstats-bench-report-"))
+        runs["report", "csv", n] = measure(
+            f"report CSV ({n:,})",
+            [PY, "-m", "jobstats.cli", "report", str(csv), "--as-of", AS_OF, "-o", str(out),
+             "--force"], rep)
+
+
+def scale_targets(runs: dict, sizes: list[int]) -> list[Target]:
+    """The pandas path at 1M (CSV) and the loader at 100k (XLSX), marginal costs."""
+    targets: list[Target] = []
+    if not sizes:
+        return targets
 
     def marginal(step: str, kind: str, n: int) -> float:
         """Cost of the rows beyond the smallest size (start-up cancels)."""
@@ -209,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         a, b = runs.get((step, kind, n)), runs.get((step, kind, small))
         return a.seconds - b.seconds if a and b and a.ok and b.ok else float("nan")
 
-    if 1_000_000 in sizes and min(sizes) < 1_000_000:
+    if ("summary", "csv", 1_000_000) in runs and min(sizes) < 1_000_000:
         base = marginal("read_csv", "csv", 1_000_000)
         targets.append(Target("summary 1M CSV, marginal <= 2x read_csv",
                               marginal("summary", "csv", 1_000_000), 2 * base, base,
@@ -218,34 +263,42 @@ def main(argv: list[str] | None = None) -> int:
         targets.append(Target("summary 1M CSV, peak memory <= 1.5 GB", peak, 1.5 * 1024,
                               runs["read_csv", "csv", 1_000_000].peak_mib, "pandas.read_csv peak",
                               "MiB"))
-    if 100_000 in sizes and min(sizes) < 100_000 and ("load", "xlsx", 100_000) in runs:
+    if ("load", "xlsx", 100_000) in runs and min(sizes) < 100_000:
         base = marginal("calamine", "xlsx", 100_000)
         targets.append(Target("load 100k XLSX, marginal <= 1.3x calamine",
                               marginal("load", "xlsx", 100_000), 1.3 * base, base,
                               "bare calamine read, marginal", "s"))
+    return targets
 
-    if args.full:
-        n = args.full_size
-        print(f"\n{n:,} applications, canonical Parquet tables through DuckDB")
-        t0 = time.perf_counter()
-        apps, events = parquet_tables(n, args.data_dir)
-        print(f"  (inputs ready in {time.perf_counter() - t0:.0f} s: {apps.parent})")
-        count = measure(f"baseline: DuckDB count(*) of the Parquet ({n:,})", _code(
-            f"import duckdb; duckdb.sql(\"SELECT count(*) FROM read_parquet('{apps}/*.parquet')\")"
-            ".fetchall()"), args.large_repeat)
-        full = measure(f"summary Parquet via DuckDB ({n:,})",
-                       summary_cmd(f"{apps}/*.parquet", extra=("--events", f"{events}/*.parquet")),
-                       args.large_repeat)
-        targets.append(Target(f"summary {n // 1_000_000}M Parquet <= 120 s", full.seconds, 120.0,
-                              count.seconds, "DuckDB count(*)", "s"))
-        targets.append(Target(f"summary {n // 1_000_000}M Parquet, peak <= 4 GB", full.peak_mib,
-                              4 * 1024, count.peak_mib, "DuckDB count(*) peak", "MiB"))
 
+def parquet_targets(n: int, folder: Path, repeat: int) -> list[Target]:
+    """``jobstats summary`` of ``n`` applications in Parquet through DuckDB: 2 min, 4 GB."""
+    print(f"\n{n:,} applications, canonical Parquet tables through DuckDB")
+    t0 = time.perf_counter()
+    apps, events = parquet_tables(n, folder)
+    print(f"  (inputs ready in {time.perf_counter() - t0:.0f} s: {apps.parent})")
+    count = measure(f"baseline: DuckDB count(*) of the Parquet ({n:,})", _code(
+        f"import duckdb; duckdb.sql(\"SELECT count(*) FROM read_parquet('{apps}/*.parquet')\")"
+        ".fetchall()"), repeat)
+    full = measure(f"summary Parquet via DuckDB ({n:,})",
+                   summary_cmd(f"{apps}/*.parquet", extra=("--events", f"{events}/*.parquet")),
+                   repeat)
+    return [
+        Target(f"summary {n // 1_000_000}M Parquet <= 120 s", full.seconds, 120.0,
+               count.seconds, "DuckDB count(*)", "s"),
+        Target(f"summary {n // 1_000_000}M Parquet, peak <= 4 GB", full.peak_mib, 4 * 1024,
+               count.peak_mib, "DuckDB count(*) peak", "MiB"),
+    ]
+
+
+def finish(targets: list[Target], runs: dict) -> int:
+    """Print the targets; 1 when one is missed by more than 50% or a step failed."""
     print_targets(targets)
     failed = [t for t in targets if t.status in ("MISSED >50%", "FAILED")]
     for r in runs.values():
         if not r.ok:
             print(f"step failed: {r.label}: {r.error}")
+    failed += [r for r in runs.values() if not r.ok]
     if failed:
         print(f"\n{len(failed)} target(s) missed by more than {TOLERANCE - 1:.0%} (or failed).")
         return 1
