@@ -96,13 +96,18 @@ def summarize_source(source: TableSource, *, by: str | None = None):  # -> Summa
     if "distinct_client" in ov and int(ov["distinct_client"]) > 1:
         adjust.append("client")
     q = source.query(as_of=as_of, by=adjust)
-    excluded = source.exclusions(q)
-    exclusions = source.exclusion_warnings(q, excluded)
     fu_counts = (
         source.sql(q.followup_counts(early=False)).iloc[0].copy() if source.events_table else None
     )
     patterns = source._materialize(q.patterns(extra=True))
     pat = source.sql(f"SELECT * FROM {patterns}")
+    # the rows of left-out applications (named in the warnings): one more pass over
+    # the table, only when the patterns say there are any
+    if pat["reason"].notna().any():
+        excluded = source.exclusions(q)
+    else:
+        excluded = pd.DataFrame({"reason": [], "lbl": [], "cnt": []})
+    exclusions = source.exclusion_warnings(q, excluded)
     for col in ("f1", "f2"):
         pat[col] = pat[col].astype("float64")
     pat = pat.rename(columns={group_alias(i): c for i, c in enumerate(adjust)})
