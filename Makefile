@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SAMPLE := data/sample/my_tracker.xlsx
 SAMPLE_AS_OF := 2025-06-30
 
-.PHONY: report test browser sample bench notebooks clean
+.PHONY: report test browser java sample bench notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/jobstats summary $(SAMPLE) --as-of $(SAMPLE_AS_OF)
 
-test: $(STAMP) browser
+test: $(STAMP) browser java
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider
 
 # Debian's chromium for tests/test_report_browser.py (the report in a real browser).
@@ -34,10 +34,23 @@ browser:
 	    echo "chromium missing and not root: the browser tests will skip (apt-get install chromium)"; \
 	  fi; }
 
+# Spark's tests (tests/test_engine_spark.py) need a Java runtime. On a fresh
+# Debian machine (CI runs as root on a clean clone) install Debian's OpenJDK;
+# elsewhere say how, and those tests skip with that reason.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing a Java runtime for the Spark tests (default-jre-headless)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; \
+	  else \
+	    echo "No Java runtime: Spark tests will be skipped (apt-get install default-jre-headless)"; \
+	  fi; }
+
+# Benchmarks (not part of `make test`): see benchmarks/README.md. BENCH_ARGS=--quick,
+# --only duckdb, --with-100m ... (python -m benchmarks --help)
 bench: $(STAMP)
-	$(BIN)/python scripts/bench_analytics.py
-	$(BIN)/python scripts/bench_xlsx_readers.py
-	$(BIN)/python scripts/bench_loader.py
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/run_notebooks.py

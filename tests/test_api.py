@@ -71,9 +71,35 @@ def _calls(tmp_path: Path) -> dict[str, object]:
             clients, key=tmp_path / "clients.key.csv").applications,
         "drop_personal_data": lambda: jobstats.drop_personal_data(clients.applications)[0],
         "weekly_activity": lambda: jobstats.weekly_activity(data),
+        "from_parquet": lambda: jobstats.summarize(
+            jobstats.from_parquet(apps, events, as_of=AS_OF)).to_dict()["reply_within"],
+        "from_spark": lambda: _spark_summary(apps, events),
         "write_template": lambda: jobstats.load(
             jobstats.write_template(out, overwrite=True)).applications,
     }
+
+
+def _spark_summary(apps: pd.DataFrame, events: pd.DataFrame) -> object:
+    """from_spark on a local session; a plain reason where Spark cannot run here."""
+    import shutil
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return "pyspark not installed"
+    if shutil.which("java") is None:
+        return "no Java runtime"
+    spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+             .config("spark.sql.shuffle.partitions", "1").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    import warnings
+
+    warnings.filterwarnings("ignore", module=r"pyspark\..*")  # pandas 3 support notes
+    keep = ["application_id", "applied_on", "first_reply_on", "stage", "source", "row"]
+    source = jobstats.from_spark(spark.createDataFrame(apps[keep]),
+                                 spark.createDataFrame(events[["application_id", "date", "kind",
+                                                               "channel"]]), as_of=AS_OF)
+    return jobstats.summarize(source).to_dict()["reply_within"]
 
 
 def _same(a: object, b: object) -> None:

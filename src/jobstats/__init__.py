@@ -47,6 +47,8 @@ _API: dict[str, str] = {
     "split_clients": "jobstats.cohort",
     "pseudonymise": "jobstats.privacy",
     "drop_personal_data": "jobstats.privacy",
+    "from_parquet": "jobstats.engine",
+    "from_spark": "jobstats.engine",
 }
 
 # subpackages reachable as attributes without an import of their own

@@ -302,6 +302,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         help="also compare groups: a column of your tracker (e.g. 'Resume version', source) "
         "or weekday, week, month of applying",
     )
+    summary.add_argument(
+        "--events", action="append", default=[], metavar="PATH",
+        help="with .parquet tables (canonical columns, summarised by DuckDB without loading "
+        "them): the events table; repeat or use a quoted glob for several files",
+    )
     commands["summary"] = summary
 
     due = sub.add_parser(
@@ -404,6 +409,11 @@ def _load_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def _load(args: argparse.Namespace):  # -> LoadResult
     from jobstats.io import load, load_many
 
+    if _is_table(args.paths):
+        raise InputError(
+            f"jobstats {args.command} reads tracker files; canonical .parquet tables are "
+            "summarised by 'jobstats summary' only."
+        )
     kwargs = _load_kwargs(args)
     several = len(args.paths) > 1 or os.path.isdir(args.paths[0])
     if several:  # a folder or several files: each file is a client (bar only on a terminal)
@@ -416,10 +426,28 @@ def _load(args: argparse.Namespace):  # -> LoadResult
 # --- commands -------------------------------------------------------------
 
 
+#: Suffixes of canonical tables read through an engine (not tracker files).
+TABLE_SUFFIXES = (".parquet", ".pq")
+
+
+def _is_table(paths: Sequence[str]) -> bool:
+    return all(str(p).lower().endswith(TABLE_SUFFIXES) for p in paths)
+
+
 def _summary(args: argparse.Namespace) -> int:
     from jobstats.summary import summarize
 
-    result = summarize(_load(args), by=args.by)
+    if _is_table(args.paths):
+        # canonical tables in Parquet: summarised by DuckDB without loading them
+        from jobstats.engine import from_parquet
+
+        data = from_parquet(args.paths, args.events or None, as_of=args.as_of)
+    elif args.events:
+        raise InputError("--events goes with .parquet tables; a tracker file holds its own "
+                         "follow-ups.")
+    else:
+        data = _load(args)
+    result = summarize(data, by=args.by)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

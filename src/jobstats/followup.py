@@ -311,10 +311,17 @@ def naive_followup_rates(
         ].isin(known)
         fu &= ~only_later.to_numpy(bool)
     replied = replied_by(applications, as_of_ts)
-    rows = []
+    counts = []
     for flag in (True, False):
         m = sent & (fu == flag)
-        rows.append({"followed_up": flag, "n": int(m.sum()), "replied": int((m & replied).sum())})
+        counts.append((int(m.sum()), int((m & replied).sum())))
+    return naive_from_counts(*counts)
+
+
+def naive_from_counts(followed: tuple[int, int], not_followed: tuple[int, int]) -> pd.DataFrame:
+    """:func:`naive_followup_rates` from (applications, replied) of both groups."""
+    rows = [{"followed_up": flag, "n": n, "replied": r}
+            for flag, (n, r) in ((True, followed), (False, not_followed))]
     out = pd.DataFrame(rows)
     out["rate"] = out["replied"] / out["n"].where(out["n"] > 0)
     out["ci_low"], out["ci_high"] = wilson(out["replied"], out["n"])
@@ -413,16 +420,15 @@ def followup_effect(
     as_of_ts = resolve_as_of(as_of)
     adjust = _adjust_columns(applications, adjust_for)
     risk = daily_risk_sets(applications, events, as_of=as_of_ts, by=adjust or None, followup=True)
-    warnings = list(risk.attrs.get("warnings", []))
     fud, _ = followup_days(applications, events, as_of=as_of_ts)
     dur, _ = reply_durations(applications, as_of=as_of_ts)
-    followed = int(fud["first"].notna().sum())
-    # applications contributing time to each follow-up level: usable and still
-    # waiting after the follow-up day (NaN days, no follow-up, compare False)
-    t = np.where(dur["use"].to_numpy(), dur["time"].to_numpy(), -1)
-    in_1 = t > fud["first"].to_numpy()
-    in_2 = t > fud["second"].to_numpy()
-    exposed = int(in_1.sum())
+    use = dur["use"].to_numpy()
+    chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)")
+    timing = pd.DataFrame({
+        "t": dur["time"].to_numpy()[use], "event": dur["event"].to_numpy()[use],
+        "f1": fud["first"].to_numpy()[use], "f2": fud["second"].to_numpy()[use],
+        "chan": chan.to_numpy()[use], "n": 1,
+    })
     undated = 0
     if events is not None and len(events):
         # applications whose follow-ups are all undated
@@ -430,13 +436,58 @@ def followup_effect(
         dated_ids = fu_ev.loc[fu_ev["date"].notna(), "application_id"].unique()
         undated_ids = fu_ev.loc[fu_ev["date"].isna(), "application_id"].drop_duplicates()
         undated = int((~undated_ids.isin(dated_ids)).sum())
+    policy = followup_policy(
+        applications, events, as_of=as_of_ts, adjust_for=adjust_for, n_boot=n_boot, seed=seed
+    )
+    return effect_from_counts(
+        risk, timing, adjust=adjust, followed=int(fud["first"].notna().sum()), undated=undated,
+        naive_tab=naive_followup_rates(applications, events, as_of=as_of_ts), policy=policy,
+    )
+
+
+def effect_from_counts(
+    risk: pd.DataFrame,
+    timing: pd.DataFrame,
+    *,
+    adjust: list[str],
+    followed: int,
+    undated: int,
+    naive_tab: pd.DataFrame,
+    policy: pd.DataFrame,
+) -> FollowupEffect:
+    """:func:`followup_effect` from aggregated inputs (the seam for engines).
+
+    Parameters
+    ----------
+    risk : pandas.DataFrame
+        :func:`jobstats.risksets.daily_risk_sets` by ``adjust`` with ``followup=True``.
+    timing : pandas.DataFrame
+        Usable applications (or collapsed rows of identical ones): ``t``, ``event``,
+        ``f1``, ``f2`` (first/second dated follow-up day, NaN: none), ``chan``
+        (channel of the first, ``"(unknown)"``) and ``n`` (applications per row).
+    followed : int
+        Applications with a dated follow-up by ``as_of``.
+    undated : int
+        Applications whose follow-ups are all undated.
+    naive_tab : pandas.DataFrame
+        :func:`naive_followup_rates` (or :func:`naive_from_counts`).
+    policy : pandas.DataFrame
+        :func:`jobstats.followup_policy` on the same data.
+    """
+    warnings = list(risk.attrs.get("warnings", []))
+    t = timing["t"].to_numpy(float)
+    w = timing["n"].to_numpy(np.int64)
+    # applications contributing time to each follow-up level: still waiting
+    # after the follow-up day (NaN days, no follow-up, compare False)
+    in_1 = t > timing["f1"].to_numpy(float)
+    in_2 = t > timing["f2"].to_numpy(float)
+    exposed = int(w[in_1].sum())
     replies_after = int(risk.loc[risk["followed_up"] == 1, "replied"].sum())
     adj_text = f", adjusted for {', '.join(adjust)}" if adjust else ""
     method = (
         "discrete-time hazard (cloglog GLM on daily risk sets), follow-up as "
         f"time-varying exposure from the day after it is sent{adj_text}"
     )
-    naive_tab = naive_followup_rates(applications, events, as_of=as_of_ts)
     naive = {
         "label": _NAIVE_NOTE,
         "rate_followed_up": float(naive_tab.loc[0, "rate"]),
@@ -456,7 +507,7 @@ def followup_effect(
             "replied_followed": by_state.get(("replied", 1), 0),
         }
     )
-    not_separable = overlap_reason(overlap, fud["first"].to_numpy()[in_1], followed)
+    not_separable = overlap_reason(overlap, timing["f1"].to_numpy(float)[in_1], followed)
     if followed == 0:
         reason = not_separable  # says there are no dated follow-ups
     elif exposed < MIN_FOLLOWED_UP:
@@ -478,16 +529,15 @@ def followup_effect(
                 reason = row["note"]
             else:
                 hr, lo, hi, p = row["hazard_ratio"], row["ci_low"], row["ci_high"], row["p_value"]
-    chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)")
-    by_channel = _breakdown(
-        risk, "followup_channel", "(none)", adjust, chan[in_1].value_counts()
-    )
+    entries = timing[in_1].groupby("chan", sort=False)["n"].sum().sort_values(
+        ascending=False, kind="stable")
+    by_channel = _breakdown(risk, "followup_channel", "(none)", adjust, entries)
     number = risk["followups"].map({0: "none", 1: "after first", 2: "after second or later"})
     by_number = _breakdown(
         risk.assign(followups=number), "followups", "none", adjust,
-        pd.Series({"after first": int(in_1.sum()), "after second or later": int(in_2.sum())}),
+        pd.Series({"after first": exposed, "after second or later": int(w[in_2].sum())}),
     )
-    common = float(dur.loc[dur["use"], "event"].mean()) >= 0.15
+    common = float((timing["event"].to_numpy(float) * w).sum() / w.sum()) >= 0.15
     ev_point, ev_ci = e_value(hr, lo, hi, common=common)
     ev_note = (
         "E-value from the hazard ratio turned into a risk ratio with the common-outcome "
@@ -498,9 +548,6 @@ def followup_effect(
     )
     if not np.isfinite(ev_point):
         ev_note = "no E-value without a hazard ratio"
-    policy = followup_policy(
-        applications, events, as_of=as_of_ts, adjust_for=adjust_for, n_boot=n_boot, seed=seed
-    )
     return FollowupEffect(
         followed_up=followed,
         undated=undated,

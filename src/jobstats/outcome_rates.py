@@ -33,7 +33,7 @@ from jobstats.schema import STAGE_RANK, has_info
 from jobstats.timing import MIN_N as _TIMING_MIN_N
 from jobstats.timing import reply_within
 
-__all__ = ["rates", "MIN_N", "MEASURES"]
+__all__ = ["rates", "proportion_rows", "MIN_N", "MEASURES"]
 
 #: Fewer applications than this in a group: no estimate (NaN and a note).
 MIN_N: int = _TIMING_MIN_N
@@ -136,26 +136,7 @@ def rates(
             sub = keys.merge(sub.reset_index(), how="left", on=cols).fillna(0)
         else:
             sub = pd.DataFrame({c: [int(frame[c].sum())] for c in ("_n", "_k", "_out")})
-        sub = sub.rename(columns={"_n": "n", "_k": "events"})
-        sub["measure"] = measure
-        lo, hi = wilson(sub["events"], sub["n"])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sub["estimate"] = sub["events"] / sub["n"].where(sub["n"] > 0)
-        sub["ci_low"], sub["ci_high"] = lo, hi
-        sub["method"] = "proportion, Wilson 95% CI"
-        what = "reply" if kind == "reply" else "interview"
-        notes = []
-        for n_, k_, out_ in zip(sub["n"], sub["events"], sub["_out"]):
-            if n_ == 0 and out_ > 0:
-                notes.append(f"{NOT_IN_DATA}: the file has no {what} information")
-            elif out_ > 0:
-                notes.append(f"{int(out_)} application(s) from files with no {what} information "
-                             "left out")
-            elif n_ > 0 and k_ == 0:
-                notes.append(_NONE)
-            else:
-                notes.append("")
-        sub["note"] = notes
+        sub = proportion_rows(sub.rename(columns={"_n": "n", "_k": "events"}), measure, kind)
         out_rows.append(sub.drop(columns="_out"))
     ghost, ghost_warnings = _ghosting(applications[sent], cols, keys, as_of_ts, ghost_days)
     out_rows.append(ghost)
@@ -174,6 +155,40 @@ def rates(
 
 
 _NONE = "none so far: the interval gives an upper bound"
+
+
+def proportion_rows(sub: pd.DataFrame, measure: str, kind: str) -> pd.DataFrame:
+    """Estimate, Wilson interval and note of a rate from its counts.
+
+    ``sub`` has ``n`` (applications whose file records ``kind``), ``events``
+    and ``_out`` (applications from files that do not record ``kind``), one
+    row per group; the seam that lets counts from :mod:`jobstats.engine` give
+    the same rows as :func:`rates`.
+    """
+    sub = sub.copy()
+    sub["measure"] = measure
+    lo, hi = wilson(sub["events"], sub["n"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sub["estimate"] = sub["events"] / sub["n"].where(sub["n"] > 0)
+    sub["ci_low"], sub["ci_high"] = lo, hi
+    sub["method"] = "proportion, Wilson 95% CI"
+    what = "reply" if kind == "reply" else "interview"
+    notes = []
+    for n_, k_, out_ in zip(sub["n"], sub["events"], sub["_out"]):
+        if n_ == 0 and out_ > 0:
+            notes.append(f"{NOT_IN_DATA}: the file has no {what} information")
+        elif out_ > 0:
+            notes.append(f"{int(out_)} application(s) from files with no {what} information "
+                         "left out")
+        elif n_ > 0 and k_ == 0:
+            notes.append(_NONE)
+        else:
+            notes.append("")
+    sub["note"] = notes
+    small = ((sub["n"] < MIN_N) & (sub["n"] > 0)).to_numpy()
+    sub.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
+    sub.loc[small, "note"] = [f"too few applications (n={k})" for k in sub.loc[small, "n"]]
+    return sub
 
 
 def _ghosting(

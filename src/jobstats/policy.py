@@ -50,6 +50,8 @@ from jobstats.risksets import followup_days, reply_durations
 __all__ = [
     "followup_policy",
     "policy_inputs",
+    "inputs_from_durations",
+    "policy_table",
     "PolicyInputs",
     "POLICY_DAYS",
     "SINCE_EDGES",
@@ -139,28 +141,54 @@ def policy_inputs(
     """
     dur, warnings = reply_durations(applications, as_of=as_of)
     fud, fw = followup_days(applications, events, as_of=as_of)
-    warnings = warnings + fw
     use = dur["use"].to_numpy()
-    n_fu = int(fud["first"].notna().sum())
-    t = dur["time"].to_numpy()[use]
-    ev = dur["event"].to_numpy()[use]
-    f = fud["first"].to_numpy()[use]
-    groups = group_frame(applications[use], adjust)
+    return inputs_from_durations(
+        group_frame(applications[use], adjust),
+        dur["time"].to_numpy()[use], dur["event"].to_numpy()[use], fud["first"].to_numpy()[use],
+        horizon=horizon, adjust=adjust, n_followed_dated=int(fud["first"].notna().sum()),
+        warnings=warnings + fw,
+    )
+
+
+def inputs_from_durations(
+    groups: pd.DataFrame,
+    t: np.ndarray,
+    ev: np.ndarray,
+    f: np.ndarray,
+    *,
+    horizon: int,
+    adjust: list[str],
+    n_followed_dated: int,
+    warnings: list[str],
+    weight: np.ndarray | None = None,
+) -> PolicyInputs:
+    """:func:`policy_inputs` from usable applications' durations (the seam for engines).
+
+    ``groups`` holds the ``adjust`` columns (text, as :func:`group_frame` gives);
+    ``t``, ``ev``, ``f``: time, reply on record, first dated follow-up day (NaN:
+    none). ``weight``: how many applications each row stands for (default 1:
+    one row per application; :mod:`jobstats.engine` passes collapsed rows).
+    """
+    w = np.ones(len(t), np.int64) if weight is None else np.asarray(weight, np.int64)
+    t = np.asarray(t, np.int64)
+    ev = np.asarray(ev, bool)
+    f = np.asarray(f, float)
     if adjust:
-        codes = groups.groupby(adjust, sort=True, dropna=False, observed=True).ngroup().to_numpy()
-        strata = groups.groupby(adjust, sort=True, dropna=False, observed=True).size()
-        strata = strata.reset_index()[adjust]
+        grouped_s = groups.groupby(adjust, sort=True, dropna=False, observed=True)
+        codes = grouped_s.ngroup().to_numpy()
+        strata = grouped_s.size().reset_index()[adjust]
     else:
         codes = np.zeros(len(t), dtype=np.int64)
         strata = pd.DataFrame(index=[0])
+    n_fu = int(n_followed_dated)
     h = int(horizon)
     last = np.minimum(t, h)
     replied = ev & (t <= h)
     # a follow-up matters in the window only if the state changes by day `last`
     f_eff = np.where(np.isnan(f) | (f >= last), -1, np.nan_to_num(f)).astype(np.int64)
-    prof = pd.DataFrame({"last": last, "replied": replied, "f": f_eff, "s": codes})
-    grouped = prof.groupby(["last", "replied", "f", "s"], sort=True).size().reset_index()
-    count = grouped[0].to_numpy(np.int64)
+    prof = pd.DataFrame({"last": last, "replied": replied, "f": f_eff, "s": codes, "w": w})
+    grouped = prof.groupby(["last", "replied", "f", "s"], sort=True)["w"].sum().reset_index()
+    count = grouped["w"].to_numpy(np.int64)
     p_last = grouped["last"].to_numpy(np.int64)
     p_rep = grouped["replied"].to_numpy(bool)
     p_f = grouped["f"].to_numpy(np.int64)
@@ -612,9 +640,24 @@ def followup_policy(
     horizon = int(horizon)
     if horizon < 1:
         raise ValueError("horizon must be at least 1 day")
-    days = [int(d) for d in days]
     adjust = adjust_columns(apps, adjust_for)
     inp = policy_inputs(apps, events, as_of=as_of_ts, horizon=horizon, adjust=adjust)
+    return policy_table(inp, days=days, as_of=as_of_ts, n_applications=len(apps),
+                        n_boot=n_boot, seed=seed)
+
+
+def policy_table(
+    inp: PolicyInputs,
+    *,
+    days: Sequence[int] = POLICY_DAYS,
+    as_of: pd.Timestamp,
+    n_applications: int,
+    n_boot: int = 200,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`followup_policy` from its inputs (see :func:`inputs_from_durations`)."""
+    as_of_ts, horizon, adjust = as_of, inp.horizon, inp.adjust
+    days = [int(d) for d in days]
     n_used = int(inp.count.sum())
     reason = identifiability(inp) if n_used else "no application can be used"
     ov = inp.overlap
@@ -688,7 +731,8 @@ def followup_policy(
     else:
         out["note"] = f"no estimate: {reason}"
     out = finish(out, title="When to follow up: chance of a reply by policy", as_of=as_of_ts,
-                 n_applications=int(len(apps)), warnings=inp.warnings, assumption=ASSUMPTION)
+                 n_applications=int(n_applications), warnings=inp.warnings,
+                 assumption=ASSUMPTION)
     out.attrs.update(
         identifiable=fit is not None,
         reason=reason or "",

@@ -72,6 +72,17 @@ Events table (one row per dated event)
 ``channel`` : str or NA, one of :data:`CHANNELS` when known.
 ``source_column`` : str, the header the event came from (for the load report).
 
+Tables in a database engine
+---------------------------
+The column names above are also the contract for warehouse tables summarised
+where they live (:func:`jobstats.from_parquet` over Parquet/CSV files with
+DuckDB, :func:`jobstats.from_spark` over Spark DataFrames; see
+:mod:`jobstats.engine.source`). Applications need ``application_id``
+(unique), ``applied_on``, ``first_reply_on`` and ``stage``; ``followed_up``,
+``row``, ``source``, ``client`` and any breakdown column are optional.
+Events need ``application_id``, ``date``, ``kind`` and ``channel``. Dates may
+be DATE or TIMESTAMP columns (only the day counts).
+
 Override names
 --------------
 :data:`FIELDS` are the names a user may pass to ``load(columns=...)`` or

@@ -87,6 +87,16 @@ class Summary:
     def applications(self) -> pd.DataFrame:
         return self.loaded.applications
 
+    def _span(self) -> tuple[int, Any, Any]:
+        """Applications and first / last applied date (counted by the engine for its tables)."""
+        span = getattr(self.loaded, "span", None)
+        if span is not None:
+            return span
+        apps = self.applications
+        if not len(apps):
+            return 0, None, None
+        return len(apps), apps["applied_on"].min(), apps["applied_on"].max()
+
     @property
     def responses(self) -> int | None:
         """Replies on record (None when the file holds no reply information)."""
@@ -116,7 +126,7 @@ class Summary:
 
     def to_dict(self) -> dict[str, Any]:
         """One JSON-ready dict: the keys promised by ``jobstats summary --json``."""
-        apps = self.applications
+        n_apps, first, last = self._span()
         followup = None
         if self.followup is not None:
             fu = self.followup
@@ -150,10 +160,10 @@ class Summary:
             "files_skipped": [
                 {"file": str(p), "reason": why} for p, why in self.loaded.report.skipped
             ],
-            "applications": int(len(apps)),
+            "applications": int(n_apps),
             "rows_dropped": int(self.loaded.report.dropped),
-            "first_applied": _iso(apps["applied_on"].min()) if len(apps) else None,
-            "last_applied": _iso(apps["applied_on"].max()) if len(apps) else None,
+            "first_applied": _iso(first),
+            "last_applied": _iso(last),
             "responses": self.responses,
             "response_rate": _interval(self.response_rate),
             "reply_within": {
@@ -362,8 +372,10 @@ def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
 
     Parameters
     ----------
-    loaded : LoadResult
-        What :func:`jobstats.load` returned.
+    loaded : LoadResult or TableSource
+        What :func:`jobstats.load` returned, or canonical tables inside an
+        engine (:func:`jobstats.from_parquet`, :func:`jobstats.from_spark`;
+        same numbers from counts, see :mod:`jobstats.engine.summary`).
     by : str, optional
         A column (or ``"weekday"``, ``"week"``, ``"month"``) to compare groups
         by, with :func:`jobstats.compare`.
@@ -372,6 +384,12 @@ def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
     -------
     Summary
     """
+    if not isinstance(loaded, LoadResult):
+        # tables inside an engine (jobstats.from_parquet / from_spark): the same
+        # estimators, fed with the counts the engine computes
+        from jobstats.engine.summary import summarize_source
+
+        return summarize_source(loaded, by=by)
     apps, events, as_of = loaded.applications, loaded.events, loaded.as_of
     warnings = list(loaded.report.warnings)
     if apps.empty:

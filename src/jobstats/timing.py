@@ -59,6 +59,9 @@ __all__ = [
     "time_to_reply",
     "TimeToReply",
     "km_from_counts",
+    "group_curve",
+    "within_from_curve",
+    "percentile_from_counts",
     "MIN_N",
 ]
 
@@ -307,6 +310,85 @@ _MI_METHOD = ("Kaplan-Meier with undated replies imputed (Turnbull estimate; 95%
               "multiple imputation)")
 
 
+def undated_warning(k: int) -> str:
+    """What the reply curves say about ``k`` replies on record without a date."""
+    return (
+        f"{k} reply(ies) on record without a date: kept in the time to "
+        "reply, assuming they came on the same schedule as the dated ones; bounds give "
+        "the range for any other timing."
+    )
+
+
+def group_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, *, alpha: float = 0.05,
+                weight: np.ndarray | None = None) -> pd.DataFrame:
+    """The reply curve of one group: ``day, n, at_risk, events, censored, estimate, ...``.
+
+    ``t``, ``ev``: day and reply flag of the usable applications; ``c``: the
+    censoring day of each reply on record without a date. ``weight``: how many
+    applications each ``t`` row stands for (collapsed rows from
+    :mod:`jobstats.engine`; default 1 each).
+    """
+    t = np.asarray(t, np.int64)
+    ev = np.asarray(ev, bool)
+    w = np.ones(len(t)) if weight is None else np.asarray(weight, float)
+    if len(c) and weight is not None:
+        # the imputation of undated replies draws per application: expand the rows
+        # (undated replies are few; collapsed rows stay collapsed without them)
+        reps = np.asarray(weight, np.int64)
+        t, ev, w = np.repeat(t, reps), np.repeat(ev, reps), np.ones(int(reps.sum()))
+    n = int(round(w.sum())) + len(c)
+    if len(t) == 0 or (len(c) and not ev.any()):
+        # no dated reply: only bounds; "followed up to day d" counts every application
+        size = int(max(t.max() if len(t) else 0, c.max() if len(c) else 0)) + 1
+        _, _, n_at = _km_dense(np.concatenate([t, c]), np.ones(len(t) + len(c), bool),
+                               np.concatenate([w, np.ones(len(c))]), size)
+    else:
+        size = int(t.max()) + 1
+        s, gw, n_at = _km_dense(t, ev, w, size)
+    f = pd.DataFrame({"day": np.arange(size), "n": n, "at_risk": n_at.astype(np.int64)})
+    for col, m in (("events", ev), ("censored", ~ev)):
+        f[col] = (np.bincount(t[m], weights=w[m], minlength=size)[:size].astype(np.int64)
+                  if len(t) else 0)
+    f["n"] = n
+    note = ""
+    if n == 0:
+        f[["estimate", "ci_low", "ci_high"]] = np.nan
+        f["method"] = _KM_METHOD
+        note = "no application of this group can be timed (see the warnings)"
+    elif len(c) and not ev.any():
+        f[["estimate", "ci_low", "ci_high"]] = np.nan
+        f["method"] = _KM_METHOD
+        note = (f"{NOT_IN_DATA}: none of the {len(c)} replies has a date, so the time to "
+                "reply cannot be estimated; see the bounds")
+    elif len(c):
+        curve = _undated_curve(t, ev, c, size, alpha)
+        for k in ("estimate", "ci_low", "ci_high"):
+            f[k] = curve[k][:size]
+        f["method"] = _MI_METHOD
+        note = (f"{len(c)} replies without a date: {_UNDATED_ASSUMPTION}; bounds: if "
+                "they all came as late / as early as possible")
+    else:
+        km = km_from_counts(f.rename(columns={"events": "replied"})
+                            .assign(at_risk=n_at), alpha=alpha)
+        f["estimate"], f["ci_low"], f["ci_high"] = km["estimate"], km["ci_low"], km["ci_high"]
+        f["method"] = _KM_METHOD
+    if len(c):
+        f["bounds_low"], f["bounds_high"] = _bounds(t, ev, c, size)
+    else:
+        f["bounds_low"] = f["bounds_high"] = np.nan
+    # no reply seen yet: not "0 for sure" but an exact one-sided upper bound
+    none_yet = (f["estimate"] == 0).to_numpy()
+    if none_yet.any():
+        f.loc[none_yet, "ci_low"] = 0.0
+        f.loc[none_yet, "ci_high"] = zero_upper(f.loc[none_yet, "at_risk"].clip(lower=1), alpha)
+        extra = _NONE_YET
+        f["note"] = np.where(none_yet, f"{note}; {extra}" if note else extra, note)
+    else:
+        f["note"] = note
+    f = f[(f["at_risk"] > 0) | (f["day"] == 0)]
+    return f
+
+
 def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
                  alpha: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, list[str]]:
     """The reply curve of every group, and the applications it was computed from."""
@@ -334,11 +416,7 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
     # undated replies are not left out here (imputed, with bounds): say so instead
     warnings += [w for w in dur_warnings if _UNDATED_REASON not in w]
     if undated.any():
-        warnings.append(
-            f"{int(undated.sum())} reply(ies) on record without a date: kept in the time to "
-            "reply, assuming they came on the same schedule as the dated ones; bounds give "
-            "the range for any other timing."
-        )
+        warnings.append(undated_warning(int(undated.sum())))
     applied = pd.to_datetime(apps["applied_on"]).dt.normalize()
     c_undated = (as_of_ts - applied).dt.days.to_numpy()
     if not (dur["use"].any() or undated.any()):
@@ -349,58 +427,8 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
                      else [((), np.arange(len(apps)))]):
         key = key if isinstance(key, tuple) else (key,)
         use = dur["use"].to_numpy()[idx]
-        t = dur["time"].to_numpy()[idx][use]
-        ev = dur["event"].to_numpy()[idx][use]
-        c = c_undated[idx][undated[idx]].astype(np.int64)
-        n = int(len(t) + len(c))
-        if len(t) == 0 or (len(c) and not ev.any()):
-            # no dated reply: only bounds; "followed up to day d" counts every application
-            size = int(max(t.max() if len(t) else 0, c.max() if len(c) else 0)) + 1
-            _, _, n_at = _km_dense(np.concatenate([t, c]), np.ones(len(t) + len(c), bool),
-                                   np.ones(len(t) + len(c)), size)
-        else:
-            size = int(t.max()) + 1
-            s, gw, n_at = _km_dense(t, ev, np.ones(len(t)), size)
-        f = pd.DataFrame({"day": np.arange(size), "n": n, "at_risk": n_at.astype(np.int64)})
-        f["events"] = np.bincount(t[ev], minlength=size)[:size] if len(t) else 0
-        f["censored"] = np.bincount(t[~ev], minlength=size)[:size] if len(t) else 0
-        f["n"] = n
-        note = ""
-        if n == 0:
-            f[["estimate", "ci_low", "ci_high"]] = np.nan
-            f["method"] = _KM_METHOD
-            note = "no application of this group can be timed (see the warnings)"
-        elif len(c) and not ev.any():
-            f[["estimate", "ci_low", "ci_high"]] = np.nan
-            f["method"] = _KM_METHOD
-            note = (f"{NOT_IN_DATA}: none of the {len(c)} replies has a date, so the time to "
-                    "reply cannot be estimated; see the bounds")
-        elif len(c):
-            curve = _undated_curve(t, ev, c, size, alpha)
-            for k in ("estimate", "ci_low", "ci_high"):
-                f[k] = curve[k][:size]
-            f["method"] = _MI_METHOD
-            note = (f"{len(c)} replies without a date: {_UNDATED_ASSUMPTION}; bounds: if "
-                    "they all came as late / as early as possible")
-        else:
-            km = km_from_counts(f.rename(columns={"events": "replied"})
-                                .assign(at_risk=n_at), alpha=alpha)
-            f["estimate"], f["ci_low"], f["ci_high"] = km["estimate"], km["ci_low"], km["ci_high"]
-            f["method"] = _KM_METHOD
-        if len(c):
-            f["bounds_low"], f["bounds_high"] = _bounds(t, ev, c, size)
-        else:
-            f["bounds_low"] = f["bounds_high"] = np.nan
-        # no reply seen yet: not "0 for sure" but an exact one-sided upper bound
-        none_yet = (f["estimate"] == 0).to_numpy()
-        if none_yet.any():
-            f.loc[none_yet, "ci_low"] = 0.0
-            f.loc[none_yet, "ci_high"] = zero_upper(f.loc[none_yet, "at_risk"].clip(lower=1), alpha)
-            extra = _NONE_YET
-            f["note"] = np.where(none_yet, f"{note}; {extra}" if note else extra, note)
-        else:
-            f["note"] = note
-        f = f[(f["at_risk"] > 0) | (f["day"] == 0)]
+        f = group_curve(dur["time"].to_numpy()[idx][use], dur["event"].to_numpy()[idx][use],
+                        c_undated[idx][undated[idx]].astype(np.int64), alpha=alpha)
         for col_name, value in zip(cols, key):
             f.insert(cols.index(col_name), col_name, value)
         frames.append(f)
@@ -469,8 +497,18 @@ def reply_within(
         the file holds no reply information. With undated replies, see
         :func:`reply_curve` (imputed estimate; bounds).
     """
-    cols = as_list(by)
     curve, apps, as_of_ts, warnings = _curve_table(data, by, as_of)
+    out = within_from_curve(curve, days, by=by)
+    return finish(out, title="Chance of a first reply within k days", as_of=as_of_ts,
+                  n_applications=len(apps), warnings=warnings)
+
+
+def within_from_curve(
+    curve: pd.DataFrame, days: Sequence[int] = (7, 14, 30), *,
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of :func:`reply_within` from reply curves (:func:`group_curve` per group)."""
+    cols = as_list(by)
     groups = curve.groupby(cols, sort=True, dropna=False) if cols else [((), curve)]
     rows = []
     for key, g in groups:
@@ -503,9 +541,7 @@ def reply_within(
             rows.append(rec)
     columns = [*cols, "days", "n", "events", "at_risk", "estimate", "ci_low", "ci_high",
                "bounds_low", "bounds_high", "method", "note"]
-    out = pd.DataFrame(rows, columns=columns)
-    return finish(out, title="Chance of a first reply within k days", as_of=as_of_ts,
-                  n_applications=len(apps), warnings=warnings)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def median_days_among_replied(
@@ -561,6 +597,25 @@ def median_days_among_replied(
     )
     return finish(out, title="Median days to reply, among applications that replied",
                   as_of=as_of_ts, n_applications=int(info.sum()), warnings=warnings)
+
+
+def percentile_from_counts(values: np.ndarray, counts: np.ndarray, q: float) -> float:
+    """``numpy.percentile(numpy.repeat(values, counts), q)`` without the repeat.
+
+    Hand-written because numpy's weighted percentiles only offer the
+    inverted-CDF method, not the linear one :func:`median_days_among_replied`
+    uses (100M replies repeated would not fit in memory).
+    """
+    order = np.argsort(values, kind="stable")
+    v, c = np.asarray(values, float)[order], np.asarray(counts, np.int64)[order]
+    total = int(c.sum())
+    if total == 0:
+        return float("nan")
+    pos = q / 100 * (total - 1)
+    lo, frac = int(np.floor(pos)), pos - np.floor(pos)
+    ends = np.cumsum(c)  # value k covers ranks ends[k-1] .. ends[k]-1
+    at = np.searchsorted(ends, [lo, min(lo + 1, total - 1)], side="right")
+    return float(v[at[0]] + frac * (v[at[1]] - v[at[0]]))
 
 
 _NONE_YET = "none yet by this day: upper bound only (exact, one-sided 97.5%)"

@@ -26,6 +26,8 @@ def load(
     as_of: object = None,
     dayfirst: bool | None = None,
     statuses: Mapping[str, str] | None = None,
+    engine: str | None = None,
+    events: object = None,
 ) -> LoadResult:
     """Load a job-search tracker into the canonical tables.
 
@@ -53,11 +55,20 @@ def load(
         are those of :data:`jobstats.io.vocab.STATUS_MEANINGS` ("applied",
         "replied", "rejected", "interview", "offer", ...). Wins over the
         built-in vocabulary. Words not recognised are listed in the report.
+    engine : {"pandas", "duckdb"}, optional
+        ``"duckdb"``: ``path`` (a file, glob or folder of .parquet / .csv files)
+        holds canonical tables (:mod:`jobstats.schema` column names; nothing
+        is guessed), left where they are and summarised by DuckDB: returns
+        :func:`jobstats.from_parquet` of ``path`` and ``events``, which
+        :func:`jobstats.summarize` accepts. Default: read a tracker in pandas.
+    events : path, glob or folder, optional
+        With ``engine="duckdb"``: the canonical events table (follow-ups).
 
     Returns
     -------
     LoadResult
-        ``applications``, ``events``, ``report``, ``as_of``, ``path``.
+        ``applications``, ``events``, ``report``, ``as_of``, ``path``
+        (with ``engine="duckdb"``: a :class:`jobstats.engine.DuckDBSource`).
 
     Raises
     ------
@@ -69,6 +80,17 @@ def load(
     >>> res = load("tracker.xlsx", as_of="2025-06-30")  # doctest: +SKIP
     >>> print(res.report)  # doctest: +SKIP
     """
+    if engine == "duckdb":
+        from jobstats.engine import from_parquet
+
+        return from_parquet(path, events, as_of=as_of)  # type: ignore[return-value]
+    if engine not in (None, "pandas"):
+        raise InputError(
+            f"engine={engine!r}: load reads with 'pandas' (a tracker) or 'duckdb' (canonical "
+            "Parquet/CSV tables); for Spark DataFrames use jobstats.from_spark(df)."
+        )
+    if events is not None:
+        raise InputError("events= goes with engine='duckdb'; a tracker holds its own follow-ups.")
     path = Path(path)
     when = None if as_of is None else resolve_as_of(as_of)
     user_statuses = check_user_statuses(dict(statuses) if statuses else None)

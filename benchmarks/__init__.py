@@ -1,0 +1,1 @@
+"""jobstats benchmarks (not part of the test suite): ``python -m benchmarks``; see README.md."""

@@ -1,0 +1,309 @@
+"""The benchmark suite: each step in a fresh process, median wall time and peak memory.
+
+Usage (from the repository root)::
+
+    make bench                          # = python -m benchmarks (everything, 100M included)
+    python -m benchmarks --quick        # start-up, 1k and 100k only (a few minutes)
+    python -m benchmarks --skip-100m    # everything but the 100M Parquet step
+    python -m benchmarks --only duckdb  # one part: startup, csv, xlsx or duckdb (repeatable)
+    make bench BENCH_ARGS="--quick"
+
+Every command runs in a child process (start-up included, as a user sees it);
+its peak resident memory is the child's own ``ru_maxrss`` from ``os.wait4``.
+Each target is printed as a ratio against its baseline measured in the same
+run, on the same machine, so a busy machine slows both. Exit code 1 when a
+target is missed by more than 50% (measured > 1.5 x allowed), else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.generate import AS_OF, parquet_tables, tracker_csv, tracker_xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample" / "my_tracker.xlsx"
+SAMPLE_AS_OF = "2025-06-30"
+PY = sys.executable
+#: A target missed by more than this factor fails the run.
+TOLERANCE = 1.5
+#: Parts of the suite (``--only``).
+PARTS = ("startup", "csv", "xlsx", "duckdb")
+
+
+@dataclass
+class Run:
+    """Median wall time (s) and peak RSS (MiB) of ``runs`` runs of one command."""
+
+    label: str
+    seconds: float
+    peak_mib: float
+    runs: int
+    ok: bool
+    error: str = ""
+
+
+def measure(label: str, argv: list[str], repeat: int) -> Run:
+    """Run ``argv`` ``repeat`` times; median wall time, largest peak RSS."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        with tempfile.TemporaryFile() as err:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+            _, status, usage = os.wait4(proc.pid, 0)
+            walls.append(time.perf_counter() - t0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+            if proc.returncode != 0:
+                err.seek(0)
+                text = err.read().decode(errors="replace").strip().splitlines()
+                return Run(label, float("nan"), float("nan"), len(walls), False,
+                           text[-1] if text else f"exit {proc.returncode}")
+    run = Run(label, statistics.median(walls), max(peaks), repeat, True)
+    print(f"  {label:<46} {run.seconds:8.2f} s  {run.peak_mib:8.0f} MiB  (median of {repeat})",
+          flush=True)
+    return run
+
+
+def _code(body: str) -> list[str]:
+    return [PY, "-c", body]
+
+
+def load_cmd(path: Path) -> list[str]:
+    return _code(f"import jobstats; jobstats.load({str(path)!r}, as_of={AS_OF!r})")
+
+
+def summary_cmd(*paths: Path | str, as_of: str = AS_OF, extra: tuple[str, ...] = ()) -> list[str]:
+    return [PY, "-m", "jobstats.cli", "summary", *map(str, paths), "--as-of", as_of, *extra]
+
+
+def read_csv_cmd(path: Path) -> list[str]:
+    return _code(f"import pandas; pandas.read_csv({str(path)!r})")
+
+
+def calamine_cmd(path: Path) -> list[str]:
+    return _code(
+        "from python_calamine import CalamineWorkbook; "
+        f"CalamineWorkbook.from_path({str(path)!r}).get_sheet_by_index(0).to_python()"
+    )
+
+
+def has_report_command() -> bool:
+    proc = subprocess.run([PY, "-m", "jobstats.cli", "report", "--help"],
+                          capture_output=True, text=True, cwd=ROOT)
+    return proc.returncode == 0
+
+
+@dataclass
+class Target:
+    """``measured`` must be at most ``allowed``; ``baseline`` is shown for the ratio."""
+
+    name: str
+    measured: float
+    allowed: float
+    baseline: float
+    baseline_name: str
+    unit: str
+
+    @property
+    def status(self) -> str:
+        if self.measured != self.measured:  # NaN: the step failed
+            return "FAILED"
+        if self.measured <= self.allowed:
+            return "ok"
+        return "MISSED >50%" if self.measured > TOLERANCE * self.allowed else "missed"
+
+
+def _fmt(x: float, unit: str) -> str:
+    return "n/a" if x != x else (f"{x:.2f} {unit}" if unit == "s" else f"{x:.0f} {unit}")
+
+
+def print_targets(targets: list[Target]) -> None:
+    print("\nTargets (ratio = measured / baseline of the same run; allowed in the same units)")
+    head = f"{'target':<44} {'measured':>11} {'allowed':>11} {'baseline':>11} {'ratio':>6}  status"
+    print(head)
+    print("-" * len(head))
+    for t in targets:
+        ratio = t.measured / t.baseline if t.baseline and t.baseline == t.baseline else float("nan")
+        print(f"{t.name:<44} {_fmt(t.measured, t.unit):>11} {_fmt(t.allowed, t.unit):>11} "
+              f"{_fmt(t.baseline, t.unit):>11} {ratio:6.2f}  {t.status}   [baseline: "
+              f"{t.baseline_name}]")
+
+
+def machine() -> str:
+    import duckdb
+    import pandas
+
+    cpus = os.cpu_count()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    load = os.getloadavg()[0]
+    return (f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {platform.machine()}, {cpus} cores, "
+            f"{mem:.0f} GiB; load average {load:.1f}; Python {platform.python_version()}, "
+            f"pandas {pandas.__version__}, duckdb {duckdb.__version__}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per step (median); default 3")
+    parser.add_argument("--large-repeat", type=int, default=1,
+                        help="runs per step at 1M and 100M applications (slow); default 1")
+    parser.add_argument("--sizes", default="1000,100000,1000000",
+                        help="tracker sizes (CSV and XLSX), comma-separated")
+    parser.add_argument("--no-xlsx-at", type=int, default=0,
+                        help="skip the XLSX steps at this size and above (writing a 1M-row "
+                        "workbook takes minutes); default 0: never skip")
+    parser.add_argument("--quick", action="store_true",
+                        help="start-up, 1k and 100k applications only; no 1M, no 100M")
+    parser.add_argument("--only", action="append", choices=PARTS, default=[],
+                        help="run only this part (repeatable): " + ", ".join(PARTS))
+    parser.add_argument("--skip-100m", action="store_true",
+                        help="skip the 100M Parquet step (generating it takes ~12 min, once)")
+    parser.add_argument("--full-size", type=int, default=100_000_000,
+                        help="applications of the Parquet step (default 100M)")
+    parser.add_argument("--data-dir", type=Path,
+                        default=Path(tempfile.gettempdir()) / "jobstats-bench",
+                        help="where generated inputs are cached (default: a jobstats-bench "
+                        "folder in the system's temporary folder, not the repository)")
+    args = parser.parse_args(argv)
+    parts = set(args.only or PARTS)
+    if args.quick:
+        args.sizes = "1000,100000"
+        args.skip_100m = True
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    print(f"jobstats benchmarks: {machine()}\n")
+    targets: list[Target] = []
+
+    if "startup" in parts:
+        targets += startup_targets(args.repeat)
+    runs: dict[tuple[str, str, int], Run] = {}
+    report = has_report_command()
+    for n in sizes if parts & {"csv", "xlsx"} else []:
+        rep = args.large_repeat if n >= 1_000_000 else args.repeat
+        print(f"\n{n:,} applications")
+        if "csv" in parts:
+            csv_steps(runs, n, args.data_dir, rep, report)
+        if "xlsx" not in parts:
+            continue
+        if args.no_xlsx_at and n >= args.no_xlsx_at:
+            print(f"  XLSX at {n:,}: skipped (--no-xlsx-at)")
+            continue
+        xlsx = tracker_xlsx(n, args.data_dir)
+        runs["calamine", "xlsx", n] = measure(f"baseline: bare calamine read ({n:,})",
+                                              calamine_cmd(xlsx), rep)
+        runs["load", "xlsx", n] = measure(f"load XLSX ({n:,})", load_cmd(xlsx), rep)
+        runs["summary", "xlsx", n] = measure(f"summary XLSX ({n:,})", summary_cmd(xlsx), rep)
+    targets += scale_targets(runs, sizes)
+    if "duckdb" in parts and not args.skip_100m:
+        targets += parquet_targets(args.full_size, args.data_dir, args.large_repeat)
+    elif "duckdb" in parts:
+        print("\n100M Parquet step: skipped (--skip-100m / --quick)")
+    return finish(targets, runs)
+
+
+def startup_targets(repeat: int) -> list[Target]:
+    """``import jobstats`` against ``import pandas``; the bundled sample's summary."""
+    targets = []
+    print("Start-up")
+    pandas_import = measure("import pandas", _code("import pandas"), repeat * 2)
+    jobstats_import = measure("import jobstats", _code("import jobstats"), repeat * 2)
+    targets.append(Target("import jobstats <= import pandas + 0.15 s", jobstats_import.seconds,
+                          pandas_import.seconds + 0.15, pandas_import.seconds, "import pandas",
+                          "s"))
+    sample = measure("summary of the bundled sample (CLI)",
+                     summary_cmd(SAMPLE, as_of=SAMPLE_AS_OF), repeat)
+    targets.append(Target("summary of the bundled sample <= 1 s", sample.seconds, 1.0,
+                          pandas_import.seconds, "import pandas", "s"))
+    return targets
+
+
+def csv_steps(runs: dict, n: int, folder: Path, rep: int, report: bool) -> None:
+    """pandas.read_csv (baseline), load, summary and report of an ``n``-row CSV tracker."""
+    csv = tracker_csv(n, folder)
+    runs["read_csv", "csv", n] = measure(f"baseline: pandas.read_csv ({n:,})", read_csv_cmd(csv),
+                                         rep)
+    runs["load", "csv", n] = measure(f"load CSV ({n:,})", load_cmd(csv), rep)
+    runs["summary", "csv", n] = measure(f"summary CSV ({n:,})", summary_cmd(csv), rep)
+    if report:
+        out = Path(tempfile.mkdtemp(prefix="jobstats-bench-report-"))
+        runs["report", "csv", n] = measure(
+            f"report CSV ({n:,})",
+            [PY, "-m", "jobstats.cli", "report", str(csv), "--as-of", AS_OF, "-o", str(out),
+             "--force"], rep)
+
+
+def scale_targets(runs: dict, sizes: list[int]) -> list[Target]:
+    """The pandas path at 1M (CSV) and the loader at 100k (XLSX), marginal costs."""
+    targets: list[Target] = []
+    if not sizes:
+        return targets
+
+    def marginal(step: str, kind: str, n: int) -> float:
+        """Cost of the rows beyond the smallest size (start-up cancels)."""
+        small = min(sizes)
+        a, b = runs.get((step, kind, n)), runs.get((step, kind, small))
+        return a.seconds - b.seconds if a and b and a.ok and b.ok else float("nan")
+
+    if ("summary", "csv", 1_000_000) in runs and min(sizes) < 1_000_000:
+        base = marginal("read_csv", "csv", 1_000_000)
+        targets.append(Target("summary 1M CSV, marginal <= 2x read_csv",
+                              marginal("summary", "csv", 1_000_000), 2 * base, base,
+                              "pandas.read_csv, marginal", "s"))
+        peak = runs["summary", "csv", 1_000_000].peak_mib
+        targets.append(Target("summary 1M CSV, peak memory <= 1.5 GB", peak, 1.5 * 1024,
+                              runs["read_csv", "csv", 1_000_000].peak_mib, "pandas.read_csv peak",
+                              "MiB"))
+    if ("load", "xlsx", 100_000) in runs and min(sizes) < 100_000:
+        base = marginal("calamine", "xlsx", 100_000)
+        targets.append(Target("load 100k XLSX, marginal <= 1.3x calamine",
+                              marginal("load", "xlsx", 100_000), 1.3 * base, base,
+                              "bare calamine read, marginal", "s"))
+    return targets
+
+
+def parquet_targets(n: int, folder: Path, repeat: int) -> list[Target]:
+    """``jobstats summary`` of ``n`` applications in Parquet through DuckDB: 2 min, 4 GB."""
+    print(f"\n{n:,} applications, canonical Parquet tables through DuckDB")
+    t0 = time.perf_counter()
+    apps, events = parquet_tables(n, folder)
+    print(f"  (inputs ready in {time.perf_counter() - t0:.0f} s: {apps.parent})")
+    count = measure(f"baseline: DuckDB count(*) of the Parquet ({n:,})", _code(
+        f"import duckdb; duckdb.sql(\"SELECT count(*) FROM read_parquet('{apps}/*.parquet')\")"
+        ".fetchall()"), repeat)
+    full = measure(f"summary Parquet via DuckDB ({n:,})",
+                   summary_cmd(f"{apps}/*.parquet", extra=("--events", f"{events}/*.parquet")),
+                   repeat)
+    return [
+        Target(f"summary {n // 1_000_000}M Parquet <= 120 s", full.seconds, 120.0,
+               count.seconds, "DuckDB count(*)", "s"),
+        Target(f"summary {n // 1_000_000}M Parquet, peak <= 4 GB", full.peak_mib, 4 * 1024,
+               count.peak_mib, "DuckDB count(*) peak", "MiB"),
+    ]
+
+
+def finish(targets: list[Target], runs: dict) -> int:
+    """Print the targets; 1 when one is missed by more than 50% or a step failed."""
+    print_targets(targets)
+    failed = [t for t in targets if t.status in ("MISSED >50%", "FAILED")]
+    for r in runs.values():
+        if not r.ok:
+            print(f"step failed: {r.label}: {r.error}")
+    failed += [r for r in runs.values() if not r.ok]
+    if failed:
+        print(f"\n{len(failed)} target(s) missed by more than {TOLERANCE - 1:.0%} (or failed).")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,379 @@
+"""The risk-set aggregation as SQL text, one query for every SQL engine.
+
+Written once in the subset of SQL that DuckDB and Spark SQL share (CTEs,
+``CASE``, ``GROUP BY``, window functions); the two spellings that differ,
+a difference of dates in days and identifier quoting, come from
+:data:`DIALECTS`. Plain SQL text rather than Ibis: the query is short, and
+the SQL is what a data engineer can read and run on a warehouse by hand.
+
+The query follows :func:`jobstats.risksets.daily_risk_sets` step by step:
+
+1. ``apps``/``dur``: per application, the censoring day ``c`` (days from
+   ``applied_on`` to ``as_of``), the reply day ``r`` and why it is left out
+   (same reasons, same order as :func:`jobstats.risksets.reply_durations`).
+2. ``fu_first``: the first and second dated follow-up day (``0 <= day``,
+   dated by ``as_of``) and the channel of the first.
+3. ``patterns``: applications with the same group, time, outcome and
+   follow-up days collapsed to one row with a count ``n``: the only step
+   that reads every application (a single GROUP BY), so everything after it
+   is small.
+4. ``points``: each pattern opens and closes at-risk segments per follow-up
+   state (``+n`` on the first day, ``-n`` the day after the last) and adds
+   its reply or censoring on its last day.
+5. ``risk``: a running sum of the openings per stratum gives ``at_risk`` at
+   each day where something changes; :func:`expand_runs` fills in the days
+   in between (where nothing changes) in pandas, on the small result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from jobstats.schema import STAGE_RANK, STAGES
+
+__all__ = ["DIALECTS", "Dialect", "Query", "risk_sql", "expand_runs", "NEVER_DAY"]
+
+#: A follow-up day later than any reply or censoring day (days since applying).
+NEVER_DAY: int = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The spellings that differ between SQL engines."""
+
+    name: str
+    days: str  # whole days from {a} to {b} (both DATE)
+    quote: str  # identifier quote character
+
+    def ident(self, name: str) -> str:
+        """A quoted identifier (column names such as ``date`` are keywords)."""
+        q = self.quote
+        return q + name.replace(q, q + q) + q
+
+    def diff(self, a: str, b: str) -> str:
+        return self.days.format(a=a, b=b)
+
+
+DIALECTS: dict[str, Dialect] = {
+    "duckdb": Dialect("duckdb", "date_diff('day', {a}, {b})", '"'),
+    "spark": Dialect("spark", "datediff({b}, {a})", "`"),
+}
+
+_REPLIED_STAGES = ", ".join(f"'{s}'" for s in STAGES if STAGE_RANK[s] >= STAGE_RANK["replied"])
+
+
+def _date_literal(as_of: pd.Timestamp) -> str:
+    return f"DATE '{as_of.date().isoformat()}'"
+
+
+def group_alias(i: int) -> str:
+    """Column alias of the ``i``-th ``by`` column inside the query."""
+    return f"g{i}"
+
+
+@dataclass(frozen=True)
+class Query:
+    """The per-application steps over two tables of an engine.
+
+    Parameters
+    ----------
+    d : Dialect
+    applications, events : str
+        Table (or view) names in the engine; ``events`` None: no follow-ups.
+    as_of : pandas.Timestamp
+        Midnight of the snapshot day.
+    by : tuple of str
+        Grouping columns (compared as text; missing -> ``"(missing)"``);
+        ``"applied_week"`` is derived when not a column.
+    app_columns : tuple of str
+        Columns of the applications table (optional ones may be absent).
+    """
+
+    d: Dialect
+    applications: str
+    events: str | None
+    as_of: pd.Timestamp
+    by: tuple[str, ...]
+    app_columns: tuple[str, ...]
+
+    def _ctes(self) -> list[str]:
+        d, q = self.d, self.d.ident
+        as_of_sql = _date_literal(self.as_of)
+        groups = []
+        for i, col in enumerate(self.by):
+            if col == "applied_week" and col not in self.app_columns:
+                # Monday of the week (ISO weeks in both engines), as text like the others
+                expr = f"CAST(CAST(date_trunc('week', {q('applied_on')}) AS DATE) AS STRING)"
+            else:
+                expr = f"CAST({q(col)} AS STRING)"
+            groups.append(f"COALESCE({expr}, '(missing)') AS {group_alias(i)}")
+        g_names = "".join(f"{group_alias(i)}, " for i in range(len(self.by)))
+        g_select = "".join(f"{g}, " for g in groups)
+        fu_flag = (
+            f"CASE WHEN {q('followed_up')} THEN 1 ELSE 0 END"
+            if "followed_up" in self.app_columns else "0"
+        )
+        # rows named in warnings: the Excel row when the table has one
+        label = q("row") if "row" in self.app_columns else q("application_id")
+        ctes = [
+            f"""apps AS (
+  SELECT {g_select}{q('application_id')} AS app_id, {label} AS lbl,
+    CAST({q('applied_on')} AS DATE) AS applied,
+    CAST({q('first_reply_on')} AS DATE) AS reply_on,
+    CASE WHEN {q('stage')} IN ({_REPLIED_STAGES}) THEN 1 ELSE 0 END AS replied_stage,
+    {fu_flag} AS fu_flag
+  FROM {self.applications}
+)""",
+            f"""dur AS (
+  SELECT {g_names}app_id, lbl, replied_stage, fu_flag, reply_on,
+    {d.diff('applied', as_of_sql)} AS censor,
+    {d.diff('applied', 'reply_on')} AS reply
+  FROM apps
+)""",
+        ]
+        if self.events is not None:
+            kind, date, chan = q("kind"), q("date"), q("channel")
+            ctes += [
+                # every follow-up of an application in the table, with its day;
+                # usable: dated, by as_of, not before the application
+                f"""fu_all AS (
+  SELECT a.app_id, CAST(e.{date} AS DATE) AS fdate,
+    {d.diff('a.applied', f'CAST(e.{date} AS DATE)')} AS fday, e.{chan} AS channel
+  FROM {self.events} e JOIN apps a ON e.{q('application_id')} = a.app_id
+  WHERE e.{kind} = 'follow_up'
+)""",
+                f"""fu_valid AS (
+  SELECT *, CASE WHEN fdate <= {as_of_sql} AND fday >= 0 THEN 1 ELSE 0 END AS valid
+  FROM fu_all
+)""",
+                # the usable ones first, by day; ties on the first day: the channel in
+                # alphabetical order (a table in an engine has no row order to fall back on)
+                """fu_ranked AS (
+  SELECT *, ROW_NUMBER() OVER (
+    PARTITION BY app_id ORDER BY valid DESC, fday, channel ASC NULLS LAST) AS k
+  FROM fu_valid
+)""",
+                # per application: first and second usable day, channel of the first;
+                # follow-ups dated after as_of only (not followed up yet on that day);
+                # follow-ups dated before the application (ignored, counted)
+                f"""fu_first AS (
+  SELECT app_id,
+    MIN(CASE WHEN k = 1 AND valid = 1 THEN fday END) AS f1,
+    MIN(CASE WHEN k = 2 AND valid = 1 THEN fday END) AS f2,
+    MIN(CASE WHEN k = 1 AND valid = 1 THEN channel END) AS chan,
+    MAX(CASE WHEN fdate > {as_of_sql} THEN 1 ELSE 0 END) AS has_later,
+    MAX(CASE WHEN fdate IS NULL OR fdate <= {as_of_sql} THEN 1 ELSE 0 END) AS has_known,
+    SUM(CASE WHEN fdate <= {as_of_sql} AND fday < 0 THEN 1 ELSE 0 END) AS n_early
+  FROM fu_ranked GROUP BY app_id
+)""",
+            ]
+            fu_join = "LEFT JOIN fu_first f ON d.app_id = f.app_id"
+            fu_cols = (
+                "f.f1 AS f1, f.f2 AS f2, COALESCE(CAST(f.chan AS STRING), '(unknown)') AS chan, "
+                "CASE WHEN f.has_later = 1 AND f.has_known = 0 THEN 1 ELSE 0 END AS only_later, "
+                "COALESCE(f.n_early, 0) AS n_early"
+            )
+        else:
+            fu_join = ""
+            fu_cols = (
+                "CAST(NULL AS BIGINT) AS f1, CAST(NULL AS BIGINT) AS f2, '(unknown)' AS chan, "
+                "0 AS only_later, 0 AS n_early"
+            )
+        ctes.append(
+            """reasons AS (
+  SELECT d.*,
+    CASE WHEN censor IS NULL THEN 'no applied date'
+         WHEN censor < 0 THEN 'applied after the as-of date'
+         WHEN reply < 0 THEN 'reply dated before the application'
+         WHEN reply IS NULL AND replied_stage = 1 THEN 'reply (per stage) without a reply date'
+    END AS reason
+  FROM dur d
+)"""
+        )
+        ctes.append(
+            f"""per_app AS (
+  SELECT {g_names}d.app_id AS app_id, reason,
+    CASE WHEN reply IS NOT NULL AND reply <= censor THEN reply ELSE censor END AS t,
+    CASE WHEN reply IS NOT NULL AND reply <= censor THEN 1 ELSE 0 END AS event,
+    CASE WHEN censor >= 0 THEN 1 ELSE 0 END AS sent,
+    CASE WHEN replied_stage = 1 AND (reply_on IS NULL OR reply_on <= {as_of_sql}) THEN 1 ELSE 0
+      END AS responded,
+    fu_flag, {fu_cols}
+  FROM reasons d {fu_join}
+)"""
+        )
+        return ctes
+
+    def _with(self, body: str) -> str:
+        return "WITH " + ",\n".join(self._ctes()) + "\n" + body
+
+    def patterns(self, *, extra: bool = False) -> str:
+        """SELECT of the ``patterns`` table: one row per distinct application pattern.
+
+        Columns ``g0.., reason, t, event, f1, f2, chan, [sent, responded,
+        naive_fu,] n``. Without ``extra`` only usable applications
+        (``reason IS NULL``); with it every application and the flags the
+        summary needs (``sent``: applied by ``as_of``; ``responded``: reply on
+        record by ``as_of``; ``naive_fu``: followed up by ``as_of``, dated or
+        not).
+        """
+        g_cols = [group_alias(i) for i in range(len(self.by))]
+        dims = [*g_cols, "reason", "t", "event", "f1", "f2", "chan"]
+        if extra:
+            dims += ["sent", "responded", "naive_fu"]
+            source = (
+                "(SELECT *, CASE WHEN fu_flag = 1 AND only_later = 0 THEN 1 ELSE 0 END "
+                "AS naive_fu FROM per_app) p"
+            )
+            where = ""
+        else:
+            source, where = "per_app", "WHERE reason IS NULL "
+        dim_sql = ", ".join(dims)
+        return self._with(
+            f"SELECT {dim_sql}, COUNT(*) AS n, SUM(n_early) AS early FROM {source} {where}"
+            f"GROUP BY {dim_sql}"
+        )
+
+    def risk(self, *, followup: bool) -> str:
+        """The daily risk-set query in one statement (see :func:`risk_sql`)."""
+        inner = self.patterns()
+        return risk_sql(f"({inner})", n_by=len(self.by), followup=followup)
+
+    def exclusions(self, examples: int = 10) -> str:
+        """Applications left out of time-to-reply estimates: count and first rows per reason."""
+        return self._with(
+            f"""SELECT reason, lbl, cnt FROM (
+  SELECT reason, lbl, COUNT(*) OVER (PARTITION BY reason) AS cnt,
+    ROW_NUMBER() OVER (PARTITION BY reason ORDER BY lbl) AS k
+  FROM reasons WHERE reason IS NOT NULL
+) x WHERE k <= {int(examples)} ORDER BY reason, lbl"""
+        )
+
+    def followup_counts(self, *, early: bool = True) -> str:
+        """Follow-up counts for warnings: ``undated`` follow-ups, ``undated_apps``
+        (applications whose follow-ups are all undated), ``dated`` follow-ups and,
+        with ``early``, ``early`` (follow-ups of usable applications dated before the
+        application; the summary takes it from the patterns instead)."""
+        q, ev = self.d.ident, self.events
+        kind, date, app = q("kind"), q("date"), q("application_id")
+        parts = [
+            f"(SELECT COUNT(*) FROM {ev} WHERE {kind} = 'follow_up' AND {date} IS NULL) AS undated",
+            # only applications with an undated follow-up are grouped (a semi-join)
+            f"""(SELECT COUNT(*) FROM (
+    SELECT {app} FROM {ev} WHERE {kind} = 'follow_up' AND {app} IN (
+      SELECT {app} FROM {ev} WHERE {kind} = 'follow_up' AND {date} IS NULL)
+    GROUP BY {app} HAVING MAX(CASE WHEN {date} IS NULL THEN 0 ELSE 1 END) = 0) u
+  ) AS undated_apps""",
+            f"(SELECT COUNT(*) FROM {ev} WHERE {kind} = 'follow_up' AND {date} IS NOT NULL)"
+            " AS dated",
+        ]
+        if not early:
+            return "SELECT " + ",\n  ".join(parts)
+        parts.append("(SELECT COALESCE(SUM(n_early), 0) FROM per_app WHERE reason IS NULL) AS early")
+        return self._with("SELECT " + ",\n  ".join(parts))
+
+
+def risk_sql(patterns: str, *, n_by: int, followup: bool) -> str:
+    """Risk-set counts at each change point, from a ``patterns`` relation.
+
+    ``patterns`` is a table/view name or a parenthesised sub-query with the
+    columns of :meth:`Query.patterns`; only rows with ``reason IS NULL`` count.
+    Returns columns ``g0.., [followups, followup_channel,] day, at_risk,
+    replied, censored, next_day``; ``at_risk`` holds from ``day`` to
+    ``next_day - 1`` (only ``day`` itself has replies or censorings).
+    """
+    g = "".join(f"{group_alias(i)}, " for i in range(n_by))
+    never = f"COALESCE(f1, {NEVER_DAY})"
+    never2 = f"COALESCE(f2, {NEVER_DAY})"
+    if followup:
+        state = "{s} AS followups, {c} AS followup_channel, "
+        none = state.format(s=0, c="'(none)'")
+        one = state.format(s=1, c="chan")
+        two = state.format(s=2, c="chan")
+        end_state = (
+            f"CASE WHEN t > {never2} THEN 2 WHEN t > {never} THEN 1 ELSE 0 END AS followups, "
+            f"CASE WHEN t > {never} THEN chan ELSE '(none)' END AS followup_channel, "
+        )
+        # segments per state: [0, min(t, f1)], [f1 + 1, min(t, f2)], [f2 + 1, t]
+        segs = [
+            (none, "0", f"LEAST(t, {never})", "TRUE"),
+            (one, f"{never} + 1", f"LEAST(t, {never2})", f"{never} + 1 <= LEAST(t, {never2})"),
+            (two, f"{never2} + 1", "t", f"{never2} + 1 <= t"),
+        ]
+        keys = "followups, followup_channel, "
+    else:
+        end_state = ""
+        segs = [("", "0", "t", "TRUE")]
+        keys = ""
+    parts = []
+    for st, lo, hi, ok in segs:
+        parts.append(f"SELECT {g}{st}{lo} AS day, n AS delta, 0 AS rep, 0 AS cen FROM pat WHERE {ok}")
+        parts.append(
+            f"SELECT {g}{st}{hi} + 1 AS day, -n AS delta, 0 AS rep, 0 AS cen FROM pat WHERE {ok}"
+        )
+    parts.append(
+        f"SELECT {g}{end_state}t AS day, 0 AS delta, "
+        "CASE WHEN event = 1 THEN n ELSE 0 END AS rep, "
+        "CASE WHEN event = 1 THEN 0 ELSE n END AS cen FROM pat"
+    )
+    union = "\n  UNION ALL ".join(parts)
+    part = f"{g}{keys}".rstrip(", ")
+    partition = f"PARTITION BY {part} " if part else ""
+    return f"""WITH pat AS (SELECT * FROM {patterns} WHERE reason IS NULL),
+points AS (
+  {union}
+),
+agg AS (
+  SELECT {g}{keys}day, SUM(delta) AS delta, SUM(rep) AS replied, SUM(cen) AS censored
+  FROM points GROUP BY {g}{keys}day
+),
+risk AS (
+  SELECT {g}{keys}day,
+    SUM(delta) OVER ({partition}ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+      AS at_risk,
+    replied, censored,
+    LEAD(day) OVER ({partition}ORDER BY day) AS next_day
+  FROM agg
+)
+SELECT * FROM risk WHERE at_risk > 0"""
+
+
+def expand_runs(points: pd.DataFrame, by: Sequence[str], *, followup: bool) -> pd.DataFrame:
+    """Daily risk sets (the shape of ``daily_risk_sets``) from change points.
+
+    ``points`` is the result of :func:`risk_sql` with the group aliases
+    already renamed to ``by``. Each row stands for the days ``day ..
+    next_day - 1`` with the same ``at_risk``; replies and censorings fall on
+    its first day.
+    """
+    by = list(by)
+    state = ["followups", "followup_channel"] if followup else []
+    key_cols = by + state
+    p = points.reset_index(drop=True)
+    day = p["day"].to_numpy(np.int64)
+    # a row with someone at risk always has a later change point (the segments close)
+    nxt_raw = p["next_day"].to_numpy(dtype="float64", na_value=np.nan)
+    nxt = np.where(np.isnan(nxt_raw), day + 1, nxt_raw).astype(np.int64)
+    width = nxt - day
+    idx = np.repeat(np.arange(len(p)), width)
+    first = np.r_[0, np.cumsum(width)[:-1]]
+    offset = np.arange(len(idx)) - np.repeat(first, width)
+    out = p.loc[idx, key_cols].reset_index(drop=True) if key_cols else pd.DataFrame(
+        index=range(len(idx))
+    )
+    if followup:
+        out["followups"] = out["followups"].astype(np.int64)
+        out["followup_channel"] = out["followup_channel"].astype(object).astype("str")
+    out["day"] = day[idx] + offset
+    out["at_risk"] = p["at_risk"].to_numpy(np.int64)[idx]
+    on_first = offset == 0
+    out["replied"] = np.where(on_first, p["replied"].to_numpy(np.int64)[idx], 0)
+    out["censored"] = np.where(on_first, p["censored"].to_numpy(np.int64)[idx], 0)
+    if followup:
+        out.insert(len(by) + 1, "followed_up", (out["followups"] > 0).astype(np.int64))
+    out = out.sort_values([*key_cols, "day"], kind="stable").reset_index(drop=True)
+    return out
