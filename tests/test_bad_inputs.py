@@ -84,16 +84,26 @@ def _place(case: Case, src: Path, folder: Path) -> Path:
     return dst
 
 
+class _Corpus(dict):
+    """Case name -> its file, built on first use (the bombs and the long sheet take a
+    second each): a pytest-xdist worker builds only the files of the tests it runs."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.cases = {c.name: c for c in CASES}
+
+    def __missing__(self, name: str) -> Path:
+        sub = self.folder / name
+        sub.mkdir()
+        self[name] = path = write_case(self.cases[name], sub)
+        return path
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Build each file once (the bombs and the long sheet take a second each)."""
-    folder = tmp_path_factory.mktemp("corpus")
-    built: dict[str, Path] = {}
-    for case in CASES:
-        sub = folder / case.name
-        sub.mkdir()
-        built[case.name] = write_case(case, sub)
-    return built
+    """Each case's file, built once per test process."""
+    return _Corpus(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture
@@ -262,10 +272,14 @@ def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path],
              tmp_path_factory: pytest.TempPathFactory):
     """Start the child-process cases in the background, a few at a time.
 
-    They run while the in-process tests run.
+    They run while the in-process tests run. Under pytest-xdist nothing is started
+    ahead: a worker does not know which tests it will get (each starts its own
+    child when it runs), and the other core is busy with the other worker.
     """
     wanted = {item.callspec.params["case"].name for item in request.session.items
               if getattr(item, "originalname", "") == "test_cli"} & PROCESS_CASES
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        wanted = set()
     root = tmp_path_factory.mktemp("cli")
     by_name = {c.name: c for c in CASES}
     order = sorted(wanted, key=lambda n: not by_name[n].slow)  # slow ones first
@@ -279,8 +293,10 @@ def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path],
 def test_cli(case: Case, cli_runs: dict[str, Future[CliRun]], corpus: dict[str, Path],
              tmp_path: Path, capsys: pytest.CaptureFixture[str],
              monkeypatch: pytest.MonkeyPatch) -> None:
-    if case.name in PROCESS_CASES:
+    if case.name in cli_runs:
         run = cli_runs[case.name].result()
+    elif case.name in PROCESS_CASES:
+        run = _run_case_cli(case, corpus[case.name], tmp_path / "in")
     else:
         monkeypatch.delenv("JOBSTATS_DEBUG", raising=False)
         run = _run_case_main(case, corpus[case.name], tmp_path / "in", capsys)
