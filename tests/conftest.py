@@ -12,10 +12,18 @@ import subprocess
 import warnings
 from pathlib import Path
 
-import matplotlib
-import openpyxl
-import pandas as pd
-import pytest
+# One BLAS thread per test process, set before numpy is first imported (workers,
+# notebook kernels and CLI children inherit it). The models fit small matrices:
+# OpenBLAS's extra threads only spin, and with one pytest-xdist worker per core
+# they fight each other; the sample coach folder's summary took 2.5x the CPU time
+# with the default threads on the 2-core dev machine.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import matplotlib  # noqa: E402
+import openpyxl  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 matplotlib.use("Agg")
 
