@@ -28,6 +28,7 @@ import pandas as pd
 import pytest
 from bad_inputs.cases import AS_OF, CASES, EARLY, Case, write_case
 from bad_inputs.make_corpus import write_ole2
+from conftest import run_main
 
 from jobstats.schema import (
     APPLICATION_COLUMNS,
@@ -255,16 +256,15 @@ def _run_case_cli(case: Case, src: Path, folder: Path) -> CliRun:
     return CliRun(code, out, err, timed_out, dst, before, _state(dst, folder))
 
 
-def _run_case_main(case: Case, src: Path, folder: Path, capsys: pytest.CaptureFixture[str]
-                   ) -> CliRun:
-    from jobstats.cli import main
-
+def _run_case_main(case: Case, src: Path, folder: Path) -> CliRun:
+    """The same command through ``main(argv)`` in this interpreter (warnings to stderr
+    as a child prints them; the pseudonym key of a folder input goes to
+    ``$JOBSTATS_KEY``, set by conftest)."""
     dst = _place(case, src, folder)
     before = _state(dst, folder)
-    capsys.readouterr()
-    code = main(["summary", str(dst), "--as-of", AS_OF, "--json"])
-    captured = capsys.readouterr()
-    return CliRun(code, captured.out, captured.err, False, dst, before, _state(dst, folder))
+    proc = run_main("summary", str(dst), "--as-of", AS_OF, "--json")
+    return CliRun(proc.returncode, proc.stdout, proc.stderr, False, dst, before,
+                  _state(dst, folder))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -291,15 +291,14 @@ def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path],
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_cli(case: Case, cli_runs: dict[str, Future[CliRun]], corpus: dict[str, Path],
-             tmp_path: Path, capsys: pytest.CaptureFixture[str],
-             monkeypatch: pytest.MonkeyPatch) -> None:
+             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if case.name in cli_runs:
         run = cli_runs[case.name].result()
     elif case.name in PROCESS_CASES:
         run = _run_case_cli(case, corpus[case.name], tmp_path / "in")
     else:
         monkeypatch.delenv("JOBSTATS_DEBUG", raising=False)
-        run = _run_case_main(case, corpus[case.name], tmp_path / "in", capsys)
+        run = _run_case_main(case, corpus[case.name], tmp_path / "in")
     assert not run.timed_out, f"the CLI took over {CLI_TIMEOUT} s"
     assert run.after == run.before, "the input file was modified or a file was written beside it"
     path = run.path
