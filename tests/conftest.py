@@ -1,16 +1,29 @@
 """Shared test settings and helpers: where the real public trackers are, a quiet
-matplotlib, a hand-computed Wilson interval and a hand-computed Kaplan–Meier case."""
+matplotlib, a hand-computed Wilson interval, a hand-computed Kaplan–Meier case and
+the CLI run in this interpreter."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import os
+import subprocess
+import warnings
 from pathlib import Path
 
-import matplotlib
-import openpyxl
-import pandas as pd
-import pytest
+# One BLAS thread per test process, set before numpy is first imported (workers,
+# notebook kernels and CLI children inherit it). The models fit small matrices:
+# OpenBLAS's extra threads only spin, and with one pytest-xdist worker per core
+# they fight each other; the sample coach folder's summary took 2.5x the CPU time
+# with the default threads on the 2-core dev machine.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import matplotlib  # noqa: E402
+import openpyxl  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 matplotlib.use("Agg")
 
@@ -72,6 +85,37 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
             ws.append(r)
     wb.save(path)
     return path
+
+
+def run_main(*args: str) -> subprocess.CompletedProcess[str]:
+    """``jobstats ARGS`` in this interpreter, returned as a finished child process would be.
+
+    Calls ``jobstats.cli.main(args)`` (what the ``jobstats`` script and ``python -m
+    jobstats`` run) with stdout and stderr captured as plain text streams (not a
+    terminal, like a pipe); the exit code is main's return value or argparse's
+    ``SystemExit`` code. Python warnings go to stderr as a fresh interpreter would
+    print them (its default filters), so "stderr is empty" keeps its meaning.
+    Starting an interpreter per call costs 1-3 s of imports; tests of the process
+    itself (entry points, a closed pipe, the memory limit) still start one.
+    """
+    from jobstats.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with (contextlib.redirect_stdout(out), contextlib.redirect_stderr(err),
+          warnings.catch_warnings(record=True) as caught):
+        warnings.resetwarnings()
+        warnings.simplefilter("default")
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                         ResourceWarning):  # what python ignores by default outside __main__
+            warnings.filterwarnings("ignore", category=category)
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    for w in caught:
+        err.write(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line))
+    return subprocess.CompletedProcess(["jobstats", *args], code, out.getvalue(),
+                                       err.getvalue())
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,8 @@ The catalogue (what each file is and what jobstats must do with it) lives in
 case checks: the documented outcome (a clear error naming the file and what to
 do, or the rows kept / dropped / warned about), no traceback from the CLI,
 bounded time and memory, and the input file byte-identical afterwards with
-nothing written beside it.
+nothing written beside it. The CLI runs in-process through ``main(argv)``
+except for the few cases that need a process boundary (see ``PROCESS_CASES``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pandas as pd
 import pytest
 from bad_inputs.cases import AS_OF, CASES, EARLY, Case, write_case
 from bad_inputs.make_corpus import write_ole2
+from conftest import run_main
 
 from jobstats.schema import (
     APPLICATION_COLUMNS,
@@ -83,16 +85,26 @@ def _place(case: Case, src: Path, folder: Path) -> Path:
     return dst
 
 
+class _Corpus(dict):
+    """Case name -> its file, built on first use (the bombs and the long sheet take a
+    second each): a pytest-xdist worker builds only the files of the tests it runs."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.cases = {c.name: c for c in CASES}
+
+    def __missing__(self, name: str) -> Path:
+        sub = self.folder / name
+        sub.mkdir()
+        self[name] = path = write_case(self.cases[name], sub)
+        return path
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Build each file once (the bombs and the long sheet take a second each)."""
-    folder = tmp_path_factory.mktemp("corpus")
-    built: dict[str, Path] = {}
-    for case in CASES:
-        sub = folder / case.name
-        sub.mkdir()
-        built[case.name] = write_case(case, sub)
-    return built
+    """Each case's file, built once per test process."""
+    return _Corpus(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture
@@ -207,34 +219,67 @@ def test_memory_limit_is_enforced_in_the_child() -> None:
 
 @dataclass
 class CliRun:
-    proc: subprocess.CompletedProcess[str] | None
+    """What one CLI run gave: exit code, stdout, stderr, and the input folder before/after."""
+
+    code: int | None
+    stdout: str
+    stderr: str
     timed_out: bool
     path: Path
     before: tuple[str | None, list[str]]
     after: tuple[str | None, list[str]]
 
 
+#: Cases run through a real ``python -m jobstats.cli`` child under the memory
+#: limit: the files built to exhaust memory (a guard that failed would take the
+#: test process down, or swap) and the 300,000-row sheet, plus one error and one
+#: ok case as end-to-end checks of the installed entry point and its exit codes.
+#: Every other case runs in-process through ``jobstats.cli.main(argv)``, which is
+#: what the child runs too: starting an interpreter per case (1-3 s of imports
+#: each) is not what those cases test.
+PROCESS_CASES = frozenset({
+    "zip_bomb_total", "zip_bomb_ratio", "zip_lying_size", "billion_laughs", "far_stray_cell",
+    "ods_repeated_cells", "too_many_members", "long_sheet", "wide_sheet",
+    "missing_file", "csv_injection",
+})
+assert PROCESS_CASES <= set(IDS)
+
+
 def _run_case_cli(case: Case, src: Path, folder: Path) -> CliRun:
     dst = _place(case, src, folder)
     before = _state(dst, folder)
     try:
-        proc, timed_out = run_cli(dst, CLI_TIMEOUT * (3 if case.slow else 1)), False
+        proc = run_cli(dst, CLI_TIMEOUT * (3 if case.slow else 1))
+        code, out, err, timed_out = proc.returncode, proc.stdout, proc.stderr, False
     except subprocess.TimeoutExpired:
-        proc, timed_out = None, True
-    return CliRun(proc, timed_out, dst, before, _state(dst, folder))
+        code, out, err, timed_out = None, "", "", True
+    return CliRun(code, out, err, timed_out, dst, before, _state(dst, folder))
+
+
+def _run_case_main(case: Case, src: Path, folder: Path) -> CliRun:
+    """The same command through ``main(argv)`` in this interpreter (warnings to stderr
+    as a child prints them; the pseudonym key of a folder input goes to
+    ``$JOBSTATS_KEY``, set by conftest)."""
+    dst = _place(case, src, folder)
+    before = _state(dst, folder)
+    proc = run_main("summary", str(dst), "--as-of", AS_OF, "--json")
+    return CliRun(proc.returncode, proc.stdout, proc.stderr, False, dst, before,
+                  _state(dst, folder))
 
 
 @pytest.fixture(scope="session", autouse=True)
 def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path],
              tmp_path_factory: pytest.TempPathFactory):
-    """Start the CLI on every selected case in the background, a few at a time.
+    """Start the child-process cases in the background, a few at a time.
 
-    Each run is a fresh interpreter (importing pandas, scipy and statsmodels
-    takes most of its 1-3 s); they run while the in-process tests run, which
-    keeps this file's wall time near a minute on two cores.
+    They run while the in-process tests run. Under pytest-xdist nothing is started
+    ahead: a worker does not know which tests it will get (each starts its own
+    child when it runs), and the other core is busy with the other worker.
     """
     wanted = {item.callspec.params["case"].name for item in request.session.items
-              if getattr(item, "originalname", "") == "test_cli"}
+              if getattr(item, "originalname", "") == "test_cli"} & PROCESS_CASES
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        wanted = set()
     root = tmp_path_factory.mktemp("cli")
     by_name = {c.name: c for c in CASES}
     order = sorted(wanted, key=lambda n: not by_name[n].slow)  # slow ones first
@@ -245,24 +290,30 @@ def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path],
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_cli(case: Case, cli_runs: dict[str, Future[CliRun]]) -> None:
-    run = cli_runs[case.name].result()
+def test_cli(case: Case, cli_runs: dict[str, Future[CliRun]], corpus: dict[str, Path],
+             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if case.name in cli_runs:
+        run = cli_runs[case.name].result()
+    elif case.name in PROCESS_CASES:
+        run = _run_case_cli(case, corpus[case.name], tmp_path / "in")
+    else:
+        monkeypatch.delenv("JOBSTATS_DEBUG", raising=False)
+        run = _run_case_main(case, corpus[case.name], tmp_path / "in")
     assert not run.timed_out, f"the CLI took over {CLI_TIMEOUT} s"
     assert run.after == run.before, "the input file was modified or a file was written beside it"
-    proc, path = run.proc, run.path
-    assert proc is not None
-    assert "Traceback" not in proc.stderr, proc.stderr
+    path = run.path
+    assert "Traceback" not in run.stderr, run.stderr
     if case.outcome in ("error", "empty"):
-        assert proc.returncode == 2, (proc.returncode, proc.stderr)
-        assert proc.stdout == ""
-        assert _has(proc.stderr, path.name), proc.stderr
+        assert run.code == 2, (run.code, run.stderr)
+        assert run.stdout == ""
+        assert _has(run.stderr, path.name), run.stderr
         for fragment in case.fragments:
-            assert _has(proc.stderr, fragment), (fragment, proc.stderr)
+            assert _has(run.stderr, fragment), (fragment, run.stderr)
         # One paragraph, not a dump.
-        assert len(proc.stderr) < 1500, proc.stderr
+        assert len(run.stderr) < 1500, run.stderr
         return
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout)
+    assert run.code == 0, run.stderr
+    out = json.loads(run.stdout)
     if case.applications is not None:
         assert out["applications"] == case.applications
     if case.dropped is not None:

@@ -1,4 +1,9 @@
-"""The ``jobstats`` command: output, JSON contract and exit codes, run as a user runs it."""
+"""The ``jobstats`` command: output, JSON contract and exit codes, run as a user runs it.
+
+A few tests start a real ``python -m jobstats.cli`` (the JSON on the real tracker, a
+missing file's exit code, a closed pipe); the others call the same ``main(argv)`` in
+this interpreter (``conftest.run_main``), which is what they test.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import REAL_TRACKER
+from conftest import REAL_TRACKER, run_main
 
 from jobstats.cli import main
 
@@ -70,14 +75,14 @@ def test_summary_json_on_real_tracker_has_the_promised_keys_and_counts() -> None
 
 @needs_real
 def test_summary_text_is_readable() -> None:
-    proc = run_cli("summary", str(REAL), "--as-of", "2023-03-13")
+    proc = run_main("summary", str(REAL), "--as-of", "2023-03-13")
     assert proc.returncode == 0, proc.stderr
     assert "177 applications" in proc.stdout
     assert "within" in proc.stdout and "30 days" in proc.stdout
 
 
 def test_summary_on_bundled_sample_reports_followups() -> None:
-    proc = run_cli("summary", str(SAMPLE), "--as-of", "2025-06-30", "--json")
+    proc = run_main("summary", str(SAMPLE), "--as-of", "2025-06-30", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     fu = out["followup"]
@@ -101,13 +106,13 @@ def test_unrecognised_applied_column_says_how_to_map_it(tmp_path: Path) -> None:
     # Headers in no vocabulary table (German "Beworben am" is recognised now).
     path = tmp_path / "german.csv"
     path.write_text("Laden,Posten,Abgeschickt\nACME,Analyst,01.03.2025\nFoo,Dev,02.03.2025\n")
-    proc = run_cli("summary", str(path), "--as-of", "2025-06-30")
+    proc = run_main("summary", str(path), "--as-of", "2025-06-30")
     assert proc.returncode == 2
     assert "german.csv" in proc.stderr
     assert "--column applied_on=" in proc.stderr
     assert "Traceback" not in proc.stderr
 
-    ok = run_cli(
+    ok = run_main(
         "summary", str(path), "--as-of", "2025-06-30", "--json",
         "--column", "applied_on=Abgeschickt", "--column", "company=Laden",
     )
@@ -138,21 +143,21 @@ def test_bad_arguments_exit_2(args: list[str], tmp_path: Path, capsys: pytest.Ca
 
 def test_template_command_writes_a_workbook_and_refuses_to_overwrite(tmp_path: Path) -> None:
     out = tmp_path / "tracker.xlsx"
-    proc = run_cli("template", "-o", str(out))
+    proc = run_main("template", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert out.exists() and out.stat().st_size > 0
-    again = run_cli("template", "-o", str(out))
+    again = run_main("template", "-o", str(out))
     assert again.returncode == 2
     assert "--force" in again.stderr
-    forced = run_cli("template", "-o", str(out), "--force")
+    forced = run_main("template", "-o", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
 
 
 def test_dayfirst_and_monthfirst_decide_an_ambiguous_column(tmp_path: Path) -> None:
     path = tmp_path / "ambiguous.csv"
     path.write_text("Company,Date applied\nA,03/04/2025\nB,05/06/2025\n")
-    day = json.loads(run_cli("summary", str(path), "--as-of", "2025-12-31", "--json", "--dayfirst").stdout)
-    month = json.loads(run_cli("summary", str(path), "--as-of", "2025-12-31", "--json", "--monthfirst").stdout)
+    day = json.loads(run_main("summary", str(path), "--as-of", "2025-12-31", "--json", "--dayfirst").stdout)
+    month = json.loads(run_main("summary", str(path), "--as-of", "2025-12-31", "--json", "--monthfirst").stdout)
     assert (day["first_applied"], day["last_applied"]) == ("2025-04-03", "2025-06-05")
     assert (month["first_applied"], month["last_applied"]) == ("2025-03-04", "2025-05-06")
 
@@ -176,7 +181,7 @@ def test_summary_pools_a_coach_folder_and_counts_every_row(tmp_path: Path) -> No
     with (SAMPLE.parent / "manifest.csv").open(newline="") as fh:
         manifest = [r for r in csv.DictReader(fh) if r["file"].startswith("clients/")]
     files = sorted(str(p) for p in folder.iterdir())
-    proc = run_cli("summary", *files, "--as-of", "2025-06-30", "--json",
+    proc = run_main("summary", *files, "--as-of", "2025-06-30", "--json",
                    "--key", str(tmp_path / "clients.key.csv"))
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
@@ -189,14 +194,14 @@ def test_summary_pools_a_coach_folder_and_counts_every_row(tmp_path: Path) -> No
 
 def test_nothing_to_analyse_says_why(tmp_path: Path) -> None:
     blank = tmp_path / "blank.xlsx"
-    assert run_cli("template", "-o", str(blank)).returncode == 0
-    proc = run_cli("summary", str(blank), "--as-of", "2025-06-30")
+    assert run_main("template", "-o", str(blank)).returncode == 0
+    proc = run_main("summary", str(blank), "--as-of", "2025-06-30")
     assert proc.returncode == 2
     assert "blank.xlsx: no application rows below the header" in proc.stderr
 
     saved = tmp_path / "saved.csv"
     saved.write_text("Company,Date applied,Status\nA,2025-01-02,Wishlist\nB,,Saved\n")
-    proc = run_cli("summary", str(saved), "--as-of", "2025-06-30")
+    proc = run_main("summary", str(saved), "--as-of", "2025-06-30")
     assert proc.returncode == 2
     assert "all 2 rows were left out" in proc.stderr
     assert "not an application" in proc.stderr

@@ -1,4 +1,9 @@
-"""CLI conventions: help with examples, version, exit codes, errors, progress, colour, order."""
+"""CLI conventions: help with examples, version, exit codes, errors, progress, colour, order.
+
+What the command prints runs through ``main(argv)`` in this interpreter
+(``conftest.run_main``: plain, non-terminal streams, as through a pipe); the
+entry points and a real pipe start a child process.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_main
 
 import jobstats
 import jobstats.io
@@ -18,10 +24,13 @@ from jobstats.cli import main
 COMMANDS = ("summary", "due", "report", "template")
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+run = run_main
+
+
+def run_child(*args: str) -> subprocess.CompletedProcess[str]:
     """``python -m jobstats ARGS`` in a child process, stdout and stderr piped (not a terminal)."""
     return subprocess.run([sys.executable, "-m", "jobstats", *args], capture_output=True,
-                          text=True, timeout=300, env=env)
+                          text=True, timeout=300)
 
 
 class FakeTerminal(io.StringIO):
@@ -158,7 +167,7 @@ def test_progress_bar_on_a_terminal_with_many_files(
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     paths = [str(tracker(tmp_path / f"c{i}.csv")) for i in range(3)]
-    proc = run("summary", *paths, "--as-of", "2025-06-30")
+    proc = run_child("summary", *paths, "--as-of", "2025-06-30")  # a real pipe
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
 

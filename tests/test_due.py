@@ -1,15 +1,15 @@
 """The due list: hand-built tables whose answer is worked out by hand, the default wait,
-calendar output parsed back with icalendar, and the command run as a user runs it."""
+calendar output parsed back with icalendar, and the ``jobstats due`` command (its
+``main(argv)`` in this interpreter: test_cli.py starts the real process)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import run_main
 from icalendar import Calendar
 
 import jobstats
@@ -196,9 +196,7 @@ def test_text_and_json_output() -> None:
     assert empty.startswith("Nothing to send on 2025-06-30")
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jobstats", *args], capture_output=True,
-                          text=True, timeout=300)
+run = run_main
 
 
 HAND_CSV = """Company,Title,Date applied,Status,Interview date,Thank-you sent,Follow-up date

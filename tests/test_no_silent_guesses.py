@@ -4,11 +4,10 @@ user says what their words mean (``statuses=`` / ``--status``)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_main
 
 from jobstats import load
 from jobstats.io import vocab
@@ -21,9 +20,9 @@ def write(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
     return path
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jobstats.cli", *args], capture_output=True,
-                          text=True, timeout=120)
+# What the CLI says is tested in this interpreter (``main(argv)``); test_cli.py
+# starts the real process.
+run_cli = run_main
 
 
 def test_tables_are_consistent() -> None:
