@@ -14,7 +14,9 @@ group-by a database could run).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -24,7 +26,7 @@ from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, 
 from jobstats.schema import STAGE_RANK, AnalysisError, has_info
 
 __all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable", "NEVER",
-           "UNDATED_REASON", "NO_REPLY_INFO_REASON"]
+           "UNDATED_REASON", "NO_REPLY_INFO_REASON", "shared_steps"]
 
 #: ``reason`` of a reply on record (by its stage) without a date.
 UNDATED_REASON = "reply (per stage) without a reply date"
@@ -33,6 +35,46 @@ NO_REPLY_INFO_REASON = "its file holds no reply information (e.g. a LinkedIn exp
 
 #: Day of an event that never happens: later than any day, and safe to add to.
 NEVER: int = np.iinfo(np.int64).max // 4
+
+
+#: Results of :func:`reply_durations` / :func:`followup_days` inside a
+#: :func:`shared_steps` block: (step, id of the tables, as-of) -> (tables, result).
+_SHARED: ContextVar[dict | None] = ContextVar("jobstats_shared_steps", default=None)
+
+
+@contextmanager
+def shared_steps() -> Iterator[None]:
+    """Compute :func:`reply_durations` and :func:`followup_days` once per table
+    inside this block.
+
+    A summary runs several estimators on the same tables (rates, reply curve,
+    follow-up effect, policy) and each starts from these per-application steps;
+    on a million applications recomputing them is most of the work. The block
+    keys results on the identity of the tables passed (kept alive meanwhile, so
+    an id is never reused) and the as-of date, and hands out copies, so no
+    caller sees another's changes. Use it only while the tables do not change
+    (one analysis call); nested blocks share the outer one.
+    """
+    token = _SHARED.set({}) if _SHARED.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _SHARED.reset(token)
+
+
+def _shared(step: str, tables: tuple[Any, ...], as_of: pd.Timestamp, compute: Any
+            ) -> tuple[pd.DataFrame, list[str]]:
+    """``compute()`` once per (step, tables, as_of) inside :func:`shared_steps`."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    key = (step, tuple(id(t) for t in tables), as_of)
+    hit = memo.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], tables)):
+        hit = memo[key] = (tables, compute())
+    out, warnings = hit[1]
+    return out.copy(), list(warnings)
 
 
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
@@ -65,6 +107,12 @@ def reply_durations(
     """
     require_rows(applications, "time to reply")
     as_of_ts = resolve_as_of(as_of)
+    return _shared("durations", (applications,), as_of_ts,
+                   lambda: _reply_durations(applications, as_of_ts))
+
+
+def _reply_durations(applications: pd.DataFrame, as_of_ts: pd.Timestamp
+                     ) -> tuple[pd.DataFrame, list[str]]:
     applied = pd.to_datetime(applications["applied_on"])
     censor = (as_of_ts - applied.dt.normalize()).dt.days
     reply = _days(applications["first_reply_on"], applied)
@@ -127,6 +175,12 @@ def followup_days(
     warnings : list of str
     """
     as_of_ts = resolve_as_of(as_of)
+    return _shared("followup_days", (applications, events), as_of_ts,
+                   lambda: _followup_days(applications, events, as_of_ts))
+
+
+def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
+                   as_of_ts: pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
     out = pd.DataFrame(
         {"first": np.nan, "second": np.nan,
          "channel": np.full(len(applications), pd.NA, dtype=object)},

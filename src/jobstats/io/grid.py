@@ -102,7 +102,7 @@ def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
         vals[:-1] = uniq
         vals[-1] = None
         for u_i, u in enumerate(uniq):
-            if isinstance(u, str):
+            if isinstance(u, str) and "#" in u:  # (every Excel error starts with "#")
                 s = u.strip()
                 if s.upper() in EXCEL_ERRORS:
                     vals[u_i] = None

@@ -24,6 +24,7 @@ from jobstats.io.readers import RawBook, RawSheet
 from jobstats.io.vocab import (
     DATE_ORDER,
     DECIMAL,
+    fold_many,
     is_missing,
     language_of,
     match_status,
@@ -165,8 +166,9 @@ def build_tables(
 
     status, rank, status_raw = _statuses(ctx)
     status_is_flag = "status" in cm.fields and mostly_yes_no(g.cols[cm.fields["status"]])
-    order = file_order([g.cols[j] for f, j in cm.fields.items() if f.endswith("_on")]
-                       + [g.cols[j] for j in cm.follow_up])
+    # (the distinct values suffice: presence is all that counts)
+    order = file_order([g.codes(j)[1] for f, j in cm.fields.items() if f.endswith("_on")]
+                       + [g.codes(j)[1] for j in cm.follow_up])
     applied = _applied_dates(ctx, order)
     dcols, dsrc = _milestone_dates(ctx, order, fmt, status)
     app_id = _ids(ctx)
@@ -433,7 +435,7 @@ def _parse(ctx: _Ctx, j: int, order: dict[str, bool], *, yes_ok: bool = False,
     g = ctx.g
     p = parse_dates(g.cols[j], header=g.headers[j], epoch=ctx.book.epoch, dayfirst=ctx.dayfirst,
                     file_order=order, lang_dayfirst=DATE_ORDER.get(ctx.lang or "", None),
-                    lang=ctx.lang)
+                    lang=ctx.lang, coded=g.codes(j))
     if p.decision:
         ctx.col.decisions.append(p.decision)
     if not warn:
@@ -818,17 +820,19 @@ def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
         return
 
     def key(j: int) -> np.ndarray:
+        """Integer code of norm() of each cell (-1: missing or nothing left)."""
         codes, uniq = g.codes(j)
-        # norm() of every distinct value, with pandas' string methods (no Python
-        # call per value): case, accents, spaces and punctuation do not count.
-        folded = (pd.Series([str(u) for u in uniq] + [""], dtype=object).str.casefold()
-                  .str.normalize("NFKD").str.replace(r"[\u0300-\u036f]|[\W_]+", "", regex=True))
-        return folded.to_numpy(dtype=object)[codes]
+        # norm() of every distinct value, all at once: case, accents, spaces and
+        # punctuation do not count.
+        folded = np.array(fold_many([str(u) for u in uniq]), dtype=object)
+        fcodes = pd.factorize(folded)[0] if len(folded) else np.empty(0, np.int64)
+        fcodes = np.append(np.where(folded == "", -1, fcodes), -1)
+        return fcodes[codes]
 
     company = key(fields["company"])
     title = (key(fields["title"]) if "title" in fields
-             else np.full(len(g.rows), "", dtype=object))
-    sel = ctx.keep & (company != "")
+             else np.full(len(g.rows), -1, dtype=np.int64))
+    sel = ctx.keep & (company >= 0)
     df = pd.DataFrame({"c": company, "t": title, "d": applied_day, "i": np.arange(len(g.rows))})
     df = df[sel]
     df = df[df.duplicated(["c", "t", "d"], keep=False)]
