@@ -198,32 +198,45 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
             "counts there as not followed up; add follow-up dates to use them."
         )
     fu = fu[fu["date"].notna()]
-    pos = pd.Series(np.arange(len(applications)), index=applications["application_id"].to_numpy())
-    pos = pos[~pos.index.duplicated()]
-    app_pos = fu["application_id"].map(pos)
-    fu = fu[app_pos.notna()].assign(_pos=app_pos[app_pos.notna()].astype(np.int64))
-    applied = pd.to_datetime(applications["applied_on"]).dt.normalize().to_numpy()
-    d = (pd.to_datetime(fu["date"]).dt.normalize().to_numpy() - applied[fu["_pos"].to_numpy()])
-    fu = fu.assign(_day=d.astype("timedelta64[D]").astype(np.int64))
-    late = pd.to_datetime(fu["date"]).dt.normalize() > as_of_ts
-    early = fu["_day"] < 0
+    n = len(applications)
+    # Position of each follow-up's application (its first row with that id): one
+    # factorize of both id columns, no index of a million strings built and checked.
+    ids = np.concatenate([applications["application_id"].to_numpy(dtype=object),
+                          fu["application_id"].to_numpy(dtype=object)])
+    codes = pd.factorize(ids)[0]
+    first_of = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
+    app_codes, first_idx = np.unique(codes[:n], return_index=True)
+    first_of[app_codes] = first_idx  # (code -1, a missing id, stays unmatched)
+    app_pos = first_of[codes[n:]]
+    matched = app_pos >= 0
+    pos_m = app_pos[matched]
+    date = fu["date"].to_numpy(dtype="datetime64[ns]")[matched].astype("datetime64[D]")
+    applied = pd.to_datetime(applications["applied_on"]).to_numpy(
+        dtype="datetime64[ns]").astype("datetime64[D]")
+    day = (date - applied[pos_m]).astype(np.int64)  # (NaT: the smallest int, so "early")
+    late = date > np.datetime64(as_of_ts.normalize(), "D")
+    early = day < 0
     if early.any():
         warnings.append(
             f"{int(early.sum())} follow-up(s) dated before their application are ignored; "
             "check those dates."
         )
-    fu = fu[~late & ~early].sort_values(["_pos", "_day"], kind="stable")
-    rank = fu.groupby("_pos").cumcount()
-    first = fu[rank == 0]
-    second = fu[rank == 1]
+    ok = ~late & ~early
+    pos_k, day_k = pos_m[ok], day[ok]
+    order = np.lexsort((day_k, pos_k))  # by application, then day (stable)
+    pos_s, day_s = pos_k[order], day_k[order]
+    start = np.r_[True, pos_s[1:] != pos_s[:-1]] if len(pos_s) else np.empty(0, bool)
+    run_start = np.maximum.accumulate(np.where(start, np.arange(len(pos_s)), 0))
+    rank = np.arange(len(pos_s)) - run_start
     # positional, so a non-unique index of the applications table is fine
-    first_day = np.full(len(applications), np.nan)
-    second_day = np.full(len(applications), np.nan)
-    channel = np.full(len(applications), pd.NA, dtype=object)
-    first_day[first["_pos"].to_numpy()] = first["_day"].to_numpy(dtype=float)
-    second_day[second["_pos"].to_numpy()] = second["_day"].to_numpy(dtype=float)
-    if "channel" in first.columns:
-        channel[first["_pos"].to_numpy()] = first["channel"].astype(object).to_numpy()
+    first_day = np.full(n, np.nan)
+    second_day = np.full(n, np.nan)
+    channel = np.full(n, pd.NA, dtype=object)
+    first_day[pos_s[rank == 0]] = day_s[rank == 0]
+    second_day[pos_s[rank == 1]] = day_s[rank == 1]
+    if "channel" in fu.columns:
+        chan = fu["channel"].astype(object).to_numpy()[matched][ok][order]
+        channel[pos_s[rank == 0]] = chan[rank == 0]
     out = pd.DataFrame(
         {"first": first_day, "second": second_day, "channel": channel}, index=applications.index
     )
@@ -282,6 +295,13 @@ def daily_risk_sets(
     dur = dur[keep]
     cols = as_list(by)
     groups = group_frame(apps, cols)
+    # Text keys as sorted integer codes (the same order as sorting the text):
+    # grouping millions of segment rows by ints, not strings; labels put back below.
+    labels: dict[str, pd.Index] = {}
+    for c in cols:
+        if isinstance(groups[c].dtype, pd.StringDtype):
+            codes_c, labels[c] = pd.factorize(groups[c], sort=True)
+            groups[c] = codes_c
     t = dur["time"].to_numpy(np.int64)
     ev = dur["event"].to_numpy(bool)
     n = len(apps)
@@ -295,6 +315,9 @@ def daily_risk_sets(
         f1i = np.where(np.isnan(f1), NEVER, f1).astype(np.int64)
         f2i = np.where(np.isnan(f2), NEVER, f2).astype(np.int64)
         chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)").to_numpy()
+        chan_codes, labels["followup_channel"] = pd.factorize(
+            np.append(chan, "(none)").astype(object), sort=True)
+        none_code, chan = chan_codes[-1], chan_codes[:-1]
         seg_app = np.concatenate([np.arange(n)] * 3)
         seg_state = np.repeat([0, 1, 2], n)
         seg_lo = np.concatenate([np.zeros(n, np.int64), f1i + 1, f2i + 1])
@@ -305,11 +328,11 @@ def daily_risk_sets(
         end_state = np.where(t > f2i, 2, np.where(t > f1i, 1, 0))
         key = groups.iloc[seg_app].reset_index(drop=True)
         key["followups"] = seg_state
-        key["followup_channel"] = np.where(seg_state == 0, "(none)", chan[seg_app])
+        key["followup_channel"] = np.where(seg_state == 0, none_code, chan[seg_app])
         state_cols = ["followups", "followup_channel"]
         end_key = groups.reset_index(drop=True)
         end_key["followups"] = end_state
-        end_key["followup_channel"] = np.where(end_state == 0, "(none)", chan)
+        end_key["followup_channel"] = np.where(end_state == 0, none_code, chan)
     else:
         seg_app = np.arange(n)
         seg_lo = np.zeros(n, np.int64)
@@ -323,6 +346,9 @@ def daily_risk_sets(
     both = pd.concat([key, end_key], ignore_index=True)
     if key_cols:
         codes, uniques = _factorize(both, key_cols)
+        for c, lab in labels.items():
+            uniques[c] = lab.take(uniques[c].to_numpy()) if c != "followup_channel" else \
+                np.asarray(lab, dtype=object)[uniques[c].to_numpy()]
     else:
         codes, uniques = np.zeros(len(both), np.int64), pd.DataFrame(index=[0])
     seg_code, end_code = codes[: len(key)], codes[len(key) :]

@@ -544,11 +544,15 @@ def _source_groups(source: pd.Series, raw: pd.Series, keep: np.ndarray, cm: Colu
     if "source" not in cm.fields:
         return []
     header = g.headers[cm.fields["source"]]
-    df = pd.DataFrame({"s": source, "r": raw})[keep].dropna()
-    df = df[df["s"].str.casefold() != df["r"].str.casefold()]
-    if df.empty:
+    # on (raw, label) pairs: a few distinct ones, however many rows
+    pairs = pd.DataFrame({"r": raw, "s": source})[keep].dropna()
+    counts = pairs.value_counts(sort=False)
+    if counts.empty:
         return []
-    counts = df.groupby(["r", "s"], sort=True).size()
+    r = counts.index.get_level_values("r").astype(object)
+    s = counts.index.get_level_values("s").astype(object)
+    differ = [a.casefold() != b.casefold() for a, b in zip(r, s)]
+    counts = counts[np.asarray(differ, dtype=bool)].sort_index()
     return [("source", header, r, s, "grouped", int(c), "") for (r, s), c in counts.items()]
 
 
@@ -564,7 +568,12 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     names = ("first_reply_on", "interview_on", "offer_on", "rejected_on")
     cols = [dcols.get(k, nat) for k in names]
     stacked = np.column_stack([c.to_numpy() for c in cols]) if n else np.empty((0, 4), "M8[ns]")
-    first = pd.Series(pd.DataFrame(stacked).min(axis=1), dtype="datetime64[ns]")
+    # row-wise earliest date, NaT skipped (numpy's min would propagate NaT)
+    as_int = stacked.view(np.int64)
+    nat = np.isnat(stacked)
+    low = np.where(nat, np.iinfo(np.int64).max, as_int).min(axis=1, initial=np.iinfo(np.int64).max)
+    first = pd.Series(np.where(nat.all(axis=1), np.datetime64("NaT", "ns"),
+                               low.view("M8[ns]")), dtype="datetime64[ns]")
     # Which column gave the first reply (the first of equal dates, in this order).
     src_names = np.array([dsrc.get(k, "") for k in names] + [""], dtype=object)
     hit = (stacked == first.to_numpy()[:, None]) & ~np.isnat(stacked)
