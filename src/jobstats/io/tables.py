@@ -199,7 +199,7 @@ def build_tables(
         "status_raw": status_raw,
         "followed_up": followed,
         "notes": text_field("notes"),
-        "sheet": pd.Series([g.sheet] * n, dtype="str"),
+        "sheet": _take_str([g.sheet], np.zeros(n, dtype=np.intp)),
         "row": pd.Series(ctx.rows, dtype="int64"),
         # does this file hold reply / interview information at all (schema INFO_COLUMNS)?
         "reply_info": np.full(n, _holds(cm, _REPLY_FIELDS, _REPLY_FLAGS, status_is_flag),
@@ -296,10 +296,17 @@ def _stale_as_of(apps: pd.DataFrame, events: pd.DataFrame, as_of: pd.Timestamp, 
 def _str_series(coded: tuple[np.ndarray, list[object]]) -> pd.Series:
     codes, uniq = coded
     if all(type(u) is str for u in uniq):  # text files: strip only (missing are coded -1)
-        text = np.array(list(map(str.strip, uniq)) + [pd.NA], dtype=object)
-        return pd.Series(text[codes], dtype="str")
-    text = np.array([text_value(u) for u in uniq] + [pd.NA], dtype=object)
-    return pd.Series(text[codes], dtype="str")
+        text = list(map(str.strip, uniq))
+    else:
+        text = [text_value(u) for u in uniq]
+    return _take_str(text, codes)
+
+
+def _take_str(values: list[object] | np.ndarray, codes: np.ndarray) -> pd.Series:
+    """``str`` Series of ``values[codes]`` (code -1: missing): the distinct values
+    are checked as text once, not every row."""
+    arr = pd.array(np.asarray(values, dtype=object), dtype="str")
+    return pd.Series(arr.take(np.asarray(codes, dtype=np.intp), allow_fill=True))
 
 
 def _require_applied(cm: ColumnMap, g: Grid, where: str) -> None:
@@ -526,8 +533,12 @@ def _sources(ctx: _Ctx) -> tuple[pd.Series, pd.Series]:
     g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
     if "source" in cm.fields:
         codes, uniq = g.codes(cm.fields["source"])
-        src = np.array([parse_source(u) for u in uniq] + [None], dtype=object)[codes]
-        raw = np.array([str(u).strip() for u in uniq] + [None], dtype=object)[codes]
+        labels = [parse_source(u) for u in uniq]
+        raw_s = _take_str([str(u).strip() for u in uniq], codes)
+        if cm.referral_flag is None:
+            return _take_str(labels, codes), raw_s
+        src = np.array(labels + [None], dtype=object)[codes]
+        raw = raw_s.to_numpy(dtype=object)
     else:
         src = np.full(n, None, dtype=object)
         raw = np.full(n, None, dtype=object)
@@ -592,7 +603,8 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     base = np.where(replied, np.maximum(base, _REPLIED), base)
     base = np.where(intv, np.maximum(base, STAGE_RANK["interview"]), base)
     base = np.where(offer, np.maximum(base, STAGE_RANK["offer"]), base)
-    stage = np.array(STAGES, dtype=object)[base]
+    stage_s = _take_str(list(STAGES), base)
+    stage = stage_s.to_numpy(dtype=object)
 
     fr = first.to_numpy()
     if "status" in cm.fields:
@@ -610,7 +622,7 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     first = first.mask(early)
     first_src = np.where(early, "", first_src)
     kind = _reply_kind(stage, status, file_kind, first, *cols[1:])
-    return first, first_src, pd.Series(stage, dtype="str"), kind
+    return first, first_src, stage_s, kind
 
 
 def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr: pd.Series,

@@ -317,7 +317,7 @@ def missing_mask(values: list[object]) -> np.ndarray:
     if len(short) <= 256:  # few values (a wide sheet's columns): a call each is cheaper
         out[short] = [is_missing(values[k]) for k in short]
     else:
-        sv = [values[k] for k in short]
+        sv = values if len(short) == len(values) else [values[k] for k in short]
         folded = fold_many(sv)
         # only a folded value that is a missing word needs the digits check
         cand = np.flatnonzero(pd.Series(folded, dtype=object).isin(MISSING).to_numpy())
