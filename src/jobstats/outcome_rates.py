@@ -157,7 +157,9 @@ def rates(
                 notes.append("")
         sub["note"] = notes
         out_rows.append(sub.drop(columns="_out"))
-    ghost, ghost_warnings = _ghosting(applications[sent], cols, keys, as_of_ts, ghost_days)
+    # (the table itself when all were sent: shared_steps then reuses its durations)
+    ghost, ghost_warnings = _ghosting(applications if sent.all() else applications[sent],
+                                      cols, keys, as_of_ts, ghost_days)
     out_rows.append(ghost)
     out = pd.concat(out_rows, ignore_index=True)
     small = (out["n"] < MIN_N) & (out["n"] > 0)

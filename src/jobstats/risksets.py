@@ -64,7 +64,7 @@ def shared_steps() -> Iterator[None]:
 
 
 def _shared(step: str, tables: tuple[Any, ...], as_of: pd.Timestamp, compute: Any
-            ) -> tuple[pd.DataFrame, list[str]]:
+            ) -> tuple[Any, ...]:
     """``compute()`` once per (step, tables, as_of) inside :func:`shared_steps`."""
     memo = _SHARED.get()
     if memo is None:
@@ -73,8 +73,8 @@ def _shared(step: str, tables: tuple[Any, ...], as_of: pd.Timestamp, compute: An
     hit = memo.get(key)
     if hit is None or any(a is not b for a, b in zip(hit[0], tables)):
         hit = memo[key] = (tables, compute())
-    out, warnings = hit[1]
-    return out.copy(), list(warnings)
+    out, warnings, *rest = hit[1]
+    return (out.copy(), list(warnings), *rest)
 
 
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
@@ -175,12 +175,38 @@ def followup_days(
     warnings : list of str
     """
     as_of_ts = resolve_as_of(as_of)
-    return _shared("followup_days", (applications, events), as_of_ts,
-                   lambda: _followup_days(applications, events, as_of_ts))
+    out, warnings, _ = _shared("followup_days", (applications, events), as_of_ts,
+                               lambda: _followup_days(applications, events, as_of_ts))
+    return out, warnings
+
+
+def _followup_days_kept(applications: pd.DataFrame, events: pd.DataFrame | None,
+                        as_of_ts: pd.Timestamp, keep: np.ndarray
+                        ) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`followup_days` of ``applications[keep]``, cut from the whole table's
+    (computed once for the estimators sharing it) when the ids are unique."""
+    full, _, (unique, early, undated_msg) = _shared(
+        "followup_days", (applications, events), as_of_ts,
+        lambda: _followup_days(applications, events, as_of_ts))
+    if not unique:  # which row a repeated id means depends on the rows: recompute
+        return followup_days(applications[keep], events, as_of=as_of_ts)
+    warnings = [undated_msg] if undated_msg else []
+    n_early = int(early[keep].sum())
+    if n_early:
+        warnings.append(_early_message(n_early))
+    return full[keep], warnings
+
+
+def _early_message(n: int) -> str:
+    return (f"{n} follow-up(s) dated before their application are ignored; "
+            "check those dates.")
 
 
 def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
-                   as_of_ts: pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
+                   as_of_ts: pd.Timestamp) -> tuple[pd.DataFrame, list[str], tuple]:
+    """``followup_days`` and, for :func:`_followup_days_kept`: whether the ids are
+    unique, the count of early follow-ups per application, the undated warning."""
+    n = len(applications)
     out = pd.DataFrame(
         {"first": np.nan, "second": np.nan,
          "channel": np.full(len(applications), pd.NA, dtype=object)},
@@ -188,17 +214,18 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     )
     warnings: list[str] = []
     if events is None or len(events) == 0:
-        return out, warnings
+        return out, warnings, (True, np.zeros(n, np.int64), "")
     fu = events[events["kind"] == "follow_up"]
     undated = int(fu["date"].isna().sum())
+    undated_msg = ""
     if undated:
-        warnings.append(
+        undated_msg = (
             f"{undated} follow-up(s) have no date and are ignored by the time-aware analysis "
             "(when they were sent matters): an application whose follow-ups are all undated "
             "counts there as not followed up; add follow-up dates to use them."
         )
+        warnings.append(undated_msg)
     fu = fu[fu["date"].notna()]
-    n = len(applications)
     # Position of each follow-up's application (its first row with that id): one
     # factorize of both id columns, no index of a million strings built and checked.
     ids = np.concatenate([applications["application_id"].to_numpy(dtype=object),
@@ -206,6 +233,7 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     codes = pd.factorize(ids)[0]
     first_of = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
     app_codes, first_idx = np.unique(codes[:n], return_index=True)
+    unique = len(app_codes) == n and (n == 0 or app_codes[0] >= 0)
     first_of[app_codes] = first_idx  # (code -1, a missing id, stays unmatched)
     app_pos = first_of[codes[n:]]
     matched = app_pos >= 0
@@ -217,10 +245,8 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     late = date > np.datetime64(as_of_ts.normalize(), "D")
     early = day < 0
     if early.any():
-        warnings.append(
-            f"{int(early.sum())} follow-up(s) dated before their application are ignored; "
-            "check those dates."
-        )
+        warnings.append(_early_message(int(early.sum())))
+    early_per_app = np.bincount(pos_m[early], minlength=n)
     ok = ~late & ~early
     pos_k, day_k = pos_m[ok], day[ok]
     order = np.lexsort((day_k, pos_k))  # by application, then day (stable)
@@ -240,7 +266,7 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     out = pd.DataFrame(
         {"first": first_day, "second": second_day, "channel": channel}, index=applications.index
     )
-    return out, warnings
+    return out, warnings, (unique, early_per_app, undated_msg)
 
 
 def daily_risk_sets(
@@ -308,7 +334,7 @@ def daily_risk_sets(
 
     # segments (application, state, first day, last day) at risk
     if followup:
-        fud, fw = followup_days(apps, events, as_of=as_of)
+        fud, fw = _followup_days_kept(applications, events, resolve_as_of(as_of), keep)
         warnings += fw
         f1 = fud["first"].to_numpy()
         f2 = fud["second"].to_numpy()

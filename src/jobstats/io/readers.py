@@ -46,10 +46,14 @@ class RawSheet:
     def columns(self) -> list[np.ndarray]:
         """The cells column-wise (object arrays of equal length), built once."""
         if self.cols is None:
-            width = max((len(r) for r in self.rows), default=0)
+            lengths = set(map(len, self.rows))
+            width = max(lengths, default=0)
             arr = np.empty((len(self.rows), width), dtype=object)
-            for i, r in enumerate(self.rows):
-                arr[i, :len(r)] = r
+            if len(lengths) == 1 and width:
+                arr[:] = self.rows  # rectangular (a workbook's rows): one copy in C
+            else:
+                for i, r in enumerate(self.rows):
+                    arr[i, :len(r)] = r
             self.cols = [arr[:, j] for j in range(width)]
         return self.cols
 
@@ -160,7 +164,9 @@ def _read_workbook(path: Path, kind: str) -> RawBook:
                     continue  # chart sheets / macro sheets hold no table
                 hidden = m is not None and m.visible != SheetVisibleEnum.Visible
                 rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                sheets.append(RawSheet(name, [list(r) for r in rows], hidden))
+                if not all(type(r) is list for r in rows):  # (calamine gives fresh lists)
+                    rows = [list(r) for r in rows]
+                sheets.append(RawSheet(name, rows, hidden))
         finally:
             wb.close()
     except UnreadableFileError:
