@@ -621,13 +621,17 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
                  f"({applied.iat[i].date()}); reply date ignored (stage kept)")
     first = first.mask(early)
     first_src = np.where(early, "", first_src)
-    kind = _reply_kind(stage, status, file_kind, first, *cols[1:])
+    kind = _reply_kind(base, status, file_kind, first, *cols[1:])
     return first, first_src, stage_s, kind
 
 
 def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr: pd.Series,
                 intv: pd.Series, offer: pd.Series, rej: pd.Series) -> pd.Series:
-    """What the first reply was: from the file's column, else from dates and status."""
+    """What the first reply was: from the file's column, else from dates and status.
+
+    ``stage`` is the furthest stage as its rank in :data:`STAGES` (integers
+    compare at C speed; a million stage words would not)."""
+    r = STAGE_RANK
     # The earliest dated milestone (interview, offer, rejection; first wins ties)
     # is the first reply's kind when it is on or before the reply date.
     ms = np.column_stack([s.to_numpy() for s in (intv, offer, rej)]) if len(stage) else \
@@ -640,14 +644,19 @@ def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr
     d0 = filled[np.arange(len(stage)), k0] if len(stage) else np.empty(0, "M8[D]")
     fr_day = fr.to_numpy().astype("M8[D]")
     ms_first = has_ms & (np.isnat(fr_day) | (d0 <= fr_day))
-    kinds = np.array(["interview", "offer", "rejection"], dtype=object)
-    out = np.select(
-        [file_kind != None, stage == "applied", ms_first,  # noqa: E711
-         np.isin(stage, ["screen", "interview"]) | ~np.isnat(ms_day[:, 0]),
-         np.isin(stage, ["offer", "accepted"]), status == "rejected"],
-        [file_kind, None, kinds[k0] if len(stage) else kinds[:0], "interview", "offer",
-         "rejection"], default="other")
-    return pd.Series(out, dtype="str")
+    # codes into labels (-1: no reply, so no kind); the file's own kind wins
+    labels = ["interview", "offer", "rejection", "other"]
+    code = np.select(
+        [stage == r["applied"], ms_first,
+         (stage == r["screen"]) | (stage == r["interview"]) | ~np.isnat(ms_day[:, 0]),
+         (stage == r["offer"]) | (stage == r["accepted"]), status == "rejected"],
+        [-1, k0, 0, 1, 2], default=3).astype(np.intp)
+    has_kind = file_kind != None  # noqa: E711
+    if has_kind.any():
+        fk_codes, fk_labels = pd.factorize(file_kind[has_kind])
+        code[has_kind] = fk_codes + len(labels)
+        labels += list(fk_labels)
+    return _take_str(labels, code)
 
 
 # --- follow-ups ----------------------------------------------------------------
