@@ -912,7 +912,8 @@ def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
     events from a follow-ups sheet get it from their application id."""
     events = events.astype({"application_id": "str", "kind": "str", "source_column": "str"})
     events["date"] = pd.to_datetime(events["date"]).astype("datetime64[ns]")
-    events["channel"] = events["channel"].astype("str")  # None -> missing
+    ch_codes, ch_values = pd.factorize(events["channel"].to_numpy(dtype=object))
+    events["channel"] = _take_str(ch_values, ch_codes).array  # None -> missing
     missing = events["_pos"].isna() if "_pos" in events else pd.Series(True, index=events.index)
     if missing.any():
         pos = pd.Series(np.arange(len(app_order)), index=app_order.to_numpy())
@@ -920,7 +921,14 @@ def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
         filled = events.loc[missing, "application_id"].map(pos)
         events["_pos"] = events.get("_pos", pd.Series(np.nan, index=events.index))
         events.loc[missing, "_pos"] = filled
-    codes = pd.Categorical(events["kind"], categories=list(EVENT_KINDS)).codes
-    events = events.assign(_o=codes)
-    events = events.sort_values(["_pos", "date", "_o"], kind="stable", na_position="last")
-    return events.drop(columns=["_pos", "_o"]).reset_index(drop=True)[list(EVENT_COLUMNS)]
+    k_codes, k_values = pd.factorize(events["kind"])
+    rank = np.array([EVENT_KINDS.index(k) if k in EVENT_KINDS else -1 for k in k_values]
+                    + [-1], dtype=np.int64)[k_codes]
+    # by position, date, kind; missing position or date last; ties keep their order
+    # (np.lexsort on numbers: pandas' multi-key sort factorizes every key first)
+    pos = events["_pos"].to_numpy(dtype=float)
+    date = events["date"].to_numpy().view(np.int64)
+    date = np.where(events["date"].isna().to_numpy(), np.iinfo(np.int64).max, date)
+    order = np.lexsort((rank, date, np.where(np.isnan(pos), np.inf, pos)))
+    events = events.iloc[order]
+    return events.drop(columns=["_pos"]).reset_index(drop=True)[list(EVENT_COLUMNS)]
