@@ -306,10 +306,11 @@ def naive_followup_rates(
         day = pd.to_datetime(ev["date"]).dt.normalize()
         known = ev.loc[~(day > as_of_ts).to_numpy(), "application_id"]  # by as_of, or undated
         later = ev.loc[(day > as_of_ts).to_numpy(), "application_id"]
-        only_later = applications["application_id"].isin(later) & ~applications[
-            "application_id"
-        ].isin(known)
-        fu &= ~only_later.to_numpy(bool)
+        if len(later):  # (else nothing to undo: skip two look-ups of every id)
+            only_later = applications["application_id"].isin(later) & ~applications[
+                "application_id"
+            ].isin(known)
+            fu &= ~only_later.to_numpy(bool)
     replied = replied_by(applications, as_of_ts)
     counts = []
     for flag in (True, False):

@@ -138,7 +138,9 @@ def rates(
             sub = pd.DataFrame({c: [int(frame[c].sum())] for c in ("_n", "_k", "_out")})
         sub = proportion_rows(sub.rename(columns={"_n": "n", "_k": "events"}), measure, kind)
         out_rows.append(sub.drop(columns="_out"))
-    ghost, ghost_warnings = _ghosting(applications[sent], cols, keys, as_of_ts, ghost_days)
+    # (the table itself when all were sent: shared_steps then reuses its durations)
+    ghost, ghost_warnings = _ghosting(applications if sent.all() else applications[sent],
+                                      cols, keys, as_of_ts, ghost_days)
     out_rows.append(ghost)
     out = pd.concat(out_rows, ignore_index=True)
     small = (out["n"] < MIN_N) & (out["n"] > 0)

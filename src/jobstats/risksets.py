@@ -14,7 +14,9 @@ group-by a database could run).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -24,7 +26,7 @@ from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, 
 from jobstats.schema import STAGE_RANK, AnalysisError, has_info
 
 __all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable", "NEVER",
-           "UNDATED_REASON", "NO_REPLY_INFO_REASON"]
+           "UNDATED_REASON", "NO_REPLY_INFO_REASON", "shared_steps"]
 
 #: ``reason`` of a reply on record (by its stage) without a date.
 UNDATED_REASON = "reply (per stage) without a reply date"
@@ -33,6 +35,46 @@ NO_REPLY_INFO_REASON = "its file holds no reply information (e.g. a LinkedIn exp
 
 #: Day of an event that never happens: later than any day, and safe to add to.
 NEVER: int = np.iinfo(np.int64).max // 4
+
+
+#: Results of :func:`reply_durations` / :func:`followup_days` inside a
+#: :func:`shared_steps` block: (step, id of the tables, as-of) -> (tables, result).
+_SHARED: ContextVar[dict | None] = ContextVar("jobstats_shared_steps", default=None)
+
+
+@contextmanager
+def shared_steps() -> Iterator[None]:
+    """Compute :func:`reply_durations` and :func:`followup_days` once per table
+    inside this block.
+
+    A summary runs several estimators on the same tables (rates, reply curve,
+    follow-up effect, policy) and each starts from these per-application steps;
+    on a million applications recomputing them is most of the work. The block
+    keys results on the identity of the tables passed (kept alive meanwhile, so
+    an id is never reused) and the as-of date, and hands out copies, so no
+    caller sees another's changes. Use it only while the tables do not change
+    (one analysis call); nested blocks share the outer one.
+    """
+    token = _SHARED.set({}) if _SHARED.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _SHARED.reset(token)
+
+
+def _shared(step: str, tables: tuple[Any, ...], as_of: pd.Timestamp, compute: Any
+            ) -> tuple[Any, ...]:
+    """``compute()`` once per (step, tables, as_of) inside :func:`shared_steps`."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    key = (step, tuple(id(t) for t in tables), as_of)
+    hit = memo.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], tables)):
+        hit = memo[key] = (tables, compute())
+    out, warnings, *rest = hit[1]
+    return (out.copy(), list(warnings), *rest)
 
 
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
@@ -65,25 +107,42 @@ def reply_durations(
     """
     require_rows(applications, "time to reply")
     as_of_ts = resolve_as_of(as_of)
+    return _shared("durations", (applications,), as_of_ts,
+                   lambda: _reply_durations(applications, as_of_ts))
+
+
+#: ``reason`` of :func:`reply_durations` by code (0: the application is used).
+_REASONS = (pd.NA, "no applied date", "applied after the as-of date",
+            "reply dated before the application", NO_REPLY_INFO_REASON, UNDATED_REASON)
+
+
+def _reply_durations(applications: pd.DataFrame, as_of_ts: pd.Timestamp
+                     ) -> tuple[pd.DataFrame, list[str]]:
     applied = pd.to_datetime(applications["applied_on"])
     censor = (as_of_ts - applied.dt.normalize()).dt.days
     reply = _days(applications["first_reply_on"], applied)
     rank = stage_rank(applications["stage"]).fillna(0)
     event = reply.notna() & (reply <= censor)
     time = reply.where(event, censor)
-    reason = pd.Series(pd.NA, index=applications.index, dtype="object")
-    reason[applied.isna().to_numpy()] = "no applied date"
-    reason[(censor < 0).to_numpy()] = "applied after the as-of date"
-    reason[reason.isna() & reply.notna() & (reply < 0)] = "reply dated before the application"
-    reason[reason.isna() & ~has_info(applications, "reply")] = NO_REPLY_INFO_REASON
-    undated = reason.isna() & reply.isna() & (rank >= STAGE_RANK["replied"])
-    reason[undated] = UNDATED_REASON
-    use = reason.isna()
+    # Why an application is left out, as a code into _REASONS (0: used); the
+    # first reason that applies wins. Integer masks: no object Series of a
+    # million rows written five times.
+    code = np.zeros(len(applications), dtype=np.intp)
+    reply_np = reply.to_numpy(dtype=float)
+    code[applied.isna().to_numpy()] = 1
+    code[(censor < 0).to_numpy()] = 2
+    free = code == 0
+    code[free & ~np.isnan(reply_np) & (reply_np < 0)] = 3
+    code[(code == 0) & ~has_info(applications, "reply").to_numpy(dtype=bool)] = 4
+    code[(code == 0) & np.isnan(reply_np) & (rank >= STAGE_RANK["replied"]).to_numpy()] = 5
+    use = pd.Series(code == 0, index=applications.index)
+    reason = pd.Series(np.array(_REASONS, dtype=object)[code], index=applications.index,
+                       dtype="object")
     warnings = []
-    why_all = reason.astype(object).fillna("").to_numpy()
     labels = applications["row"] if "row" in applications.columns else applications.index
-    for why in pd.unique(reason[~use]):
-        pos = np.flatnonzero(why_all == why)  # positions: the index may repeat labels
+    for k in pd.unique(code[code > 0]):  # in order of first appearance
+        why = _REASONS[k]
+        pos = np.flatnonzero(code == k)  # positions: the index may repeat labels
         rows = pd.Series(labels).iloc[pos].tolist()
         shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
         warnings.append(
@@ -127,6 +186,38 @@ def followup_days(
     warnings : list of str
     """
     as_of_ts = resolve_as_of(as_of)
+    out, warnings, _ = _shared("followup_days", (applications, events), as_of_ts,
+                               lambda: _followup_days(applications, events, as_of_ts))
+    return out, warnings
+
+
+def _followup_days_kept(applications: pd.DataFrame, events: pd.DataFrame | None,
+                        as_of_ts: pd.Timestamp, keep: np.ndarray
+                        ) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`followup_days` of ``applications[keep]``, cut from the whole table's
+    (computed once for the estimators sharing it) when the ids are unique."""
+    full, _, (unique, early, undated_msg) = _shared(
+        "followup_days", (applications, events), as_of_ts,
+        lambda: _followup_days(applications, events, as_of_ts))
+    if not unique:  # which row a repeated id means depends on the rows: recompute
+        return followup_days(applications[keep], events, as_of=as_of_ts)
+    warnings = [undated_msg] if undated_msg else []
+    n_early = int(early[keep].sum())
+    if n_early:
+        warnings.append(_early_message(n_early))
+    return full[keep], warnings
+
+
+def _early_message(n: int) -> str:
+    return (f"{n} follow-up(s) dated before their application are ignored; "
+            "check those dates.")
+
+
+def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
+                   as_of_ts: pd.Timestamp) -> tuple[pd.DataFrame, list[str], tuple]:
+    """``followup_days`` and, for :func:`_followup_days_kept`: whether the ids are
+    unique, the count of early follow-ups per application, the undated warning."""
+    n = len(applications)
     out = pd.DataFrame(
         {"first": np.nan, "second": np.nan,
          "channel": np.full(len(applications), pd.NA, dtype=object)},
@@ -134,46 +225,59 @@ def followup_days(
     )
     warnings: list[str] = []
     if events is None or len(events) == 0:
-        return out, warnings
+        return out, warnings, (True, np.zeros(n, np.int64), "")
     fu = events[events["kind"] == "follow_up"]
     undated = int(fu["date"].isna().sum())
+    undated_msg = ""
     if undated:
-        warnings.append(
+        undated_msg = (
             f"{undated} follow-up(s) have no date and are ignored by the time-aware analysis "
             "(when they were sent matters): an application whose follow-ups are all undated "
             "counts there as not followed up; add follow-up dates to use them."
         )
+        warnings.append(undated_msg)
     fu = fu[fu["date"].notna()]
-    pos = pd.Series(np.arange(len(applications)), index=applications["application_id"].to_numpy())
-    pos = pos[~pos.index.duplicated()]
-    app_pos = fu["application_id"].map(pos)
-    fu = fu[app_pos.notna()].assign(_pos=app_pos[app_pos.notna()].astype(np.int64))
-    applied = pd.to_datetime(applications["applied_on"]).dt.normalize().to_numpy()
-    d = (pd.to_datetime(fu["date"]).dt.normalize().to_numpy() - applied[fu["_pos"].to_numpy()])
-    fu = fu.assign(_day=d.astype("timedelta64[D]").astype(np.int64))
-    late = pd.to_datetime(fu["date"]).dt.normalize() > as_of_ts
-    early = fu["_day"] < 0
+    # Position of each follow-up's application (its first row with that id): one
+    # factorize of both id columns, no index of a million strings built and checked.
+    ids = np.concatenate([applications["application_id"].to_numpy(dtype=object),
+                          fu["application_id"].to_numpy(dtype=object)])
+    codes = pd.factorize(ids)[0]
+    first_of = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
+    app_codes, first_idx = np.unique(codes[:n], return_index=True)
+    unique = len(app_codes) == n and (n == 0 or app_codes[0] >= 0)
+    first_of[app_codes] = first_idx  # (code -1, a missing id, stays unmatched)
+    app_pos = first_of[codes[n:]]
+    matched = app_pos >= 0
+    pos_m = app_pos[matched]
+    date = fu["date"].to_numpy(dtype="datetime64[ns]")[matched].astype("datetime64[D]")
+    applied = pd.to_datetime(applications["applied_on"]).to_numpy(
+        dtype="datetime64[ns]").astype("datetime64[D]")
+    day = (date - applied[pos_m]).astype(np.int64)  # (NaT: the smallest int, so "early")
+    late = date > np.datetime64(as_of_ts.normalize(), "D")
+    early = day < 0
     if early.any():
-        warnings.append(
-            f"{int(early.sum())} follow-up(s) dated before their application are ignored; "
-            "check those dates."
-        )
-    fu = fu[~late & ~early].sort_values(["_pos", "_day"], kind="stable")
-    rank = fu.groupby("_pos").cumcount()
-    first = fu[rank == 0]
-    second = fu[rank == 1]
+        warnings.append(_early_message(int(early.sum())))
+    early_per_app = np.bincount(pos_m[early], minlength=n)
+    ok = ~late & ~early
+    pos_k, day_k = pos_m[ok], day[ok]
+    order = np.lexsort((day_k, pos_k))  # by application, then day (stable)
+    pos_s, day_s = pos_k[order], day_k[order]
+    start = np.r_[True, pos_s[1:] != pos_s[:-1]] if len(pos_s) else np.empty(0, bool)
+    run_start = np.maximum.accumulate(np.where(start, np.arange(len(pos_s)), 0))
+    rank = np.arange(len(pos_s)) - run_start
     # positional, so a non-unique index of the applications table is fine
-    first_day = np.full(len(applications), np.nan)
-    second_day = np.full(len(applications), np.nan)
-    channel = np.full(len(applications), pd.NA, dtype=object)
-    first_day[first["_pos"].to_numpy()] = first["_day"].to_numpy(dtype=float)
-    second_day[second["_pos"].to_numpy()] = second["_day"].to_numpy(dtype=float)
-    if "channel" in first.columns:
-        channel[first["_pos"].to_numpy()] = first["channel"].astype(object).to_numpy()
+    first_day = np.full(n, np.nan)
+    second_day = np.full(n, np.nan)
+    channel = np.full(n, pd.NA, dtype=object)
+    first_day[pos_s[rank == 0]] = day_s[rank == 0]
+    second_day[pos_s[rank == 1]] = day_s[rank == 1]
+    if "channel" in fu.columns:
+        chan = fu["channel"].astype(object).to_numpy()[matched][ok][order]
+        channel[pos_s[rank == 0]] = chan[rank == 0]
     out = pd.DataFrame(
         {"first": first_day, "second": second_day, "channel": channel}, index=applications.index
     )
-    return out, warnings
+    return out, warnings, (unique, early_per_app, undated_msg)
 
 
 def daily_risk_sets(
@@ -228,19 +332,29 @@ def daily_risk_sets(
     dur = dur[keep]
     cols = as_list(by)
     groups = group_frame(apps, cols)
+    # Text keys as sorted integer codes (the same order as sorting the text):
+    # grouping millions of segment rows by ints, not strings; labels put back below.
+    labels: dict[str, pd.Index] = {}
+    for c in cols:
+        if isinstance(groups[c].dtype, pd.StringDtype):
+            codes_c, labels[c] = pd.factorize(groups[c], sort=True)
+            groups[c] = codes_c
     t = dur["time"].to_numpy(np.int64)
     ev = dur["event"].to_numpy(bool)
     n = len(apps)
 
     # segments (application, state, first day, last day) at risk
     if followup:
-        fud, fw = followup_days(apps, events, as_of=as_of)
+        fud, fw = _followup_days_kept(applications, events, resolve_as_of(as_of), keep)
         warnings += fw
         f1 = fud["first"].to_numpy()
         f2 = fud["second"].to_numpy()
         f1i = np.where(np.isnan(f1), NEVER, f1).astype(np.int64)
         f2i = np.where(np.isnan(f2), NEVER, f2).astype(np.int64)
         chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)").to_numpy()
+        chan_codes, labels["followup_channel"] = pd.factorize(
+            np.append(chan, "(none)").astype(object), sort=True)
+        none_code, chan = chan_codes[-1], chan_codes[:-1]
         seg_app = np.concatenate([np.arange(n)] * 3)
         seg_state = np.repeat([0, 1, 2], n)
         seg_lo = np.concatenate([np.zeros(n, np.int64), f1i + 1, f2i + 1])
@@ -251,11 +365,11 @@ def daily_risk_sets(
         end_state = np.where(t > f2i, 2, np.where(t > f1i, 1, 0))
         key = groups.iloc[seg_app].reset_index(drop=True)
         key["followups"] = seg_state
-        key["followup_channel"] = np.where(seg_state == 0, "(none)", chan[seg_app])
+        key["followup_channel"] = np.where(seg_state == 0, none_code, chan[seg_app])
         state_cols = ["followups", "followup_channel"]
         end_key = groups.reset_index(drop=True)
         end_key["followups"] = end_state
-        end_key["followup_channel"] = np.where(end_state == 0, "(none)", chan)
+        end_key["followup_channel"] = np.where(end_state == 0, none_code, chan)
     else:
         seg_app = np.arange(n)
         seg_lo = np.zeros(n, np.int64)
@@ -269,6 +383,9 @@ def daily_risk_sets(
     both = pd.concat([key, end_key], ignore_index=True)
     if key_cols:
         codes, uniques = _factorize(both, key_cols)
+        for c, lab in labels.items():
+            uniques[c] = lab.take(uniques[c].to_numpy()) if c != "followup_channel" else \
+                np.asarray(lab, dtype=object)[uniques[c].to_numpy()]
     else:
         codes, uniques = np.zeros(len(both), np.int64), pd.DataFrame(index=[0])
     seg_code, end_code = codes[: len(key)], codes[len(key) :]

@@ -15,6 +15,7 @@ import pandas as pd
 from jobstats.io import LoadResult
 from jobstats.outcome_rates import rates
 from jobstats.results import html_view
+from jobstats.risksets import shared_steps
 from jobstats.schema import AnalysisError
 from jobstats.timing import median_days_among_replied, reply_within
 
@@ -390,6 +391,11 @@ def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
         from jobstats.engine.summary import summarize_source
 
         return summarize_source(loaded, by=by)
+    with shared_steps():  # the analyses below share the per-application steps
+        return _summarize(loaded, by)
+
+
+def _summarize(loaded: LoadResult, by: str | None) -> Summary:
     apps, events, as_of = loaded.applications, loaded.events, loaded.as_of
     warnings = list(loaded.report.warnings)
     if apps.empty:

@@ -410,7 +410,8 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
         out["method"] = _KM_METHOD
         out["note"] = f"{NOT_IN_DATA}: the file has no reply information (status or reply dates)"
         return out[[*cols, *_CURVE_COLUMNS]], apps, as_of_ts, warnings
-    apps = apps[info]
+    if not info.all():  # (the same table when all hold replies: shared_steps reuses it)
+        apps = apps[info]
     dur, dur_warnings = reply_durations(apps, as_of=as_of_ts)
     undated = (dur["reason"] == _UNDATED_REASON).to_numpy()
     # undated replies are not left out here (imputed, with bounds): say so instead

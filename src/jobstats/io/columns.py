@@ -5,6 +5,8 @@ Works on raw grids (lists of rows) so CSV and workbook files behave alike.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 from dataclasses import dataclass, field
 
@@ -228,7 +230,12 @@ def mostly_yes_no(values: list[object]) -> bool:
                 break
     if not present:
         return False
-    return sum(yes_no(v) is not None for v in present) >= 0.8 * len(present)
+    try:  # each distinct value read once (a column repeats its few words);
+        # keyed with its type: True == 1 == 1.0 would otherwise merge
+        counts = Counter((type(v), v) for v in present)
+    except TypeError:  # an unhashable cell value
+        return sum(yes_no(v) is not None for v in present) >= 0.8 * len(present)
+    return sum(c for (_, v), c in counts.items() if yes_no(v) is not None) >= 0.8 * len(present)
 
 
 def mostly_dates(values: list[object]) -> bool:

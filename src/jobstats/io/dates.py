@@ -110,6 +110,7 @@ def parse_dates(
     file_order: dict[str, bool] | None = None,
     lang_dayfirst: bool | None = None,
     lang: str | None = None,
+    coded: tuple[np.ndarray, list[object]] | None = None,
 ) -> ParsedDates:
     """Parse one column of cell values into timestamps.
 
@@ -130,12 +131,18 @@ def parse_dates(
     lang_dayfirst, lang : optional
         The usual order in the file's language (from its headers), used when
         neither the column nor the file decides.
+    coded : (codes, distinct values), optional
+        The column already factorised (codes -1 for missing cells), as
+        :meth:`jobstats.io.grid.Grid.codes` has it: not factorised again.
 
     Each distinct value is parsed once (a column repeats its dates).
     """
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    codes, uniq = pd.factorize(arr, use_na_sentinel=True)
+    if coded is not None:
+        codes, uniq = coded
+    else:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        codes, uniq = pd.factorize(arr, use_na_sentinel=True)
     weights = np.bincount(codes[codes >= 0], minlength=len(uniq))
     u = _parse_distinct(list(uniq), weights, header=header, epoch=epoch, dayfirst=dayfirst,
                         file_order=file_order, lang_dayfirst=lang_dayfirst, lang=lang)

@@ -91,7 +91,7 @@ def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
     for codes, _ in coded[:width]:
         filled |= codes >= 0
     keep = np.flatnonzero(filled)  # blank rows are layout, not data
-    rownums = [int(x) for x in keep + header_idx + 2]
+    rownums = (keep + header_idx + 2).tolist()  # Python ints, in one call
     cols: list[np.ndarray] = []
     errors: dict[tuple[int, int], str] = {}
     grid_codes: dict[int, tuple[np.ndarray, list[object]]] = {}
@@ -102,7 +102,7 @@ def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
         vals[:-1] = uniq
         vals[-1] = None
         for u_i, u in enumerate(uniq):
-            if isinstance(u, str):
+            if isinstance(u, str) and "#" in u:  # (every Excel error starts with "#")
                 s = u.strip()
                 if s.upper() in EXCEL_ERRORS:
                     vals[u_i] = None

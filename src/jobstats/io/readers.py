@@ -46,10 +46,14 @@ class RawSheet:
     def columns(self) -> list[np.ndarray]:
         """The cells column-wise (object arrays of equal length), built once."""
         if self.cols is None:
-            width = max((len(r) for r in self.rows), default=0)
+            lengths = set(map(len, self.rows))
+            width = max(lengths, default=0)
             arr = np.empty((len(self.rows), width), dtype=object)
-            for i, r in enumerate(self.rows):
-                arr[i, :len(r)] = r
+            if len(lengths) == 1 and width:
+                arr[:] = self.rows  # rectangular (a workbook's rows): one copy in C
+            else:
+                for i, r in enumerate(self.rows):
+                    arr[i, :len(r)] = r
             self.cols = [arr[:, j] for j in range(width)]
         return self.cols
 
@@ -160,7 +164,9 @@ def _read_workbook(path: Path, kind: str) -> RawBook:
                     continue  # chart sheets / macro sheets hold no table
                 hidden = m is not None and m.visible != SheetVisibleEnum.Visible
                 rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                sheets.append(RawSheet(name, [list(r) for r in rows], hidden))
+                if not all(type(r) is list for r in rows):  # (calamine gives fresh lists)
+                    rows = [list(r) for r in rows]
+                sheets.append(RawSheet(name, rows, hidden))
         finally:
             wb.close()
     except UnreadableFileError:
@@ -259,11 +265,21 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     )
 
 
+def _first_lines(text: str, k: int) -> list[str]:
+    """``text.splitlines()[:k]`` without splitting a whole large file."""
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > k or size >= len(text):
+            return lines[:k]  # (a line cut by the prefix is never among the first k)
+        size *= 4
+
+
 def sniff_delimiter(text: str, prefer_tab: bool = False) -> str:
     """Pick ``,`` ``;`` or tab: the one splitting the first lines into the most
     columns, consistently. Hand-written because csv.Sniffer guesses from
     character frequencies and is easily fooled by commas inside text fields."""
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()][:30]
+    lines = [ln for ln in _first_lines(text, 50) if ln.strip()][:30]
     best, best_score = ("\t" if prefer_tab else ","), 0.0
     for delim in (["\t", ",", ";"] if prefer_tab else [",", ";", "\t"]):
         try:
@@ -299,7 +315,8 @@ def _read_text(path: Path, tab: bool) -> RawBook:
     shown = {"\t": "tab", ",": "comma", ";": "semicolon"}[delim]
     notes = [f"text file read as {enc}, {shown}-separated"]
     if len(text) > FAST_TEXT_BYTES:
-        cols = _read_text_columns(text, delim)
+        # UTF-8 bytes go to the C parser as they are (no re-encoding of the text).
+        cols = _read_text_columns(data if enc in ("utf-8", "utf-8-sig") else text, delim, enc)
         if cols is not None:
             return RawBook(path, "text", [RawSheet(path.name, RowView(cols), cols=cols)],
                            EPOCH_1900, notes)
@@ -319,15 +336,37 @@ def _read_text(path: Path, tab: bool) -> RawBook:
 FAST_TEXT_BYTES = 1_000_000
 
 
-def _read_text_columns(text: str, delim: str) -> list[np.ndarray] | None:
+def _read_text_columns(text: str | bytes, delim: str, enc: str = "utf-8"
+                       ) -> list[np.ndarray] | None:
     """Cells column-wise by pandas' C parser (the csv module plus one Python list
     per row is ~10x slower and 3x the memory on a million rows); None when the
-    rows are ragged (a title line above the header...): the caller then reads
-    row by row."""
+    rows are ragged beyond the first lines: the caller then reads row by row.
+
+    Shorter rows at the top (a title line above the header) are read with the
+    width of the widest of the first lines; their missing cells are None, as
+    the row-by-row reader has them."""
+    def read(names: list[int] | None) -> pd.DataFrame:
+        buf = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
+        return pd.read_csv(buf, sep=delim, header=None, names=names, dtype=object,
+                           encoding=enc if isinstance(text, bytes) else None,
+                           keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                           engine="c", quotechar='"', doublequote=True)
+
     try:
-        df = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=object,
-                         keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                         engine="c", quotechar='"', doublequote=True)
+        df = read(None)
     except (pd.errors.ParserError, ValueError, csv.Error):
-        return None
+        head = text[:1 << 20].decode(enc, errors="replace") if isinstance(text, bytes) \
+            else text
+        try:
+            width = max((len(r) for r in csv.reader(_first_lines(head, 50), delimiter=delim)),
+                        default=0)
+            df = read(list(range(width))) if width else None
+        except (pd.errors.ParserError, ValueError, csv.Error):
+            return None
+        if df is None:
+            return None
+        cols = [df[c].to_numpy(dtype=object, copy=True) for c in df.columns]
+        for c in cols:  # cells a short row lacks: None, as a row-by-row read gives
+            c[pd.isna(c)] = None
+        return cols
     return [df[c].to_numpy(dtype=object) for c in df.columns]

@@ -412,9 +412,9 @@ def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
             max_row = max(max_row, max(map(int, rows)))
         cells = _CELL_REF.findall(scan)
         if cells:
-            cols = {c for c, _ in cells}
-            max_col = max(max_col, max(map(_col_number, cols)))
-            max_row = max(max_row, max(int(r) for _, r in cells))
+            letters, numbers = zip(*cells)  # (C-level unzip: a sheet has millions of cells)
+            max_col = max(max_col, max(map(_col_number, set(letters))))
+            max_row = max(max_row, max(map(int, numbers)))
     if max_row * max_col > MAX_SHEET_CELLS:
         sheet = f"sheet {title!r}" if title else f"part {info.filename!r}"
         raise UnreadableFileError(

@@ -24,6 +24,7 @@ from jobstats.io.readers import RawBook, RawSheet
 from jobstats.io.vocab import (
     DATE_ORDER,
     DECIMAL,
+    fold_many,
     is_missing,
     language_of,
     match_status,
@@ -165,8 +166,9 @@ def build_tables(
 
     status, rank, status_raw = _statuses(ctx)
     status_is_flag = "status" in cm.fields and mostly_yes_no(g.cols[cm.fields["status"]])
-    order = file_order([g.cols[j] for f, j in cm.fields.items() if f.endswith("_on")]
-                       + [g.cols[j] for j in cm.follow_up])
+    # (the distinct values suffice: presence is all that counts)
+    order = file_order([g.codes(j)[1] for f, j in cm.fields.items() if f.endswith("_on")]
+                       + [g.codes(j)[1] for j in cm.follow_up])
     applied = _applied_dates(ctx, order)
     dcols, dsrc = _milestone_dates(ctx, order, fmt, status)
     app_id = _ids(ctx)
@@ -197,7 +199,7 @@ def build_tables(
         "status_raw": status_raw,
         "followed_up": followed,
         "notes": text_field("notes"),
-        "sheet": pd.Series([g.sheet] * n, dtype="str"),
+        "sheet": _take_str([g.sheet], np.zeros(n, dtype=np.intp)),
         "row": pd.Series(ctx.rows, dtype="int64"),
         # does this file hold reply / interview information at all (schema INFO_COLUMNS)?
         "reply_info": np.full(n, _holds(cm, _REPLY_FIELDS, _REPLY_FLAGS, status_is_flag),
@@ -294,10 +296,17 @@ def _stale_as_of(apps: pd.DataFrame, events: pd.DataFrame, as_of: pd.Timestamp, 
 def _str_series(coded: tuple[np.ndarray, list[object]]) -> pd.Series:
     codes, uniq = coded
     if all(type(u) is str for u in uniq):  # text files: strip only (missing are coded -1)
-        text = np.array(list(map(str.strip, uniq)) + [pd.NA], dtype=object)
-        return pd.Series(text[codes], dtype="str")
-    text = np.array([text_value(u) for u in uniq] + [pd.NA], dtype=object)
-    return pd.Series(text[codes], dtype="str")
+        text = list(map(str.strip, uniq))
+    else:
+        text = [text_value(u) for u in uniq]
+    return _take_str(text, codes)
+
+
+def _take_str(values: list[object] | np.ndarray, codes: np.ndarray) -> pd.Series:
+    """``str`` Series of ``values[codes]`` (code -1: missing): the distinct values
+    are checked as text once, not every row."""
+    arr = pd.array(np.asarray(values, dtype=object), dtype="str")
+    return pd.Series(arr.take(np.asarray(codes, dtype=np.intp), allow_fill=True))
 
 
 def _require_applied(cm: ColumnMap, g: Grid, where: str) -> None:
@@ -433,7 +442,7 @@ def _parse(ctx: _Ctx, j: int, order: dict[str, bool], *, yes_ok: bool = False,
     g = ctx.g
     p = parse_dates(g.cols[j], header=g.headers[j], epoch=ctx.book.epoch, dayfirst=ctx.dayfirst,
                     file_order=order, lang_dayfirst=DATE_ORDER.get(ctx.lang or "", None),
-                    lang=ctx.lang)
+                    lang=ctx.lang, coded=g.codes(j))
     if p.decision:
         ctx.col.decisions.append(p.decision)
     if not warn:
@@ -524,8 +533,12 @@ def _sources(ctx: _Ctx) -> tuple[pd.Series, pd.Series]:
     g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
     if "source" in cm.fields:
         codes, uniq = g.codes(cm.fields["source"])
-        src = np.array([parse_source(u) for u in uniq] + [None], dtype=object)[codes]
-        raw = np.array([str(u).strip() for u in uniq] + [None], dtype=object)[codes]
+        labels = [parse_source(u) for u in uniq]
+        raw_s = _take_str([str(u).strip() for u in uniq], codes)
+        if cm.referral_flag is None:
+            return _take_str(labels, codes), raw_s
+        src = np.array(labels + [None], dtype=object)[codes]
+        raw = raw_s.to_numpy(dtype=object)
     else:
         src = np.full(n, None, dtype=object)
         raw = np.full(n, None, dtype=object)
@@ -542,11 +555,15 @@ def _source_groups(source: pd.Series, raw: pd.Series, keep: np.ndarray, cm: Colu
     if "source" not in cm.fields:
         return []
     header = g.headers[cm.fields["source"]]
-    df = pd.DataFrame({"s": source, "r": raw})[keep].dropna()
-    df = df[df["s"].str.casefold() != df["r"].str.casefold()]
-    if df.empty:
+    # on (raw, label) pairs: a few distinct ones, however many rows
+    pairs = pd.DataFrame({"r": raw, "s": source})[keep].dropna()
+    counts = pairs.value_counts(sort=False)
+    if counts.empty:
         return []
-    counts = df.groupby(["r", "s"], sort=True).size()
+    r = counts.index.get_level_values("r").astype(object)
+    s = counts.index.get_level_values("s").astype(object)
+    differ = [a.casefold() != b.casefold() for a, b in zip(r, s)]
+    counts = counts[np.asarray(differ, dtype=bool)].sort_index()
     return [("source", header, r, s, "grouped", int(c), "") for (r, s), c in counts.items()]
 
 
@@ -562,7 +579,12 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     names = ("first_reply_on", "interview_on", "offer_on", "rejected_on")
     cols = [dcols.get(k, nat) for k in names]
     stacked = np.column_stack([c.to_numpy() for c in cols]) if n else np.empty((0, 4), "M8[ns]")
-    first = pd.Series(pd.DataFrame(stacked).min(axis=1), dtype="datetime64[ns]")
+    # row-wise earliest date, NaT skipped (numpy's min would propagate NaT)
+    as_int = stacked.view(np.int64)
+    nat = np.isnat(stacked)
+    low = np.where(nat, np.iinfo(np.int64).max, as_int).min(axis=1, initial=np.iinfo(np.int64).max)
+    first = pd.Series(np.where(nat.all(axis=1), np.datetime64("NaT", "ns"),
+                               low.view("M8[ns]")), dtype="datetime64[ns]")
     # Which column gave the first reply (the first of equal dates, in this order).
     src_names = np.array([dsrc.get(k, "") for k in names] + [""], dtype=object)
     hit = (stacked == first.to_numpy()[:, None]) & ~np.isnat(stacked)
@@ -581,7 +603,8 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     base = np.where(replied, np.maximum(base, _REPLIED), base)
     base = np.where(intv, np.maximum(base, STAGE_RANK["interview"]), base)
     base = np.where(offer, np.maximum(base, STAGE_RANK["offer"]), base)
-    stage = np.array(STAGES, dtype=object)[base]
+    stage_s = _take_str(list(STAGES), base)
+    stage = stage_s.to_numpy(dtype=object)
 
     fr = first.to_numpy()
     if "status" in cm.fields:
@@ -598,13 +621,17 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
                  f"({applied.iat[i].date()}); reply date ignored (stage kept)")
     first = first.mask(early)
     first_src = np.where(early, "", first_src)
-    kind = _reply_kind(stage, status, file_kind, first, *cols[1:])
-    return first, first_src, pd.Series(stage, dtype="str"), kind
+    kind = _reply_kind(base, status, file_kind, first, *cols[1:])
+    return first, first_src, stage_s, kind
 
 
 def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr: pd.Series,
                 intv: pd.Series, offer: pd.Series, rej: pd.Series) -> pd.Series:
-    """What the first reply was: from the file's column, else from dates and status."""
+    """What the first reply was: from the file's column, else from dates and status.
+
+    ``stage`` is the furthest stage as its rank in :data:`STAGES` (integers
+    compare at C speed; a million stage words would not)."""
+    r = STAGE_RANK
     # The earliest dated milestone (interview, offer, rejection; first wins ties)
     # is the first reply's kind when it is on or before the reply date.
     ms = np.column_stack([s.to_numpy() for s in (intv, offer, rej)]) if len(stage) else \
@@ -617,14 +644,19 @@ def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr
     d0 = filled[np.arange(len(stage)), k0] if len(stage) else np.empty(0, "M8[D]")
     fr_day = fr.to_numpy().astype("M8[D]")
     ms_first = has_ms & (np.isnat(fr_day) | (d0 <= fr_day))
-    kinds = np.array(["interview", "offer", "rejection"], dtype=object)
-    out = np.select(
-        [file_kind != None, stage == "applied", ms_first,  # noqa: E711
-         np.isin(stage, ["screen", "interview"]) | ~np.isnat(ms_day[:, 0]),
-         np.isin(stage, ["offer", "accepted"]), status == "rejected"],
-        [file_kind, None, kinds[k0] if len(stage) else kinds[:0], "interview", "offer",
-         "rejection"], default="other")
-    return pd.Series(out, dtype="str")
+    # codes into labels (-1: no reply, so no kind); the file's own kind wins
+    labels = ["interview", "offer", "rejection", "other"]
+    code = np.select(
+        [stage == r["applied"], ms_first,
+         (stage == r["screen"]) | (stage == r["interview"]) | ~np.isnat(ms_day[:, 0]),
+         (stage == r["offer"]) | (stage == r["accepted"]), status == "rejected"],
+        [-1, k0, 0, 1, 2], default=3).astype(np.intp)
+    has_kind = file_kind != None  # noqa: E711
+    if has_kind.any():
+        fk_codes, fk_labels = pd.factorize(file_kind[has_kind])
+        code[has_kind] = fk_codes + len(labels)
+        labels += list(fk_labels)
+    return _take_str(labels, code)
 
 
 # --- follow-ups ----------------------------------------------------------------
@@ -818,17 +850,19 @@ def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
         return
 
     def key(j: int) -> np.ndarray:
+        """Integer code of norm() of each cell (-1: missing or nothing left)."""
         codes, uniq = g.codes(j)
-        # norm() of every distinct value, with pandas' string methods (no Python
-        # call per value): case, accents, spaces and punctuation do not count.
-        folded = (pd.Series([str(u) for u in uniq] + [""], dtype=object).str.casefold()
-                  .str.normalize("NFKD").str.replace(r"[\u0300-\u036f]|[\W_]+", "", regex=True))
-        return folded.to_numpy(dtype=object)[codes]
+        # norm() of every distinct value, all at once: case, accents, spaces and
+        # punctuation do not count.
+        folded = np.array(fold_many([str(u) for u in uniq]), dtype=object)
+        fcodes = pd.factorize(folded)[0] if len(folded) else np.empty(0, np.int64)
+        fcodes = np.append(np.where(folded == "", -1, fcodes), -1)
+        return fcodes[codes]
 
     company = key(fields["company"])
     title = (key(fields["title"]) if "title" in fields
-             else np.full(len(g.rows), "", dtype=object))
-    sel = ctx.keep & (company != "")
+             else np.full(len(g.rows), -1, dtype=np.int64))
+    sel = ctx.keep & (company >= 0)
     df = pd.DataFrame({"c": company, "t": title, "d": applied_day, "i": np.arange(len(g.rows))})
     df = df[sel]
     df = df[df.duplicated(["c", "t", "d"], keep=False)]
@@ -878,7 +912,8 @@ def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
     events from a follow-ups sheet get it from their application id."""
     events = events.astype({"application_id": "str", "kind": "str", "source_column": "str"})
     events["date"] = pd.to_datetime(events["date"]).astype("datetime64[ns]")
-    events["channel"] = events["channel"].astype("str")  # None -> missing
+    ch_codes, ch_values = pd.factorize(events["channel"].to_numpy(dtype=object))
+    events["channel"] = _take_str(ch_values, ch_codes).array  # None -> missing
     missing = events["_pos"].isna() if "_pos" in events else pd.Series(True, index=events.index)
     if missing.any():
         pos = pd.Series(np.arange(len(app_order)), index=app_order.to_numpy())
@@ -886,7 +921,14 @@ def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
         filled = events.loc[missing, "application_id"].map(pos)
         events["_pos"] = events.get("_pos", pd.Series(np.nan, index=events.index))
         events.loc[missing, "_pos"] = filled
-    codes = pd.Categorical(events["kind"], categories=list(EVENT_KINDS)).codes
-    events = events.assign(_o=codes)
-    events = events.sort_values(["_pos", "date", "_o"], kind="stable", na_position="last")
-    return events.drop(columns=["_pos", "_o"]).reset_index(drop=True)[list(EVENT_COLUMNS)]
+    k_codes, k_values = pd.factorize(events["kind"])
+    rank = np.array([EVENT_KINDS.index(k) if k in EVENT_KINDS else -1 for k in k_values]
+                    + [-1], dtype=np.int64)[k_codes]
+    # by position, date, kind; missing position or date last; ties keep their order
+    # (np.lexsort on numbers: pandas' multi-key sort factorizes every key first)
+    pos = events["_pos"].to_numpy(dtype=float)
+    date = events["date"].to_numpy().view(np.int64)
+    date = np.where(events["date"].isna().to_numpy(), np.iinfo(np.int64).max, date)
+    order = np.lexsort((rank, date, np.where(np.isnan(pos), np.inf, pos)))
+    events = events.iloc[order]
+    return events.drop(columns=["_pos"]).reset_index(drop=True)[list(EVENT_COLUMNS)]

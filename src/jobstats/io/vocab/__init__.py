@@ -270,6 +270,41 @@ def is_missing(value: object) -> bool:
     return False
 
 
+_SEP = "\x00"
+#: ASCII characters :func:`fold_many` removes (after lower-casing): all but a-z, 0-9
+#: and the separator.
+_ASCII_DROP = bytes(c for c in range(128)
+                    if chr(c) not in "abcdefghijklmnopqrstuvwxyz0123456789" + _SEP)
+_FOLD_DROP = re.compile(r"[\u0300-\u036f]|[^\w\x00]|_")
+
+
+def fold_many(values: list[str]) -> list[str]:
+    r"""Case-folded, NFKD, letters-and-digits-only form of many texts at once.
+
+    The same as ``Series.str.casefold().str.normalize("NFKD").str.replace(
+    r"[\u0300-\u036f]|[\W_]+", "")`` (``"Café-Bar"`` -> ``"cafebar"``), but done
+    on one joined string (NFKD never joins across the NUL separator), so a
+    million values cost a few string operations, not a Python call each; pure
+    ASCII text takes ``str.translate``. Values holding a NUL fall back to pandas.
+    """
+    if not values:
+        return []
+    joined = _SEP.join(values)
+    if joined.count(_SEP) == len(values) - 1:
+        if joined.isascii():
+            # bytes.translate: a C loop, no per-character dict lookup
+            parts = (joined.encode("ascii").lower().translate(None, _ASCII_DROP)
+                     .decode("ascii").split(_SEP))
+        else:
+            folded = unicodedata.normalize("NFKD", joined.casefold())
+            parts = _FOLD_DROP.sub("", folded).split(_SEP)
+        if len(parts) == len(values):
+            return parts
+    sv = pd.Series(values, dtype=object)
+    return (sv.str.casefold().str.normalize("NFKD")
+            .str.replace(r"[\u0300-\u036f]|[\W_]+", "", regex=True)).tolist()
+
+
 def missing_mask(values: list[object]) -> np.ndarray:
     """:func:`is_missing` of each value; long texts are only checked for blankness
     (every missing-value word is short), without a Python call per value."""
@@ -282,11 +317,11 @@ def missing_mask(values: list[object]) -> np.ndarray:
     if len(short) <= 256:  # few values (a wide sheet's columns): a call each is cheaper
         out[short] = [is_missing(values[k]) for k in short]
     else:
-        # norm() with pandas' string methods: no Python call per value.
-        sv = pd.Series([values[k] for k in short], dtype=object)
-        n = (sv.str.casefold().str.normalize("NFKD")
-             .str.replace(r"[\u0300-\u036f]|[\W_]+", "", regex=True))
-        out[short] = (n.isin(MISSING) & ~sv.str.strip().str.isdigit()).to_numpy(dtype=bool)
+        sv = values if len(short) == len(values) else [values[k] for k in short]
+        folded = fold_many(sv)
+        # only a folded value that is a missing word needs the digits check
+        cand = np.flatnonzero(pd.Series(folded, dtype=object).isin(MISSING).to_numpy())
+        out[short[cand]] = [not sv[k].strip().isdigit() for k in cand]
     long_ = np.flatnonzero(lens > 12)
     if len(long_):
         out[long_] = [not values[k].strip() for k in long_]

@@ -1,0 +1,115 @@
+"""The fast paths of the loader and of the shared per-application steps give the
+same answers as the plain ones (speed is measured in scripts/bench_loader.py,
+never asserted here)."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import jobstats
+from jobstats import risksets
+from jobstats.io import readers
+from jobstats.io.vocab import fold_many
+
+
+def _pandas_fold(values: list[str]) -> list[str]:
+    """The reference: pandas' string methods, one value at a time."""
+    return (pd.Series(values, dtype=object).str.casefold().str.normalize("NFKD")
+            .str.replace(r"[\u0300-\u036f]|[\W_]+", "", regex=True)).tolist()
+
+
+@pytest.mark.parametrize("alphabet", [string.printable,
+                                      string.printable + "éÉßçñ東京データ\u0301ﬁ²İ_–·\u00a0"])
+def test_fold_many_equals_pandas_string_methods(alphabet: str) -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+                  for _ in range(rng.randint(1, 40))]
+        assert fold_many(values) == _pandas_fold(values)
+
+
+def test_fold_many_hand_cases() -> None:
+    assert fold_many(["Café-Bar", "ACME, Inc.", "Gespräch", "", "a\x00b"]) == [
+        "cafebar", "acmeinc", "gesprach", "", "ab"]
+
+
+def test_title_row_csv_read_column_wise_equals_row_by_row(tmp_path, monkeypatch) -> None:
+    """A title line above the header no longer forces the row-by-row reader."""
+    path = tmp_path / "tracker.csv"
+    path.write_text("My job search 2025\n\nCompany,Date applied,Status\n"
+                    "Acme,2025-01-02,Rejected\n\"Beta, Inc\",2025-01-03,Applied\n"
+                    "Gamma,2025-01-05,\n", encoding="utf-8")
+    slow = jobstats.load(path, as_of="2025-03-01")
+    monkeypatch.setattr(readers, "FAST_TEXT_BYTES", 0)  # force pandas' C reader
+    fast = jobstats.load(path, as_of="2025-03-01")
+    pd.testing.assert_frame_equal(fast.applications, slow.applications)
+    pd.testing.assert_frame_equal(fast.events, slow.events)
+    assert fast.applications["company"].tolist() == ["Acme", "Beta, Inc", "Gamma"]
+    assert fast.applications["row"].tolist() == [4, 5, 6]
+
+
+def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    apps = pd.DataFrame({
+        "application_id": pd.Series(["a", "b", "c", "d", "e"], dtype="str"),
+        "applied_on": pd.to_datetime(["2025-01-01", "2025-01-05", "2025-07-01", "2025-01-03",
+                                      None]),
+        "first_reply_on": pd.to_datetime([None, "2025-01-20", None, "2024-12-01", None]),
+        "stage": pd.Series(["applied", "replied", "applied", "replied", "applied"],
+                           dtype="str"),
+        "row": [2, 3, 4, 5, 6],
+    })
+    events = pd.DataFrame({
+        "application_id": pd.Series(["a", "a", "b", "c", "e", "a"], dtype="str"),
+        "date": pd.to_datetime(["2025-01-04", "2024-12-30", "2025-01-10", "2025-06-01",
+                                "2025-01-02", None]),
+        "kind": pd.Series(["follow_up"] * 6, dtype="str"),
+        "channel": pd.Series(["email", None, "phone", "email", "email", None], dtype="str"),
+    })
+    return apps, events
+
+
+def test_shared_steps_compute_once_and_hand_out_copies(monkeypatch) -> None:
+    apps, events = _tables()
+    calls = []
+    real = risksets._reply_durations
+    monkeypatch.setattr(risksets, "_reply_durations",
+                        lambda *a: calls.append(1) or real(*a))
+    plain, plain_w = risksets.reply_durations(apps, as_of="2025-06-30")
+    with risksets.shared_steps():
+        first, w1 = risksets.reply_durations(apps, as_of="2025-06-30")
+        first["time"] = -99  # a caller changing its copy
+        second, w2 = risksets.reply_durations(apps, as_of="2025-06-30")
+        other, _ = risksets.reply_durations(apps.copy(), as_of="2025-06-30")
+    assert len(calls) == 1 + 1 + 1  # plain, once in the block, and the other table
+    pd.testing.assert_frame_equal(second, plain)
+    assert w1 == w2 == plain_w
+    pd.testing.assert_frame_equal(other, plain)
+    # hand-checked: a replies on no day (censored at 180), b on day 15
+    assert plain["time"].tolist()[:2] == [180, 15]
+    assert plain["reason"].tolist()[2:] == ["applied after the as-of date",
+                                            "reply dated before the application",
+                                            "no applied date"]
+
+
+def test_risk_sets_follow_ups_cut_from_whole_table_equal_direct() -> None:
+    """The follow-up days of the usable applications, cut from the whole table's,
+    equal those computed on the usable applications alone (warnings included)."""
+    apps, events = _tables()
+    keep = np.array([True, True, False, False, False])
+    direct, direct_w = risksets.followup_days(apps[keep], events, as_of="2025-06-30")
+    cut, cut_w = risksets._followup_days_kept(apps, events, pd.Timestamp("2025-06-30"), keep)
+    pd.testing.assert_frame_equal(cut, direct)
+    assert cut_w == direct_w
+    # hand-checked: a's follow-ups on days 3 (and one before applying: ignored), b's on day 5
+    assert direct["first"].tolist() == [3.0, 5.0]
+    assert any("1 follow-up(s) dated before their application" in w for w in direct_w)
+    with risksets.shared_steps():
+        shared = risksets.daily_risk_sets(apps, events, as_of="2025-06-30", followup=True)
+    alone = risksets.daily_risk_sets(apps, events, as_of="2025-06-30", followup=True)
+    pd.testing.assert_frame_equal(shared, alone)
+    assert shared.attrs["warnings"] == alone.attrs["warnings"]
