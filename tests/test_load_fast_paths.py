@@ -113,3 +113,18 @@ def test_risk_sets_follow_ups_cut_from_whole_table_equal_direct() -> None:
     alone = risksets.daily_risk_sets(apps, events, as_of="2025-06-30", followup=True)
     pd.testing.assert_frame_equal(shared, alone)
     assert shared.attrs["warnings"] == alone.attrs["warnings"]
+
+
+def test_a_name_that_folds_to_a_placeholder_is_kept(tmp_path) -> None:
+    """"ŃA" folds to "na" but is a name, not N/A (found by hypothesis); accented
+    placeholders written as such ("entfällt", "non communiqué") stay missing."""
+    from jobstats.io.vocab import is_missing, missing_mask
+
+    values = ["ŃA", "N/A", "na", "entfällt", "non communiqué", "Nä", " - "]
+    expected = [False, True, True, True, True, False, True]
+    assert [is_missing(v) for v in values] == expected
+    assert missing_mask(values * 100).tolist() == expected * 100  # the vectorised path
+    csv = tmp_path / "t.csv"
+    csv.write_text("Company,Title,Applied\nŃA,A,2024-01-01\nN/A,B,2024-01-02\n", encoding="utf-8")
+    apps = jobstats.load(csv, as_of="2024-02-01").applications
+    assert apps["company"].iloc[0] == "ŃA" and pd.isna(apps["company"].iloc[1])

@@ -174,6 +174,18 @@ NOT_APPLIED: set[str] = {w for w, m in STATUS_MEANING_OF.items() if m == "not_ap
 SOURCE_TABLE: dict[str, str] = _index("source")
 CHANNEL_TABLE: dict[str, str] = _index("channel")
 MISSING: set[str] = set(_index("missing")) | {""}
+
+
+def _exact(text: str) -> str:
+    """Case-folded, without punctuation or spaces, accents KEPT ("N/A" -> "na", "ŃA" -> "ńa")."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", text).casefold())
+
+
+#: The missing-value words as written (accents kept): a name such as "ŃA" folds to
+#: "na" but is not the placeholder N/A, so a folded match is confirmed against these.
+MISSING_EXACT: set[str] = {_exact(e.word) for e in ENTRIES if e.kind == "missing"} | {""}
+#: Longer texts are no placeholder (a fast path skips them); room for padding spaces.
+_MISSING_MAX_LEN = max(len(e.word) for e in ENTRIES if e.kind == "missing") + 4
 YES: set[str] = set(_index("yes"))
 NO: set[str] = set(_index("no"))
 #: Normalised month name or abbreviation -> month number (every language).
@@ -264,7 +276,7 @@ def is_missing(value: object) -> bool:
     if isinstance(value, float) and value != value:
         return True
     if isinstance(value, str):
-        if len(value) > 12:  # fast path: every placeholder is short
+        if len(value) > _MISSING_MAX_LEN:  # fast path: every placeholder is short
             return not value.strip()
         return _missing_text(value)
     return False
@@ -313,7 +325,7 @@ def missing_mask(values: list[object]) -> np.ndarray:
     except TypeError:  # not all text (workbook numbers, dates)
         return np.array([is_missing(u) for u in values], dtype=bool)
     out = np.zeros(len(values), dtype=bool)
-    short = np.flatnonzero(lens <= 12)
+    short = np.flatnonzero(lens <= _MISSING_MAX_LEN)
     if len(short) <= 256:  # few values (a wide sheet's columns): a call each is cheaper
         out[short] = [is_missing(values[k]) for k in short]
     else:
@@ -321,8 +333,8 @@ def missing_mask(values: list[object]) -> np.ndarray:
         folded = fold_many(sv)
         # only a folded value that is a missing word needs the digits check
         cand = np.flatnonzero(pd.Series(folded, dtype=object).isin(MISSING).to_numpy())
-        out[short[cand]] = [not sv[k].strip().isdigit() for k in cand]
-    long_ = np.flatnonzero(lens > 12)
+        out[short[cand]] = [_missing_text(sv[k]) for k in cand]
+    long_ = np.flatnonzero(lens > _MISSING_MAX_LEN)
     if len(long_):
         out[long_] = [not values[k].strip() for k in long_]
     return out
@@ -330,7 +342,8 @@ def missing_mask(values: list[object]) -> np.ndarray:
 
 @functools.lru_cache(maxsize=8192)
 def _missing_text(value: str) -> bool:
-    return norm(value) in MISSING and not value.strip().isdigit()
+    return (norm(value) in MISSING and not value.strip().isdigit()
+            and (value.isascii() or _exact(value) in MISSING_EXACT))
 
 
 def yes_no(value: object) -> bool | None:
