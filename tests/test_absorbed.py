@@ -78,3 +78,18 @@ def test_followup_effect_with_clients_recovers_the_simulated_effect() -> None:
     assert "client" in eff.adjusted_for
     assert eff.ci_low < 1.6 < eff.ci_high
     assert eff.ci_low > 1.0  # and it is told apart from no effect
+
+
+def test_followup_policy_with_clients_equals_the_column_per_client_fit() -> None:
+    apps, events = clients(5, 300, seed=30)
+    kw = dict(as_of=AS_OF, n_boot=40, seed=1)
+    absorbed = jobstats.followup_policy(apps, events, adjust_for=("source", "client"), **kw)
+    dense = jobstats.followup_policy(apps.rename(columns={"client": "who"}), events,
+                                     adjust_for=("source", "who"), **kw)
+    assert absorbed.attrs["identifiable"] and absorbed.attrs["adjusted_for"] == [
+        "source", "client"]
+    cols = ["estimate", "ci_low", "ci_high", "difference", "diff_ci_low", "diff_ci_high"]
+    np.testing.assert_allclose(absorbed[cols].to_numpy(float), dense[cols].to_numpy(float),
+                               rtol=1e-5, atol=1e-6)
+    assert absorbed.attrs["ph_test"]["statistic"] == pytest.approx(
+        dense.attrs["ph_test"]["statistic"], rel=1e-4, abs=1e-6)

@@ -139,3 +139,67 @@ def fit_cloglog_absorbed(x: np.ndarray, group: np.ndarray, y: np.ndarray, n: np.
     llf = float((gammaln(n + 1) - gammaln(y + 1) - gammaln(n - y + 1)
                  + y * np.log(pr) - (n - y) * mu).sum())
     return AbsorbedFit(beta, alpha, cov, llf, converged)
+
+
+#: Coefficient standing for minus infinity (a level without any reply), as in jobstats.policy.
+NEG_INF = -50.0
+
+
+def fit_cloglog_absorbed_batch(x: np.ndarray, group: np.ndarray, n: np.ndarray, y: np.ndarray,
+                               start_beta: np.ndarray, start_alpha: np.ndarray,
+                               offset: np.ndarray | None = None, max_iter: int = 30
+                               ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`fit_cloglog_absorbed` for many count vectors at once (bootstrap resamples).
+
+    ``n``, ``y``: B x cells. A group or a 0/1 column without any reply in a
+    resample has its maximum at minus infinity: it is fixed at :data:`NEG_INF`
+    (hazard 0) instead of letting Newton crawl there, as
+    :func:`jobstats.policy._fit_batch` does. Returns ``beta`` (B x q) and
+    ``alpha`` (B x groups).
+    """
+    n_boot, cells = n.shape
+    q = x.shape[1]
+    n_groups = len(start_alpha)
+    gm = _group_matrix(group, n_groups)
+    off = np.zeros(cells) if offset is None else offset
+    b = np.repeat(start_beta[None, :], n_boot, axis=0).astype(float)
+    a = np.repeat(start_alpha[None, :], n_boot, axis=0).astype(float)
+    dummy = np.all((x == 0) | (x == 1), axis=0) & (x.min(axis=0) == 0)
+    dead_b = (y @ x == 0) & dummy[None, :]
+    dead_a = (gm @ y.T).T == 0
+    b = np.where(dead_b, NEG_INF, b)
+    a = np.where(dead_a, NEG_INF, a)
+    xx = (x[:, :, None] * x[:, None, :]).reshape(cells, q * q)
+    eye = np.eye(q)
+    active = np.ones(n_boot, dtype=bool)
+    for _ in range(max_iter):
+        idx = np.flatnonzero(active)
+        if not len(idx):
+            break
+        ba, aa, na, ya = b[idx], a[idx], n[idx], y[idx]
+        mask_a, mask_b = dead_a[idx], dead_b[idx]
+        eta = np.clip(ba @ x.T + aa[:, group] + off, -50, 5)
+        mu = np.exp(eta)
+        pr = np.maximum(-np.expm1(-mu), 1e-300)
+        u = mu * (ya - na * pr) / pr
+        w = na * mu * mu * np.exp(-mu) / pr
+        info = (w @ xx).reshape(-1, q, q)
+        gb = u @ x
+        ga = np.where(mask_a, 0.0, (gm @ u.T).T)
+        d = (gm @ w.T).T
+        d = np.where(mask_a | (d <= 1e-300), 1.0, d)
+        bm = np.stack([(gm @ (w * x[:, j]).T).T for j in range(q)], axis=1)  # Ba x q x G
+        bm = np.where(mask_a[:, None, :], 0.0, bm)
+        s = info - np.einsum("bjg,bkg->bjk", bm / d[:, None, :], bm)
+        rhs = gb - np.einsum("bjg,bg->bj", bm, ga / d)
+        fixed = mask_b[:, :, None] | mask_b[:, None, :]
+        s = np.where(fixed, 0.0, s) + mask_b[:, :, None] * eye[None] + 1e-9 * eye[None]
+        rhs = np.where(mask_b, 0.0, rhs)
+        db = np.linalg.solve(s, rhs[:, :, None])[:, :, 0]
+        da = np.where(mask_a, 0.0, (ga - np.einsum("bjg,bj->bg", bm, db)) / d)
+        big = np.maximum(np.abs(db).max(axis=1, initial=0), np.abs(da).max(axis=1, initial=0))
+        scale = np.minimum(1.0, 5.0 / np.maximum(big, 1e-300))[:, None]
+        b[idx] = ba + scale * db
+        a[idx] = aa + scale * da
+        active[idx[big < 1e-7]] = False
+    return b, a
