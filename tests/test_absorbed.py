@@ -7,6 +7,8 @@ effect is known.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -93,3 +95,18 @@ def test_followup_policy_with_clients_equals_the_column_per_client_fit() -> None
                                rtol=1e-5, atol=1e-6)
     assert absorbed.attrs["ph_test"]["statistic"] == pytest.approx(
         dense.attrs["ph_test"]["statistic"], rel=1e-4, abs=1e-6)
+
+
+def test_summary_reuses_the_pooled_policy_for_the_cohort_section(monkeypatch) -> None:
+    """One bootstrap, not two: the summary's policy is the cohort's when every client counts."""
+    import jobstats.cohort as cohort
+    from jobstats.io.report import LoadReport, LoadResult
+
+    apps, events = clients(3, 150, seed=50)
+    apps["reply_info"] = True
+    data = LoadResult(apps, events, LoadReport(file=None, n_applications=len(apps)),
+                      pd.Timestamp(AS_OF), Path("clients"))
+    expected = cohort.cohort_report(data)["followup_policy"]
+    monkeypatch.setattr(cohort, "cohort_followup_policy",
+                        lambda *a, **k: pytest.fail("the pooled policy was computed twice"))
+    assert jobstats.summarize(data).cohort["followup_policy"] == expected

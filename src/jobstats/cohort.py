@@ -674,10 +674,10 @@ def cohort_report(data: Any, events: pd.DataFrame | None = None, *,
         d = {k: _json(v) for k, v in row.items()}
         d["clients_left_out_names"] = pooled.attrs["left_out"].get(row["measure"], [])
         pooled_rows.append(d)
-    policy, policy_note, assumption, adjusted = None, "", "", []
+    given, policy, policy_note, assumption, adjusted = policy, None, "", "", []
     try:
         every = bool(_flag_column(apps, "reply_info").all())
-        tab_p = (policy if policy is not None and every and len(apps) == len(data_apps)
+        tab_p = (given if given is not None and every and len(apps) == len(data_apps)
                  else cohort_followup_policy(apps, ev, as_of=as_of_ts))
         policy = [{k: _json(v) for k, v in r.items()} for r in tab_p.to_dict("records")]
         assumption = str(tab_p.attrs.get("assumption", ""))
