@@ -333,7 +333,8 @@ def cohort_section(cohort: dict[str, Any], links: dict[str, str] | None = None) 
         name = esc(str(c["client"]))
         cell = (f'<a href="{esc(links[c["client"]], quote=True)}">{name}</a>'
                 if c["client"] in links else name)
-        fu = "not in the data" if c["followed_up_share"] is None else f"{c['followed_up_share']:.0%}"
+        share = c["followed_up_share"]
+        fu = "not in the data" if share is None else f"{share:.0%}"
         rows.append(
             f"<tr><td class='nowrap'>{cell}</td><td class='num'>{c['n']}</td>"
             f"<td class='nowrap'>{_share(c, 'reply_rate')}</td>"
