@@ -27,7 +27,11 @@ applications with replacement gives each distinct application *profile*
 the risk sets of a resample are then a matrix product, and the model is
 refitted for all resamples at once by a batched Fisher scoring (see
 :func:`_fit_batch`). This is the exact application bootstrap, not an
-approximation, at the cost of one small matrix product per resample. The
+approximation, at the cost of one small matrix product per resample. With
+several clients pooled, each client's baseline is absorbed instead of being a
+column of the design (:mod:`jobstats.absorbed`; same model and maximum), so
+the work per iteration grows with the cells, not with the square of the
+number of clients. The
 model (constant effect or by days since the follow-up) is chosen once on the
 data and kept in the resamples, so the intervals leave out the uncertainty of
 that choice.
