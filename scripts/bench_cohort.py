@@ -6,10 +6,14 @@ timed), then times, as the CLI does them:
 
 1. ``jobstats.load(folder)`` (every file read; progress bar on a terminal),
 2. ``jobstats.privacy.pseudonymise`` (pseudonyms, personal columns dropped),
-3. ``jobstats.summarize`` (headline numbers, follow-up model, and the cohort
-   section: client table, pooled estimates, attention flags),
+3. ``jobstats.write_report`` into a temporary folder, as ``jobstats report
+   FOLDER -o OUT`` does: one page per client (figures, workbook), then the
+   cohort page (headline numbers, follow-up model, the cohort section: client
+   table, pooled estimates, attention flags, pooled follow-up policy),
 
-and prints the wall-clock seconds of each step and the peak memory.
+and prints the wall-clock seconds of each step (the client pages and the
+cohort page apart) and the peak memory. ``--no-client-pages`` leaves the
+client pages out. The machine is shared: print ``uptime`` beside the result.
 Target (issue 11): 200 clients x 500 applications within two minutes on the
 2-core development machine.
 
@@ -17,6 +21,7 @@ Usage::
 
     .venv/bin/python scripts/bench_cohort.py            # 200 clients x 500
     .venv/bin/python scripts/bench_cohort.py 20 100     # a quick run
+    .venv/bin/python scripts/bench_cohort.py 50 500 --no-client-pages
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ def write_client(folder: Path, i: int, n: int) -> None:
     table.to_csv(folder / f"client_{i:03d}.csv", index=False)
 
 
-def main(clients: int = 200, apps: int = 500) -> None:
+def main(clients: int = 200, apps: int = 500, client_pages: bool = True) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "clients"
         folder.mkdir()
@@ -69,10 +74,18 @@ def main(clients: int = 200, apps: int = 500) -> None:
         safe = pseudonymise(loaded, key=Path(tmp) / "bench.key.csv")
         timings["pseudonymise"] = time.perf_counter() - t
         t = time.perf_counter()
-        summary = jobstats.summarize(safe)
-        timings["summarize (incl. cohort)"] = time.perf_counter() - t
-        total = time.perf_counter() - t0
-        assert summary.cohort is not None and len(summary.cohort["clients"]) == clients
+        marks: list[tuple[str, float]] = []
+        written = jobstats.write_report(
+            safe, Path(tmp) / "out", client_pages=client_pages,
+            progress=lambda name: marks.append((name, time.perf_counter())))
+        end = time.perf_counter()
+        first_cohort = next(m for n, m in marks if not n.startswith("client "))
+        if client_pages:
+            timings["report: client pages"] = first_cohort - t
+        timings["report: cohort page"] = end - first_cohort
+        total = end - t0
+        pages = sum(name.endswith("report.html") for name in written)
+        assert pages == 1 + (clients if client_pages else 0), pages
         for step, sec in timings.items():
             print(f"{step:<26} {sec:7.1f} s")
         print(f"{'total':<26} {total:7.1f} s  ({len(loaded.applications)} applications, "
@@ -82,4 +95,5 @@ def main(clients: int = 200, apps: int = 500) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(*(int(a) for a in args[:2]), client_pages="--no-client-pages" not in sys.argv)

@@ -183,3 +183,117 @@ def test_scrub_text_whole_words_and_contacts() -> None:
                      [("ann.csv", "Client A"), ("ann", "Client A")])
     assert out == ("Client A: annual note for Client A, mail [e-mail removed] or "
                    "[link removed]")
+
+
+# --- the report of a coach's folder: cohort page + one page per client ---------------------
+
+REPORT_SAMPLES = ("client_01_huntr.csv", "client_03_simplify.csv", "client_07_personal_dmy.csv")
+
+
+def _output_text(path: Path) -> str:
+    """Every piece of text in a written file (cells of a workbook; the bytes of the rest)."""
+    if path.suffix == ".xlsx":
+        wb = openpyxl.load_workbook(path, read_only=True)
+        return "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+                         for v in row if v is not None)
+    if path.suffix == ".png":
+        return path.read_bytes().decode("latin-1")  # PNG text chunks, if any
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def coach_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """``jobstats report FOLDER -o OUT`` on three sample clients, one with contact details in
+    its notes, and a broken file; the raw names of each client's companies."""
+    base = tmp_path_factory.mktemp("coach_report")
+    d = base / "clients"
+    d.mkdir()
+    for name in REPORT_SAMPLES:
+        shutil.copy(SAMPLE_CLIENTS / name, d / name)
+    (d / "priya_raman_search.csv").write_text(EXTRA_CLIENT, encoding="utf-8")
+    (d / "jane_doe.xlsx").write_text("not a workbook", encoding="utf-8")
+    key, out = base / "private" / "coach.key.csv", base / "out"
+    assert main(["report", str(d), "-o", str(out), "--as-of", AS_OF, "--key", str(key)]) == 0
+    raw = jobstats.load(d, as_of=AS_OF)
+    companies = raw.applications.groupby("client")["company"].agg(lambda s: set(s.dropna()))
+    with key.open(newline="") as fh:
+        names = {r["client"]: r["pseudonym"] for r in csv.DictReader(fh)}
+    n = raw.applications.groupby("client").size()
+    return {"folder": d, "out": out, "key": key, "names": names,
+            "companies": {names[c]: set(v) for c, v in companies.items()},
+            "n": {names[c]: int(k) for c, k in n.items()}}
+
+
+def test_report_files_hold_no_personal_data(coach_report: dict) -> None:
+    personal = personal_strings(coach_report["folder"])
+    assert {"Priya Raman", "+44 20 7946 0958", "client_07_personal_dmy"} <= personal
+    files = [p for p in coach_report["out"].rglob("*") if p.is_file()]
+    assert len([p for p in files if p.name == "report.html"]) == 1 + 4  # cohort + 4 clients
+    for path in files:
+        assert leaks(_output_text(path), personal) == [], path
+    assert not list(coach_report["out"].rglob("*.key.csv"))
+
+
+def test_client_pages_hold_only_their_own_clients_data(coach_report: dict) -> None:
+    out, companies = coach_report["out"], coach_report["companies"]
+    pseudonyms = sorted(companies)
+    cohort_text = _output_text(out / "report.html") + _output_text(out / "summary.xlsx")
+    for page in sorted((out / "clients").glob("*/report.html")):
+        folder = page.parent
+        text = "\n".join(_output_text(p) for p in folder.rglob("*") if p.is_file())
+        own = next(p for p in pseudonyms if re.search(rf"\b{re.escape(p)}\b", text))
+        others = [p for p in pseudonyms if p != own]
+        assert [p for p in others if re.search(rf"\b{re.escape(p)}\b", text)] == [], page
+        theirs = set().union(*(companies[p] for p in others)) - companies[own]
+        seen = [c for c in theirs if re.search(rf"(?<!\w){re.escape(c)}(?!\w)", text)]
+        assert seen == [], (page, seen[:5])
+        assert f"{coach_report['n'][own]} applications from {own} " in page.read_text()
+    # the check can fail: the coach's own page does show several clients' companies
+    shown = [p for p in pseudonyms
+             if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", cohort_text)
+                    for c in companies[p] - set().union(*(companies[q] for q in pseudonyms
+                                                           if q != p)))]
+    assert len(shown) >= 2
+
+
+def test_cohort_page_links_to_every_client_page(coach_report: dict) -> None:
+    from html.parser import HTMLParser
+    from urllib.parse import unquote
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.links: list[tuple[str, str]] = []
+            self._href: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "a":
+                self._href = dict(attrs).get("href")
+
+        def handle_data(self, data: str) -> None:
+            if self._href is not None:
+                self.links.append((self._href, data))
+                self._href = None
+
+    out = coach_report["out"]
+    parser = Links()
+    parser.feed((out / "report.html").read_text(encoding="utf-8"))
+    assert sorted(label for _, label in parser.links) == sorted(coach_report["companies"])
+    for href, label in parser.links:
+        target = out / unquote(href)
+        assert target.is_file(), href
+        assert f"from {label} " in target.read_text(encoding="utf-8")
+
+
+def test_report_refuses_a_key_inside_the_output(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    d = tmp_path / "clients"
+    d.mkdir()
+    for name in ("ann", "bob"):
+        (d / f"{name}.csv").write_text("Company,Date applied\nA,2025-01-02\n")
+    out = tmp_path / "out"
+    for key in (out / "coach.key.csv", out / "sub" / "k.csv", out):
+        assert main(["report", str(d), "-o", str(out), "--key", str(key)]) == 2
+        err = capsys.readouterr().err
+        assert "inside the output folder" in err and "--key" in err
+        assert not out.exists()  # refused before anything was loaded or written

@@ -78,3 +78,54 @@ def test_report_prints_to_pdf_and_screenshots_from_the_command_line(report: Path
         assert proc.returncode == 0, proc.stderr[-2000:]
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def coach_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of two simulated clients (pseudonymised): cohort page + two client pages."""
+    from jobstats.privacy import pseudonymise
+
+    folder = tmp_path_factory.mktemp("coach_browser")
+    clients = folder / "clients"
+    clients.mkdir()
+    for i, name in enumerate(("ann_smith", "bob_jones")):
+        apps, _ = jobstats.simulate_search(60, seed=40 + i, start="2025-02-03", weeks=12,
+                                           as_of="2025-06-30")
+        apps.assign(Company=apps["company"] + f" {name.split('_')[1].title()}").rename(
+            columns={"applied_on": "Date applied", "status_raw": "Status"})[
+            ["Company", "Date applied", "Status"]].to_csv(clients / f"{name}.csv", index=False)
+    safe = pseudonymise(jobstats.load(clients, as_of="2025-06-30"), key=folder / "k.key.csv")
+    return write_report(safe, folder / "out")["report.html"]
+
+
+def test_cohort_page_links_open_a_client_page_in_the_browser(coach_report: Path,
+                                                             tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    console, requests = [], []
+    shot = tmp_path / "client.png"
+    with sync_api.sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
+        browser = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=FLAGS[1:])
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: console.append((m.type, m.text)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(coach_report.as_uri(), wait_until="load")
+            links = page.locator("#clients a").all_inner_texts()
+            page.locator("#clients a", has_text=links[0]).click()
+            page.wait_for_load_state("load")
+            url, title = page.url, page.locator("h1").inner_text()
+            body = page.inner_text("body")
+            images = page.evaluate("Array.from(document.images).map(i => i.naturalWidth)")
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert sorted(links) == ["Client A", "Client B"]
+    assert url.endswith(f"/clients/{links[0].lower().replace(' ', '-')}/report.html")
+    assert title == "Your job search" and links[0] in body
+    other = links[1]
+    assert other not in body and not ("Smith" in body and "Jones" in body)
+    assert images and all(w > 0 for w in images)
+    assert [m for m in console if m[0] in ("error", "warning")] == []
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -115,3 +115,36 @@ def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "out").write_text("x")
     with pytest.raises(InputError, match="is a file"):
         OutputGuard(tmp_path / "out")
+
+
+def test_client_pages_steps_and_refusal_before_any_write(tmp_path: Path) -> None:
+    """Several clients: one progress step per client page, then the main page's steps; a
+    client page jobstats did not write stops the whole run before anything is written."""
+    import jobstats
+    from jobstats.report import REPORT_STEPS, report_steps, write_report
+
+    d = tmp_path / "clients"
+    d.mkdir()
+    for name in ("ann", "bob"):
+        (d / f"{name}.csv").write_text("Company,Date applied,Status\n" + "".join(
+            f"{name.title()}{i},2025-03-{i + 1:02d},{'Rejected' if i % 3 == 0 else 'Applied'}\n"
+            for i in range(12)))
+    data = jobstats.load(d, as_of="2025-03-31")  # recent enough to be on the due list
+    assert report_steps(data) == ["client ann", "client bob", *REPORT_STEPS]
+    out = tmp_path / "out"
+    (out / "clients" / "bob").mkdir(parents=True)
+    (out / "clients" / "bob" / "report.html").write_text("mine")
+    with pytest.raises(InputError, match="clients/bob/report.html"):
+        write_report(data, out)
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["report.html"]
+    steps: list[str] = []
+    written = write_report(data, out, force=True, progress=steps.append)
+    assert steps == report_steps(data)
+    assert {"clients/ann/report.html", "clients/bob/report.html", "report.html"} <= set(written)
+    ann = (out / "clients" / "ann" / "report.html").read_text()
+    assert "Ann1" in ann and "from ann.csv " in ann  # the due list names her companies
+    import re
+
+    text = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", ann)  # images are bytes
+    assert "bob" not in text.lower()
+    assert 'href="clients/ann/report.html"' in (out / "report.html").read_text()

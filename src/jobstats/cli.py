@@ -184,8 +184,10 @@ def _private(loaded, args: argparse.Namespace, several: bool):  # -> LoadResult
     """Pseudonymise a coach's clients unless --show-names (one own tracker is left as is)."""
     if args.show_names or not (several or loaded.applications["client"].notna().any()):
         return loaded
-    from jobstats.privacy import ClientKey, pseudonymise
+    from jobstats.privacy import ClientKey, check_key_outside, pseudonymise
 
+    if getattr(args, "output", None) and args.command == "report":
+        check_key_outside(args.key, args.output)  # the key never goes where outputs are shared
     key = ClientKey.open(args.key)
     safe = pseudonymise(loaded, key=key)
     if key.added:
@@ -343,11 +345,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         description=(
             "Write DIR/report.html (one self-contained page: opens offline, prints to PDF), "
             "DIR/figures/ (PNG and SVG of every chart) and DIR/summary.xlsx (the result "
-            "tables and the load report). Files jobstats did not write are never overwritten "
-            "without --force."
+            "tables and the load report). A folder or several files (a coach's clients, one "
+            "file each) also gives one page per client in DIR/clients/<client>/, with only "
+            "that client's data, to send to them; DIR/report.html links to them. The "
+            "pseudonym key may not be inside DIR. Files jobstats did not write are never "
+            "overwritten without --force."
         ),
         epilog=_examples(
             "jobstats report my_tracker.xlsx -o my_report",
+            "jobstats report clients/ -o review --key ~/private/coach.key.csv",
             "jobstats report clients/*.csv -o workshop --style workshop",
         ),
     )
@@ -479,13 +485,22 @@ def _due(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from jobstats.report import REPORT_STEPS, write_report
+    from jobstats.report import report_steps, write_report
 
+    several = len(args.paths) > 1 or os.path.isdir(args.paths[0])
+    if several and not args.show_names:  # fail before loading: the key must stay private
+        from jobstats.privacy import check_key_outside
+
+        check_key_outside(args.key, args.output)
     loaded = _load(args)
-    with _progress(len(REPORT_STEPS), "report", unit="step") as step:
+    steps = report_steps(loaded)  # one per client page (several clients), then the main page
+    with _progress(len(steps), "report", unit="step") as step:
         written = write_report(loaded, args.output, style=args.style, force=args.force,
                                progress=lambda name: step(name))
-    print(f"Wrote {written['report.html']} (and {len(written) - 1} more files in {args.output})")
+    pages = sum(name.endswith("report.html") for name in written) - 1
+    extra = f", {pages} client pages in {os.path.join(args.output, 'clients')}" if pages else ""
+    print(f"Wrote {written['report.html']} (and {len(written) - 1} more files in "
+          f"{args.output}{extra})")
     return EXIT_OK
 
 

@@ -640,7 +640,7 @@ def _json(v: Any) -> Any:
 
 
 def cohort_report(data: Any, events: pd.DataFrame | None = None, *,
-                  as_of: Any = None) -> dict[str, Any]:
+                  as_of: Any = None, policy: pd.DataFrame | None = None) -> dict[str, Any]:
     """Client table, pooled estimates and attention flags as one JSON-ready dict.
 
     Keys: ``clients`` (one dict per client, :func:`client_table` columns),
@@ -649,8 +649,14 @@ def cohort_report(data: Any, events: pd.DataFrame | None = None, *,
     ``attention_rules`` (the rules in words), ``not_checked`` and
     ``followup_policy`` (null with ``followup_policy_note`` when it cannot be
     given).
+
+    ``policy``: :func:`jobstats.followup_policy` of all the applications with
+    its defaults (which adjust for source and client), if already computed;
+    used only when every client's file holds reply information, when it is
+    exactly :func:`cohort_followup_policy` (one bootstrap instead of two).
     """
     apps, ev, as_of_ts = _unwrap(data, events, as_of)
+    data_apps = data.applications if hasattr(data, "applications") else data
     tab = client_table(apps, ev, as_of=as_of_ts)
     pooled = cohort_summary(apps, ev, as_of=as_of_ts, table=tab)
     flags = clients_needing_attention(apps, ev, as_of=as_of_ts, table=tab)
@@ -661,9 +667,11 @@ def cohort_report(data: Any, events: pd.DataFrame | None = None, *,
         d = {k: _json(v) for k, v in row.items()}
         d["clients_left_out_names"] = pooled.attrs["left_out"].get(row["measure"], [])
         pooled_rows.append(d)
-    policy, policy_note, assumption, adjusted = None, "", "", []
+    given, policy, policy_note, assumption, adjusted = policy, None, "", "", []
     try:
-        tab_p = cohort_followup_policy(apps, ev, as_of=as_of_ts)
+        every = bool(_flag_column(apps, "reply_info").all())
+        tab_p = (given if given is not None and every and len(apps) == len(data_apps)
+                 else cohort_followup_policy(apps, ev, as_of=as_of_ts))
         policy = [{k: _json(v) for k, v in r.items()} for r in tab_p.to_dict("records")]
         assumption = str(tab_p.attrs.get("assumption", ""))
         adjusted = list(tab_p.attrs.get("adjusted_for", []))
@@ -772,10 +780,16 @@ def split_clients(loaded: Any) -> dict[str, Any]:
     """
     from dataclasses import replace
 
+    from jobstats.schema import APPLICATION_COLUMNS
+
     out: dict[str, Any] = {}
     apps, rep = loaded.applications, loaded.report
+    base_cols = set(APPLICATION_COLUMNS) | {"reply_info", "interview_info", "followup_info"}
     for client in sorted(apps["client"].dropna().astype("str").unique()):
         mine = apps[apps["client"].astype("str") == client]
+        # extra columns of other clients' files are empty here: their headers are not ours
+        empty = [c for c in mine.columns if c not in base_cols and mine[c].isna().all()]
+        mine = mine.drop(columns=empty)
         ev = loaded.events[loaded.events["application_id"].isin(mine["application_id"])]
         own = [f for f in rep.files if Path(f).stem == client or Path(f).name == client]
         prefix = tuple(f"{Path(f).name}: " for f in own)
@@ -792,7 +806,10 @@ def split_clients(loaded: Any) -> dict[str, Any]:
                          date_decisions=keep(rep.date_decisions), notes=keep(rep.notes),
                          issues=issues.reset_index(drop=True), n_applications=len(mine),
                          file_warnings=keep(rep.file_warnings), matches=_own_matches(rep, own),
-                         skipped=[])
+                         skipped=[], extras=[x for x in rep.extras if x in mine.columns],
+                         # merged over all files: which one is this client's is not kept
+                         ignored=[],
+                         format=rep.format if "," not in rep.format else "see the columns read")
         out[client] = replace(loaded, applications=mine.reset_index(drop=True),
                               events=ev.reset_index(drop=True), report=report,
                               path=own[0] if own else loaded.path)

@@ -98,6 +98,10 @@ def _fit_cloglog(
             break
     if reference not in set(cells[exposure]):
         return _Fit(pd.DataFrame(), "no replies in the comparison group without follow-up")
+    if "client" in adjust and cells["client"].nunique() > 1:
+        # one baseline per client, absorbed: no column per client (see jobstats.absorbed)
+        return _fit_absorbed(cells, exposure, reference, [a for a in adjust if a != "client"],
+                             levels, stats)
     columns = {"const": np.ones(len(cells))}  # one DataFrame at the end: no fragmentation
     for col, ref in [(exposure, reference), ("_bin", None), *[(a, None) for a in adjust]]:
         vals = cells[col]
@@ -149,6 +153,72 @@ def _fit_cloglog(
         rec["ci_high"] = math.exp(coef + 1.959963984540054 * se) if np.isfinite(se) else np.nan
         rec["p_value"] = float(pvals.get(name, np.nan)) if np.isfinite(coef) else np.nan
         rows.append(rec)
+    return _Fit(pd.DataFrame(rows), reason)
+
+
+def _hr_record(lv: Any, replies: int, coef: float, se: float, reason: str | None
+               ) -> dict[str, Any]:
+    rec: dict[str, Any] = {"level": lv, "replies_after": replies}
+    if reason is None and (not np.isfinite(coef) or not np.isfinite(se) or se > 10):
+        rec["note"] = "estimate unstable (separated or too few events)"
+        coef = se = np.nan
+    else:
+        rec["note"] = reason
+        if reason is not None:
+            coef = se = np.nan
+    z = 1.959963984540054
+    rec["hazard_ratio"] = math.exp(coef) if np.isfinite(coef) else np.nan
+    rec["ci_low"] = math.exp(coef - z * se) if np.isfinite(se) else np.nan
+    rec["ci_high"] = math.exp(coef + z * se) if np.isfinite(se) else np.nan
+    rec["p_value"] = (math.erfc(abs(coef / se) / math.sqrt(2)) if np.isfinite(coef)
+                      and np.isfinite(se) and se > 0 else np.nan)
+    return rec
+
+
+def _fit_absorbed(cells: pd.DataFrame, exposure: str, reference: Any, adjust: list[str],
+                  levels: list[Any], stats: pd.Series) -> _Fit:
+    """:func:`_fit_cloglog` with one absorbed baseline per client (same model and maximum
+    as the dummy-per-client fit; :func:`jobstats.absorbed.fit_cloglog_absorbed`)."""
+    from jobstats.absorbed import fit_cloglog_absorbed, full_rank, independent_columns
+
+    group = pd.factorize(cells["client"].astype("str"))[0]
+    n_groups = int(group.max()) + 1
+    columns: dict[str, np.ndarray] = {}
+    for col, ref in [(exposure, reference), ("_bin", None), *[(a, None) for a in adjust]]:
+        vals = cells[col]
+        uniq = sorted(pd.unique(vals), key=str) if col != "_bin" else sorted(pd.unique(vals))
+        base = ref if ref is not None else uniq[0]
+        for lv in uniq:
+            if lv != base:
+                columns[f"{col}[{lv}]"] = (vals == lv).to_numpy(float)
+    names = list(columns)
+    x = np.column_stack([columns[c] for c in names]) if names else np.zeros((len(cells), 0))
+    expo = [i for i, c in enumerate(names) if c.startswith(f"{exposure}[")]
+    rest = independent_columns(x, group, n_groups, [i for i in range(len(names))
+                                                    if i not in expo])
+    if not full_rank(x[:, rest + expo], group, n_groups):
+        return _Fit(
+            pd.DataFrame(),
+            "the data cannot separate the follow-up from the day since applying "
+            "(in the model, the follow-up state is fixed by the day)",
+        )
+    keep = rest + expo
+    reason = None
+    try:
+        fit = fit_cloglog_absorbed(x[:, keep], group, cells["replied"].to_numpy(float),
+                                   cells["at_risk"].to_numpy(float))
+        if not fit.converged:
+            reason = "the model did not converge (too few or separated events)"
+    except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+        fit, reason = None, f"model fit failed ({exc})"
+    rows = []
+    for lv in levels:
+        name = f"{exposure}[{lv}]"
+        coef = se = np.nan
+        if fit is not None and name in names and names.index(name) in keep:
+            j = keep.index(names.index(name))
+            coef, se = float(fit.beta[j]), float(fit.bse[j])
+        rows.append(_hr_record(lv, int(stats.get(lv, 0)), coef, se, reason))
     return _Fit(pd.DataFrame(rows), reason)
 
 

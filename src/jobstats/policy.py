@@ -27,7 +27,11 @@ applications with replacement gives each distinct application *profile*
 the risk sets of a resample are then a matrix product, and the model is
 refitted for all resamples at once by a batched Fisher scoring (see
 :func:`_fit_batch`). This is the exact application bootstrap, not an
-approximation, at the cost of one small matrix product per resample. The
+approximation, at the cost of one small matrix product per resample. With
+several clients pooled, each client's baseline is absorbed instead of being a
+column of the design (:mod:`jobstats.absorbed`; same model and maximum), so
+the work per iteration grows with the cells, not with the square of the
+number of clients. The
 model (constant effect or by days since the follow-up) is chosen once on the
 data and kept in the resamples, so the intervals leave out the uncertainty of
 that choice.
@@ -309,6 +313,16 @@ class _Design:
     names: list[str]
     exposure: list[int]  # columns of the follow-up effect
     pred: np.ndarray  # design rows for (stratum, day, since-bin): S x D x B x p
+    cell_stratum: np.ndarray | None = None  # stratum of each cell
+
+    def clients(self, inp: PolicyInputs) -> tuple[np.ndarray, list[int]] | None:
+        """(client code of each cell, columns of the client dummies and the constant)
+        when the model has one baseline per client (several clients pooled), else None."""
+        if "client" not in inp.adjust or self.cell_stratum is None:
+            return None
+        codes = pd.factorize(inp.strata["client"].astype(str))[0]
+        cols = [i for i, c in enumerate(self.names) if c == "const" or c.startswith("client[")]
+        return codes[self.cell_stratum], cols
 
 
 def _design(inp: PolicyInputs, by_since: bool) -> _Design:
@@ -357,20 +371,24 @@ def _design(inp: PolicyInputs, by_since: bool) -> _Design:
     x = grid[first]
     cell_of = inv.reshape(n_s, h + 1, n_sb)
     exposure = [i for i, c in enumerate(names) if c.startswith("followed_up")]
-    return _Design(cell_of, x, names, exposure, pred)
+    return _Design(cell_of, x, names, exposure, pred, cell_stratum=S[first])
 
 
-def _cell_matrices(inp: PolicyInputs, des: _Design) -> tuple[np.ndarray, np.ndarray]:
-    """Profile x cell matrices of days at risk and replies (per one application)."""
+def _cell_matrices(inp: PolicyInputs, des: _Design) -> tuple[Any, Any]:
+    """Profile x cell matrices of days at risk and replies (per one application).
+
+    Sparse (scipy CSR): each profile touches a few dozen of the cells, and
+    with many clients a dense matrix would not fit in memory.
+    """
+    from scipy import sparse
+
     n_cells = des.x.shape[0]
     k = len(inp.count)
-    ar = np.zeros((k, n_cells))
-    rp = np.zeros((k, n_cells))
     cell = des.cell_of[inp.stratum]  # K x D x B
     kk, dd, bb = np.nonzero(inp.at_risk)
-    np.add.at(ar, (kk, cell[kk, dd, bb]), 1.0)
+    ar = sparse.csr_matrix((np.ones(len(kk)), (kk, cell[kk, dd, bb])), shape=(k, n_cells))
     kk, dd, bb = np.nonzero(inp.replied)
-    np.add.at(rp, (kk, cell[kk, dd, bb]), 1.0)
+    rp = sparse.csr_matrix((np.ones(len(kk)), (kk, cell[kk, dd, bb])), shape=(k, n_cells))
     return ar, rp
 
 
@@ -447,8 +465,8 @@ def _fit(inp: PolicyInputs, by_since: bool) -> tuple[_Fit | None, str | None]:
 
     des = _design(inp, by_since)
     ar, rp = _cell_matrices(inp, des)
-    n = inp.count @ ar
-    y = inp.count @ rp
+    n = ar.T @ inp.count.astype(float)
+    y = rp.T @ inp.count.astype(float)
     x = des.x
     p = x.shape[1]
     # a level without any reply has an MLE of minus infinity; its cells carry
@@ -466,6 +484,8 @@ def _fit(inp: PolicyInputs, by_since: bool) -> tuple[_Fit | None, str | None]:
             break
     if dead[des.exposure].any():
         return None, "no reply after a follow-up in some period after it"
+    if des.clients(inp) is not None:
+        return _fit_absorbed(des, inp, x, n, y, rows, dead)
     xs = x[rows]
     # collinear adjustment columns (e.g. each client used its own sources) are
     # redundant, not a problem: keep a full-rank subset (redundant ones fixed at
@@ -505,6 +525,73 @@ def _fit(inp: PolicyInputs, by_since: bool) -> tuple[_Fit | None, str | None]:
     free[cols] = True
     # the log-likelihood without the constant; the same cells in both models
     return _Fit(beta, free, bse, float(res.llf), des), None
+
+
+def _fit_absorbed(des: _Design, inp: PolicyInputs, x: np.ndarray, n: np.ndarray,
+                  y: np.ndarray, rows: np.ndarray, dead: np.ndarray
+                  ) -> tuple[_Fit | None, str | None]:
+    """:func:`_fit` with one absorbed baseline per client (no column per client).
+
+    The same model and maximum as the fit with the constant and client
+    dummies (:mod:`jobstats.absorbed`); the coefficients are given back in
+    that parametrisation (constant = the reference client's baseline, each
+    client's dummy = its baseline minus the reference's), so the g-formula
+    and the bootstrap read them unchanged.
+    """
+    from jobstats.absorbed import fit_cloglog_absorbed, full_rank, independent_columns
+
+    code, client_cols = des.clients(inp)  # type: ignore[misc]
+    p = x.shape[1]
+    group_all = code
+    live_groups, group = np.unique(group_all[rows], return_inverse=True)
+    xs = x[rows]
+    candidates = [j for j in range(p) if not dead[j] and j not in des.exposure
+                  and j not in client_cols]
+    chosen = independent_columns(xs, group, len(live_groups), candidates)
+    expo = list(des.exposure)
+    if not full_rank(xs[:, chosen + expo], group, len(live_groups)):
+        return None, (
+            "the data cannot separate the follow-up from the day since applying "
+            "(in the model, the follow-up state is fixed by the day)"
+        )
+    cols = sorted(chosen + expo)
+    fit = fit_cloglog_absorbed(xs[:, cols], group, y[rows], n[rows])
+    if not fit.converged:
+        return None, "the model did not converge (too few or separated replies)"
+    beta = np.where(dead, _NEG_INF, 0.0)
+    bse = np.full(p, np.nan)
+    beta[cols] = fit.beta
+    bse[cols] = fit.bse
+    alpha = np.full(int(code.max()) + 1, _NEG_INF)
+    alpha[live_groups] = fit.alpha
+    _set_client_coefs(beta, des, inp, alpha)
+    free = np.zeros(p, dtype=bool)
+    free[cols] = True
+    free[client_cols] = ~dead[client_cols]
+    return _Fit(beta, free, bse, fit.llf, des), None
+
+
+def _client_layout(des: _Design, inp: PolicyInputs) -> tuple[int, dict[int, int]]:
+    """(client code of the reference client, client code -> its dummy column)."""
+    codes, labels = pd.factorize(inp.strata["client"].astype(str))
+    col_of = {}
+    for j, name in enumerate(des.names):
+        if name.startswith("client["):
+            col_of[int(np.flatnonzero(labels == name[len("client["):-1])[0])] = j
+    ref = next(c for c in range(len(labels)) if c not in col_of)
+    return ref, col_of
+
+
+def _set_client_coefs(beta: np.ndarray, des: _Design, inp: PolicyInputs,
+                      alpha: np.ndarray) -> None:
+    """Write client baselines ``alpha`` (..., clients) into ``beta`` (..., p) as constant +
+    dummies; a client without any reply (baseline -inf) keeps its dummy at -inf."""
+    ref, col_of = _client_layout(des, inp)
+    const = des.names.index("const")
+    beta[..., const] = alpha[..., ref]
+    for c, j in col_of.items():
+        beta[..., j] = np.where(alpha[..., c] <= _NEG_INF / 2, _NEG_INF,
+                                alpha[..., c] - alpha[..., ref])
 
 
 # --------------------------------------------------------------------------- g-formula
@@ -763,17 +850,37 @@ def _bootstrap(
     total = int(inp.count.sum())
     counts = rng.multinomial(total, inp.count / total, size=n_boot).astype(float)
     ar, rp = _cell_matrices(inp, fit.design)
-    n = counts @ ar
-    y = counts @ rp
+    n = np.asarray((ar.T @ counts.T).T)
+    y = np.asarray((rp.T @ counts.T).T)
     # cells nobody was at risk in, or of levels without any reply (fixed at
     # minus infinity), stay so in every resample: leave them out of the fit
     x = fit.design.x
     offset = x[:, ~fit.free] @ fit.beta[~fit.free]
-    live = (ar.sum(axis=0) > 0) & (offset > _NEG_INF / 2)
+    live = (np.asarray(ar.sum(axis=0)).ravel() > 0) & (offset > _NEG_INF / 2)
     beta = np.repeat(fit.beta[None, :], n_boot, axis=0)
-    beta[:, fit.free] = _fit_batch(
-        x[live][:, fit.free], n[:, live], y[:, live], fit.beta[fit.free], offset[live]
-    )
+    clients = fit.design.clients(inp)
+    if clients is not None:  # one absorbed baseline per client (see _fit_absorbed)
+        from jobstats.absorbed import fit_cloglog_absorbed_batch
+
+        code, client_cols = clients
+        common = fit.free.copy()
+        common[client_cols] = False
+        ref, col_of = _client_layout(fit.design, inp)
+        const = fit.design.names.index("const")
+        alpha = np.array([fit.beta[const] + (fit.beta[col_of[c]] if c in col_of else 0.0)
+                          for c in range(int(code.max()) + 1)])
+        live_groups, group = np.unique(code[live], return_inverse=True)
+        b_c, a = fit_cloglog_absorbed_batch(
+            x[live][:, common], group, n[:, live], y[:, live], fit.beta[common],
+            alpha[live_groups], offset[live])
+        beta[:, common] = b_c
+        alpha_all = np.full((n_boot, len(alpha)), _NEG_INF)
+        alpha_all[:, live_groups] = a
+        _set_client_coefs(beta, fit.design, inp, alpha_all)
+    else:
+        beta[:, fit.free] = _fit_batch(
+            x[live][:, fit.free], n[:, live], y[:, live], fit.beta[fit.free], offset[live]
+        )
     shares = np.zeros((n_boot, len(inp.strata)))
     for s in range(len(inp.strata)):
         shares[:, s] = counts[:, inp.stratum == s].sum(axis=1)

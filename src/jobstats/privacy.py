@@ -31,7 +31,8 @@ import pandas as pd
 
 from jobstats.schema import APPLICATION_COLUMNS, InputError
 
-__all__ = ["KEY_NAME", "ClientKey", "pseudonymise", "drop_personal_data", "scrub_text"]
+__all__ = ["KEY_NAME", "ClientKey", "pseudonymise", "drop_personal_data", "scrub_text", "key_path",
+           "check_key_outside"]
 
 #: Default file name of the key (real name -> pseudonym).
 KEY_NAME = "jobstats-clients.key.csv"
@@ -103,6 +104,32 @@ def _letters(i: int) -> str:
     return out
 
 
+def key_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """Where the key file is: ``path`` (a folder means :data:`KEY_NAME` in it), else
+    ``$JOBSTATS_KEY``, else :data:`KEY_NAME` in the current folder."""
+    if path is None:
+        path = os.environ.get("JOBSTATS_KEY") or None
+    p = Path(path) if path is not None else Path.cwd() / KEY_NAME
+    return p / KEY_NAME if p.is_dir() else p
+
+
+def check_key_outside(key: str | os.PathLike[str] | None, folder: str | os.PathLike[str]
+                      ) -> None:
+    """Raise :class:`InputError` when the key file would be inside the output ``folder``.
+
+    The key holds the clients' real names; an output folder is meant to be
+    shared (or its client pages sent), so the key must never be in it.
+    """
+    k = key_path(key).resolve()
+    out = Path(folder).resolve()
+    if k == out or out in k.parents:
+        raise InputError(
+            f"the pseudonym key {k} would be inside the output folder {out}, which you may "
+            "share: the key holds your clients' real names. Keep it elsewhere (--key FILE, "
+            "or the JOBSTATS_KEY environment variable), or write the report to another "
+            "folder (-o DIR).")
+
+
 @dataclass
 class ClientKey:
     """The coach's key file: real client identifier -> pseudonym.
@@ -121,11 +148,7 @@ class ClientKey:
     def open(cls, path: str | os.PathLike[str] | None = None) -> ClientKey:
         """Read the key at ``path`` (default: ``$JOBSTATS_KEY`` if set, else
         :data:`KEY_NAME` in the current folder)."""
-        if path is None:
-            path = os.environ.get("JOBSTATS_KEY") or None
-        p = Path(path) if path is not None else Path.cwd() / KEY_NAME
-        if p.is_dir():
-            p = p / KEY_NAME
+        p = key_path(path)
         mapping: dict[str, str] = {}
         if p.exists():
             try:

@@ -368,7 +368,8 @@ def _by_text(table: pd.DataFrame) -> list[str]:
     return lines
 
 
-def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
+def summarize(loaded: LoadResult, *, by: str | None = None,
+              followup: Any = None) -> Summary:
     """Compute the headline numbers of a loaded search.
 
     Parameters
@@ -380,6 +381,9 @@ def summarize(loaded: LoadResult, *, by: str | None = None) -> Summary:
     by : str, optional
         A column (or ``"weekday"``, ``"week"``, ``"month"``) to compare groups
         by, with :func:`jobstats.compare`.
+    followup : FollowupEffect, optional
+        :func:`jobstats.followup_effect` of the same data with its defaults, if
+        already computed (the report computes it once for every section).
 
     Returns
     -------
@@ -418,13 +422,13 @@ def _summarize(loaded: LoadResult, by: str | None) -> Summary:
     median = float(median_days_among_replied(loaded)["median_days"].iloc[0])
     for table in (rate_table, within):
         warnings.extend(table.attrs.get("warnings", []))
-    followup = None
+    given, followup = followup, None
     has_dated = bool(((events["kind"] == "follow_up") & events["date"].notna()).any())
     if has_dated:
         # imported here: statsmodels is loaded only when a model is fitted
         from jobstats.followup import followup_effect
 
-        followup = followup_effect(apps, events, as_of=as_of)
+        followup = given if given is not None else followup_effect(apps, events, as_of=as_of)
         warnings.extend(followup.warnings)
         policy = followup.policy  # computed once, inside the effect (its absolute scale)
     else:
@@ -443,7 +447,8 @@ def _summarize(loaded: LoadResult, by: str | None) -> Summary:
     if apps["client"].nunique() > 1:  # a coach's clients: the per-client view
         from jobstats.cohort import cohort_report
 
-        cohort = cohort_report(loaded)
+        # the same pooled policy (adjusted for source and client) when every client counts
+        cohort = cohort_report(loaded, policy=policy if followup is not None else None)
     # the same exclusion is reported by several analyses: say it once
     return Summary(
         loaded, response, within, median, followup, list(dict.fromkeys(warnings)),

@@ -312,25 +312,98 @@ def load_report_html(report: Any) -> str:
     return "\n".join(parts)
 
 
+def _n(v: Any) -> str:
+    return "not in the data" if v is None else str(v)
+
+
+def _share(c: dict[str, Any], key: str) -> str:
+    if c.get(key) is None:
+        return "not in the data" if not c.get("reply_info", True) else "n/a"
+    lo, hi = c.get(key + "_ci_low"), c.get(key + "_ci_high")
+    band = f" ({lo:.0%}&ndash;{hi:.0%})" if lo is not None and hi is not None else ""
+    return f"{c[key]:.0%}{band}"
+
+
+def cohort_section(cohort: dict[str, Any], links: dict[str, str] | None = None) -> str:
+    """The coach's view: one row per client (linked to their own page), pooled
+    estimates and the clients needing attention, from :func:`jobstats.cohort.cohort_report`."""
+    links = links or {}
+    rows = []
+    for c in cohort["clients"]:
+        name = esc(str(c["client"]))
+        cell = (f'<a href="{esc(links[c["client"]], quote=True)}">{name}</a>'
+                if c["client"] in links else name)
+        share = c["followed_up_share"]
+        fu = "not in the data" if share is None else f"{share:.0%}"
+        rows.append(
+            f"<tr><td class='nowrap'>{cell}</td><td class='num'>{c['n']}</td>"
+            f"<td class='nowrap'>{_share(c, 'reply_rate')}</td>"
+            f"<td class='nowrap'>{_share(c, 'reply_14d')}</td>"
+            f"<td>{fu}</td><td class='num'>{esc(_n(c['interviews']))}</td>"
+            f"<td class='num'>{esc(_n(c['offers']))}</td>"
+            f"<td class='why'>{esc(c['cannot_tell'] or '')}</td></tr>")
+    head = ["client", "applications", "replies (95% interval)", "reply within 14 days",
+            "followed up", "interviews", "offers", "the file cannot tell"]
+    parts = [
+        "<p>One line per client (each file is one client). "
+        + ("Each name links to that client's own page, which holds only their data and can "
+           "be sent to them. " if links else "")
+        + "Chances count applications still waiting as waiting, not as “no reply”.</p>",
+        "<table class='clients'><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
+        + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>",
+        "<h3>Pooled over the clients whose files hold the information</h3><ul>",
+    ]
+    for p in cohort["pooled"]:
+        est = ("n/a" if p["estimate"] is None else f"{p['estimate']:.0%}" + (
+            "" if p["ci_low"] is None else f" (95% interval {p['ci_low']:.0%} to "
+                                            f"{p['ci_high']:.0%})"))
+        note = f" {esc(p['note'])}." if p["note"] else ""
+        parts.append(f"<li>{esc(p['measure'])}: <b>{esc(est)}</b>, {p['clients']} clients, "
+                     f"{p['n']} applications.{note}</li>")
+    parts.append("</ul><h3>Clients needing attention</h3>")
+    if cohort["attention"]:
+        parts.append("<ul>" + "".join(
+            f"<li><b>{esc(str(f['client']))}</b>: {esc(f['flag'])}: {esc(f['reason'])}</li>"
+            for f in cohort["attention"]) + "</ul>")
+    else:
+        parts.append("<p>None by the rules below.</p>")
+    parts.append("<p class='small'>Rules: " + esc("; ".join(cohort["attention_rules"]))
+                 + ".</p>")
+    return "\n".join(parts)
+
+
 def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tuple],
                 rates: pd.DataFrame | None, report: Any, skipped: dict[str, str],
-                policy: pd.DataFrame | None = None, effect: Any = None) -> str:
+                policy: pd.DataFrame | None = None, effect: Any = None,
+                client_links: dict[str, str] | None = None, heading: str | None = None,
+                intro: str = "") -> str:
     """The whole page.
 
     ``figures``: ``(name, title, png_bytes_or_None, reason)`` tuples; ``policy``
     and ``effect``: the follow-up policy table and :func:`jobstats.followup_effect`
-    (None when not computed) for the follow-up findings.
+    (None when not computed) for the follow-up findings. With several clients
+    (``summary["cohort"]``) a "Clients" section lists them, each linked to
+    ``client_links[client]`` when given. ``heading`` replaces "Your job
+    search"; ``intro`` is a first paragraph (plain text).
     """
     as_of = summary["as_of"]
     files = ", ".join(str(f).rsplit("/", 1)[-1] for f in summary["files"])
+    title = heading or ("Your clients' job searches" if summary.get("cohort") else
+                        "Your job search")
     sections = [
-        "<header><h1>Your job search</h1>"
+        f"<header><h1>{esc(title)}</h1>"
         f'<p class="meta">As of {esc(as_of)} &middot; {summary["applications"]} applications '
         f"from {esc(files)} &middot; jobstats {esc(__version__)}</p>"
-        "<p>Applications still waiting for a reply are counted as <i>still waiting</i>, not as "
+        + (f"<p>{esc(intro)}</p>" if intro else "")
+        + "<p>Applications still waiting for a reply are counted as <i>still waiting</i>, not as "
         "“no reply”: every chance below is for the time each application has had so "
         "far.</p></header>",
         "<section id='headline'><h2>Headline numbers</h2>" + headline_cards(summary) + "</section>",
+    ]
+    if summary.get("cohort"):
+        sections.append("<section id='clients'><h2>Clients</h2>"
+                        + cohort_section(summary["cohort"], client_links) + "</section>")
+    sections += [
         "<section id='followup'><h2>Does following up help?</h2>"
         + followup_findings(policy, effect, due.attrs["after_reason"],
                             skipped.get("Follow-up policy", "")) + "</section>",
@@ -353,6 +426,6 @@ def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tup
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
         "img-src data:; style-src 'unsafe-inline'\">"
-        f"<title>Job search report, as of {esc(as_of)}</title><style>{CSS}</style></head>"
+        f"<title>{esc(title)}: report as of {esc(as_of)}</title><style>{CSS}</style></head>"
         "<body><main>\n" + "\n".join(sections) + "\n</main></body></html>\n"
     )
