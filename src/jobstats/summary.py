@@ -396,10 +396,10 @@ def summarize(loaded: LoadResult, *, by: str | None = None,
 
         return summarize_source(loaded, by=by)
     with shared_steps():  # the analyses below share the per-application steps
-        return _summarize(loaded, by)
+        return _summarize(loaded, by, followup)
 
 
-def _summarize(loaded: LoadResult, by: str | None) -> Summary:
+def _summarize(loaded: LoadResult, by: str | None, given: Any) -> Summary:
     apps, events, as_of = loaded.applications, loaded.events, loaded.as_of
     warnings = list(loaded.report.warnings)
     if apps.empty:
@@ -422,7 +422,7 @@ def _summarize(loaded: LoadResult, by: str | None) -> Summary:
     median = float(median_days_among_replied(loaded)["median_days"].iloc[0])
     for table in (rate_table, within):
         warnings.extend(table.attrs.get("warnings", []))
-    given, followup = followup, None
+    followup = None
     has_dated = bool(((events["kind"] == "follow_up") & events["date"].notna()).any())
     if has_dated:
         # imported here: statsmodels is loaded only when a model is fitted
