@@ -167,9 +167,13 @@ def test_progress_bar_on_a_terminal_with_many_files(
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     paths = [str(tracker(tmp_path / f"c{i}.csv")) for i in range(3)]
-    proc = run_child("summary", *paths, "--as-of", "2025-06-30")  # a real pipe
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""
+    key = ("--key", str(tmp_path / "k.key.csv"))
+    first = run_child("summary", *paths, *key, "--as-of", "2025-06-30")  # a real pipe
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.startswith("jobstats: pseudonyms of 3 new client(s) saved")
+    assert "loading" not in first.stderr
+    again = run_child("summary", *paths, *key, "--as-of", "2025-06-30")  # clients known now
+    assert again.returncode == 0 and again.stderr == ""
 
 
 def test_output_to_a_pipe_is_plain_text(tmp_path: Path) -> None:

@@ -669,7 +669,7 @@ def cohort_report(data: Any, events: pd.DataFrame | None = None, *,
         pooled_rows.append(d)
     given, policy, policy_note, assumption, adjusted = policy, None, "", "", []
     try:
-        every = bool(_flag_column(apps, "reply_info").all())
+        every = bool(has_info(apps, "reply").all())
         tab_p = (given if given is not None and every and len(apps) == len(data_apps)
                  else cohort_followup_policy(apps, ev, as_of=as_of_ts))
         policy = [{k: _json(v) for k, v in r.items()} for r in tab_p.to_dict("records")]
