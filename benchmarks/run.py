@@ -5,7 +5,7 @@ Usage (from the repository root)::
     make bench                          # = python -m benchmarks (everything, 100M included)
     python -m benchmarks --quick        # start-up, 1k and 100k only (a few minutes)
     python -m benchmarks --skip-100m    # everything but the 100M Parquet step
-    python -m benchmarks --only duckdb  # one part: startup, csv, xlsx or duckdb (repeatable)
+    python -m benchmarks --only duckdb  # one part: startup, csv, xlsx, duckdb or cohort
     make bench BENCH_ARGS="--quick"
 
 Every command runs in a child process (start-up included, as a user sees it);
@@ -38,7 +38,7 @@ PY = sys.executable
 #: A target missed by more than this factor fails the run.
 TOLERANCE = 1.5
 #: Parts of the suite (``--only``).
-PARTS = ("startup", "csv", "xlsx", "duckdb")
+PARTS = ("startup", "csv", "xlsx", "duckdb", "cohort")
 
 
 @dataclass
@@ -208,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         targets += parquet_targets(args.full_size, args.data_dir, args.large_repeat)
     elif "duckdb" in parts:
         print("\n100M Parquet step: skipped (--skip-100m / --quick)")
+    if "cohort" in parts:
+        targets += cohort_targets(runs, 20 if args.quick else 200)
     return finish(targets, runs)
 
 
@@ -288,6 +290,25 @@ def parquet_targets(n: int, folder: Path, repeat: int) -> list[Target]:
                count.seconds, "DuckDB count(*)", "s"),
         Target(f"summary {n // 1_000_000}M Parquet, peak <= 4 GB", full.peak_mib, 4 * 1024,
                count.peak_mib, "DuckDB count(*) peak", "MiB"),
+    ]
+
+
+def cohort_targets(runs: dict, clients: int) -> list[Target]:
+    """A coach's folder: ``clients`` x 500 applications loaded and reported (issue 11: 200 in
+    two minutes), with and without the per-client pages; baseline: ``import pandas``."""
+    print(f"\nA coach's folder: {clients} clients x 500 applications")
+    base = measure("import pandas", _code("import pandas"), 1)
+    module = [PY, "-m", "benchmarks.cohort", str(clients), "500"]
+    cohort = runs["cohort", "folder", clients] = measure(
+        f"load + cohort report ({clients} clients)", module + ["--no-client-pages"], 1)
+    pages = runs["cohort", "pages", clients] = measure(
+        f"load + cohort report + client pages ({clients} clients)", module, 1)
+    allowed = 120.0 * clients / 200
+    return [
+        Target(f"{clients} clients: load + cohort report <= {allowed:.0f} s", cohort.seconds,
+               allowed, base.seconds, "import pandas", "s"),
+        Target(f"{clients} clients: ... + one page per client <= {allowed:.0f} s", pages.seconds,
+               allowed, base.seconds, "import pandas", "s"),
     ]
 
 

@@ -9,7 +9,7 @@
 * ``folder/report.html`` last: one self-contained page.
 
 With several clients (a coach's folder) it first writes one page per client,
-``folder/clients/<client>/`` (the same three kinds of file), holding only
+``folder/clients/<client>/`` (page, PNG figures and workbook), holding only
 that client's data; the main page lists the clients and links to them.
 
 Every file is written atomically and recorded in the folder's manifest
@@ -74,8 +74,13 @@ CLIENT_INTRO = ("Prepared by your coach from your own tracker. This page shows o
                 "applications: nothing about anyone else.")
 
 
-def _own_targets(prefix: str = "") -> list[str]:
-    figure_files = [f"figures/{n}.{ext}" for n in FIGURES for ext in ("png", "svg")]
+#: Figure files of the main page (PNG for the page, SVG for slides) and of a client page
+#: (PNG only: a page to send to one client; its SVGs would double the rendering time).
+FORMATS, CLIENT_FORMATS = ("png", "svg"), ("png",)
+
+
+def _own_targets(prefix: str = "", formats: tuple[str, ...] = FORMATS) -> list[str]:
+    figure_files = [f"figures/{n}.{ext}" for n in FIGURES for ext in formats]
     return [prefix + n for n in (*figure_files, "summary.xlsx", "report.html")]
 
 
@@ -154,7 +159,7 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
     folders = client_folders(data) if client_pages else {}
     targets = _own_targets()
     for rel in folders.values():
-        targets += _own_targets(rel + "/")
+        targets += _own_targets(rel + "/", CLIENT_FORMATS)
     guard.check(targets)  # refuse before any work
 
     step = progress or (lambda name: None)
@@ -165,7 +170,7 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
         for client, rel in folders.items():
             step(f"client {client}")
             written.update(_write_one(parts[client], guard, style=style, prefix=rel + "/",
-                                      intro=CLIENT_INTRO))
+                                      intro=CLIENT_INTRO, formats=CLIENT_FORMATS))
     links = {c: quote(rel) + "/report.html" for c, rel in folders.items()}
     written.update(_write_one(data, guard, style=style, step=step, client_links=links))
     return written
@@ -173,7 +178,8 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
 
 def _write_one(data: Any, guard: OutputGuard, *, style: str, prefix: str = "",
                step: Callable[[str], object] | None = None,
-               client_links: dict[str, str] | None = None, intro: str = "") -> dict[str, Path]:
+               client_links: dict[str, str] | None = None, intro: str = "",
+               formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
     """One report (page, figures, workbook) of ``data`` under ``prefix`` in the guarded folder."""
     from jobstats.due import followups_due
     from jobstats.report.html import render_page
@@ -204,8 +210,9 @@ def _write_one(data: Any, guard: OutputGuard, *, style: str, prefix: str = "",
         for drawn in draw_figures(data, style=style):
             png = None
             if drawn.figure is not None:
-                png, svg = _render(drawn.figure, "png"), _render(drawn.figure, "svg")
-                for ext, content in (("png", png), ("svg", svg)):
+                files = {ext: _render(drawn.figure, ext) for ext in formats}
+                png = files["png"]
+                for ext, content in files.items():
                     name = f"{prefix}figures/{drawn.name}.{ext}"
                     written[name] = guard.write_bytes(name, content)
             else:

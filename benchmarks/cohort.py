@@ -17,11 +17,12 @@ client pages out. The machine is shared: print ``uptime`` beside the result.
 Target (issue 11): 200 clients x 500 applications within two minutes on the
 2-core development machine.
 
-Usage::
+Part ``cohort`` of the suite (``python -m benchmarks --only cohort``), which
+runs this module in a child process; on its own::
 
-    .venv/bin/python scripts/bench_cohort.py            # 200 clients x 500
-    .venv/bin/python scripts/bench_cohort.py 20 100     # a quick run
-    .venv/bin/python scripts/bench_cohort.py 50 500 --no-client-pages
+    .venv/bin/python -m benchmarks.cohort            # 200 clients x 500
+    .venv/bin/python -m benchmarks.cohort 20 100     # a quick run
+    .venv/bin/python -m benchmarks.cohort 50 500 --no-client-pages
 """
 
 from __future__ import annotations
