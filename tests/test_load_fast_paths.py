@@ -1,5 +1,5 @@
 """The fast paths of the loader and of the shared per-application steps give the
-same answers as the plain ones (speed is measured in scripts/bench_loader.py,
+same answers as the plain ones (speed is measured in python -m benchmarks,
 never asserted here)."""
 
 from __future__ import annotations
