@@ -248,6 +248,11 @@ def test_client_pages_hold_only_their_own_clients_data(coach_report: dict) -> No
         seen = [c for c in theirs if re.search(rf"(?<!\w){re.escape(c)}(?!\w)", text)]
         assert seen == [], (page, seen[:5])
         assert f"{coach_report['n'][own]} applications from {own} " in page.read_text()
+        # a client page carries PNG figures only, and its captions say so
+        assert not list(folder.rglob("*.svg")) and list(folder.glob("figures/*.png"))
+        html = page.read_text()
+        assert ".svg" not in html and "(PNG and SVG)" not in html and "(PNG)" in html
+        assert "(also figures/reply_curve.png)" in html
     # the check can fail: the coach's own page does show several clients' companies
     shown = [p for p in pseudonyms
              if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", cohort_text)

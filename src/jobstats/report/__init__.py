@@ -229,7 +229,8 @@ def _write_one(data: Any, guard: OutputGuard, *, style: str, prefix: str = "",
     page = render_page(summary=summary.to_dict(), due=due, figures=shown,
                        rates=tables.get("Response rates"), report=data.report,
                        skipped={k: v for k, v in skipped.items() if not k.startswith("Chart: ")},
-                       policy=policy, effect=effect, client_links=client_links, intro=intro)
+                       policy=policy, effect=effect, client_links=client_links, intro=intro,
+                       formats=formats)
     written[prefix + "report.html"] = guard.write_bytes(prefix + "report.html",
                                                          page.encode("utf-8"))
     return written

@@ -274,13 +274,15 @@ def _str(value: Any) -> str:
     return "" if missing else str(value)
 
 
-def figure_html(name: str, title: str, png: bytes | None, reason: str = "") -> str:
+def figure_html(name: str, title: str, png: bytes | None, reason: str = "",
+                formats: tuple[str, ...] = ("png", "svg")) -> str:
     if png is None:
         return (f'<p class="missing">Chart “{esc(title)}” not drawn: {esc(reason)}</p>')
     data = base64.b64encode(png).decode("ascii")
+    files = f"figures/{esc(name)}." + " and .".join(formats)
     return (f'<figure id="fig-{esc(name)}"><img src="data:image/png;base64,{data}" '
             f'alt="{esc(title, quote=True)}"><figcaption>{esc(title)} '
-            f'(also figures/{esc(name)}.png and .svg)</figcaption></figure>')
+            f'(also {files})</figcaption></figure>')
 
 
 def load_report_html(report: Any) -> str:
@@ -376,7 +378,7 @@ def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tup
                 rates: pd.DataFrame | None, report: Any, skipped: dict[str, str],
                 policy: pd.DataFrame | None = None, effect: Any = None,
                 client_links: dict[str, str] | None = None, heading: str | None = None,
-                intro: str = "") -> str:
+                intro: str = "", formats: tuple[str, ...] = ("png", "svg")) -> str:
     """The whole page.
 
     ``figures``: ``(name, title, png_bytes_or_None, reason)`` tuples; ``policy``
@@ -384,7 +386,8 @@ def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tup
     (None when not computed) for the follow-up findings. With several clients
     (``summary["cohort"]``) a "Clients" section lists them, each linked to
     ``client_links[client]`` when given. ``heading`` replaces "Your job
-    search"; ``intro`` is a first paragraph (plain text).
+    search"; ``intro`` is a first paragraph (plain text); ``formats``: the figure
+    files written beside the page (named in each caption).
     """
     as_of = summary["as_of"]
     files = ", ".join(str(f).rsplit("/", 1)[-1] for f in summary["files"])
@@ -408,7 +411,7 @@ def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tup
         + followup_findings(policy, effect, due.attrs["after_reason"],
                             skipped.get("Follow-up policy", "")) + "</section>",
         "<section id='charts'><h2>Charts</h2>"
-        + "".join(figure_html(*f) for f in figures) + "</section>",
+        + "".join(figure_html(*f, formats=formats) for f in figures) + "</section>",
         "<section id='due'><h2>What to send today</h2>" + due_section(due) + "</section>",
     ]
     if rates is not None:
@@ -419,7 +422,8 @@ def render_page(*, summary: dict[str, Any], due: pd.DataFrame, figures: list[tup
             f"<li>{esc(k)}: {esc(v)}</li>" for k, v in skipped.items()) + "</ul></section>")
     sections.append("<section id='load'><h2>How your file was read</h2>"
                     + load_report_html(report) + "</section>")
-    sections.append("<footer>The figures are also in <code>figures/</code> (PNG and SVG) and "
+    kinds = " and ".join(f.upper() for f in formats)
+    sections.append(f"<footer>The figures are also in <code>figures/</code> ({kinds}) and "
                     "every table in <code>summary.xlsx</code>, beside this page.</footer>")
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
