@@ -353,3 +353,10 @@ def test_collinear_adjustments_are_redundant_not_fatal() -> None:
     assert both.attrs["adjusted_for"] == ["source", "client"]
     assert only_source.attrs["adjusted_for"] == ["source"]
     np.testing.assert_allclose(both["estimate"], only_source["estimate"], rtol=1e-6)
+
+
+def test_policy_text_never_prints_minus_zero() -> None:
+    from jobstats.summary import _points
+
+    assert [_points(v) for v in (0.021, -0.0005, -0.00004, 0.0, -0.012)] == \
+        ["+2.1", "-0.05", "0.0", "0.0", "-1.2"]

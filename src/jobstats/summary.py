@@ -297,11 +297,9 @@ class Summary:
                 diff = iv["difference"]
                 band = ""
                 if iv["diff_ci_low"] is not None and iv["diff_ci_high"] is not None:
-                    band = (f", 95% CI {100 * iv['diff_ci_low']:+.1f} to "
-                            f"{100 * iv['diff_ci_high']:+.1f}")
-                lines.append(
-                    f"    {label}: {pct(iv)}; {100 * diff:+.1f} points vs never{band}"
-                )
+                    band = (f", 95% CI {_points(iv['diff_ci_low'])} to "
+                            f"{_points(iv['diff_ci_high'])}")
+                lines.append(f"    {label}: {pct(iv)}; {_points(diff)} points vs never{band}")
             lines.append(f"    ({pol['assumption']})")
         if self.cohort is not None:
             from jobstats.cohort import cohort_text
@@ -366,6 +364,15 @@ def _by_text(table: pd.DataFrame) -> list[str]:
 
     lines.append(f"    {verdict(table)}")
     return lines
+
+
+def _points(share: float) -> str:
+    """A difference of shares in percentage points, signed; a second decimal when the
+    first would show a small value as "-0.0", and "0.0" for what rounds to zero."""
+    x = 100 * share
+    if round(x, 2) == 0:
+        return "0.0"
+    return f"{x:+.2f}" if round(x, 1) == 0 else f"{x:+.1f}"
 
 
 def summarize(loaded: LoadResult, *, by: str | None = None,
