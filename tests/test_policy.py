@@ -358,5 +358,5 @@ def test_collinear_adjustments_are_redundant_not_fatal() -> None:
 def test_policy_text_never_prints_minus_zero() -> None:
     from jobstats.summary import _points
 
-    assert [_points(v) for v in (0.021, -0.0005, -0.00004, 0.0, -0.012)] == \
-        ["+2.1", "-0.05", "0.0", "0.0", "-1.2"]
+    assert [_points(v) for v in (0.021, -0.0003, -0.00004, 0.0, -0.012)] == \
+        ["+2.1", "-0.03", "0.0", "0.0", "-1.2"]
