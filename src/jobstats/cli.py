@@ -346,8 +346,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
             "Write DIR/report.html (one self-contained page: opens offline, prints to PDF), "
             "DIR/figures/ (PNG and SVG of every chart) and DIR/summary.xlsx (the result "
             "tables and the load report). A folder or several files (a coach's clients, one "
-            "file each) also gives one page per client in DIR/clients/<client>/, with only "
-            "that client's data, to send to them; DIR/report.html links to them. The "
+            "file each) also gives one page per client in DIR/clients/<client>/ (page, PNG "
+            "charts, workbook), with only that client's data, to send to them; "
+            "DIR/report.html links to them. The "
             "pseudonym key may not be inside DIR. Files jobstats did not write are never "
             "overwritten without --force."
         ),
