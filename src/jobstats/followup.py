@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+# the GLM module only: statsmodels.api imports every model (~0.4 s more at start-up)
+from statsmodels.genmod.families import Binomial, links
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from jobstats.policy import ASSUMPTION, adjust_columns, followup_policy, overlap_reason
 from jobstats.results import Result, replied_by, require_rows, resolve_as_of, wilson
@@ -127,8 +129,8 @@ def _fit_cloglog(
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")
-            model = sm.GLM(
-                endog, design, family=sm.families.Binomial(link=sm.families.links.CLogLog())
+            model = GLM(
+                endog, design, family=Binomial(link=links.CLogLog())
             )
             res = model.fit(maxiter=200)
         converged = bool(getattr(res, "converged", True))

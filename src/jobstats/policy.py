@@ -461,7 +461,9 @@ class _Fit:
 
 def _fit(inp: PolicyInputs, by_since: bool) -> tuple[_Fit | None, str | None]:
     """Point fit with statsmodels: zero-reply levels fixed at -inf, rank checked."""
-    import statsmodels.api as sm
+    # the GLM module only: statsmodels.api imports every model (~0.4 s more at start-up)
+    from statsmodels.genmod.families import Binomial, links
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     des = _design(inp, by_since)
     ar, rp = _cell_matrices(inp, des)
@@ -511,8 +513,8 @@ def _fit(inp: PolicyInputs, by_since: bool) -> tuple[_Fit | None, str | None]:
     endog = np.column_stack([y[rows], n[rows] - y[rows]])
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
-        model = sm.GLM(
-            endog, xs[:, cols], family=sm.families.Binomial(link=sm.families.links.CLogLog())
+        model = GLM(
+            endog, xs[:, cols], family=Binomial(link=links.CLogLog())
         )
         res = model.fit(maxiter=200)
     if not bool(getattr(res, "converged", True)):
