@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jobstats.io.columns import column_letter  # pseudonyms count like columns: A..Z, AA
 from jobstats.schema import APPLICATION_COLUMNS, InputError
 
 __all__ = ["KEY_NAME", "ClientKey", "pseudonymise", "drop_personal_data", "scrub_text", "key_path",
@@ -92,16 +93,6 @@ def drop_personal_data(applications: pd.DataFrame) -> tuple[pd.DataFrame, list[s
             apps[col] = pd.Series(pd.NA, index=apps.index, dtype="str")
             removed.append(col)
     return apps, removed
-
-
-def _letters(i: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA ..."""
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def key_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -169,9 +160,9 @@ class ClientKey:
         used = set(self.mapping.values())
         i = 0
         for c in new:
-            while f"Client {_letters(i)}" in used:
+            while f"Client {column_letter(i)}" in used:
                 i += 1
-            self.mapping[c] = f"Client {_letters(i)}"
+            self.mapping[c] = f"Client {column_letter(i)}"
             used.add(self.mapping[c])
             self.added.append(c)
         return {c: self.mapping[c] for c in clients}

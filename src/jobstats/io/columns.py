@@ -15,6 +15,7 @@ import pandas as pd
 
 from jobstats.io.dates import parse_dates
 from jobstats.io.readers import EPOCH_1900, RawBook, RawSheet
+from jobstats.io.safety import column_letters
 from jobstats.io.fields import DATE_FIELDS
 from jobstats.io.vocab import (
     DATE_PATTERNS,
@@ -166,12 +167,7 @@ def unique_headers(cells: list[object]) -> tuple[list[str], list[str]]:
 
 def column_letter(j: int) -> str:
     """Excel column letter of 0-based index ``j`` (0 -> A, 26 -> AA)."""
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    return column_letters(j + 1)
 
 
 def detect_format(headers: list[str]) -> str:

@@ -361,7 +361,8 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _col_letters(n: int) -> str:
+def column_letters(n: int) -> str:
+    """Excel column letters of 1-based column ``n`` (1 -> A, 27 -> AA)."""
     s = ""
     while n:
         n, r = divmod(n - 1, 26)
@@ -418,7 +419,7 @@ def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     if max_row * max_col > MAX_SHEET_CELLS:
         sheet = f"sheet {title!r}" if title else f"part {info.filename!r}"
         raise UnreadableFileError(
-            f"{name}, {sheet}: has a used cell as far as {_col_letters(max_col)}{max_row}, so "
+            f"{name}, {sheet}: has a used cell as far as {column_letters(max_col)}{max_row}, so "
             f"the sheet spans {max_row:,} rows x {max_col:,} columns, too large to read. "
             "Delete the stray cells below and to the right of your table (in Excel, Ctrl+End "
             "jumps to the last used cell), save, and try again."
