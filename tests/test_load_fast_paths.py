@@ -120,8 +120,11 @@ def test_a_name_that_folds_to_a_placeholder_is_kept(tmp_path) -> None:
     placeholders written as such ("entfällt", "non communiqué") stay missing."""
     from jobstats.io.vocab import is_missing, missing_mask
 
-    values = ["ŃA", "N/A", "na", "entfällt", "non communiqué", "Nä", " - "]
-    expected = [False, True, True, True, True, False, True]
+    values = ["ŃA", "N/A", "na", "entfällt", "non communiqué", "Nä", " - ", "SO", "S.O.", "#N/A",
+              "NB", "", "NC"]
+    # "SO"/"NB" are names: only "s.o."/"n.b." (with their dots) are placeholders; "NC" is
+    # listed without punctuation (French "non communiqué"), so it stays one
+    expected = [False, True, True, True, True, False, True, False, True, True, False, True, True]
     assert [is_missing(v) for v in values] == expected
     assert missing_mask(values * 100).tolist() == expected * 100  # the vectorised path
     csv = tmp_path / "t.csv"

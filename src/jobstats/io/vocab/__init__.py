@@ -184,6 +184,12 @@ def _exact(text: str) -> str:
 #: The missing-value words as written (accents kept): a name such as "ŃA" folds to
 #: "na" but is not the placeholder N/A, so a folded match is confirmed against these.
 MISSING_EXACT: set[str] = {_exact(e.word) for e in ENTRIES if e.kind == "missing"} | {""}
+#: Placeholders written without punctuation ("na", "NC", "onbekend"), folded: a value
+#: without punctuation is a placeholder only if it is one of these ("SO" is a name, not
+#: "s.o."; "N/A", "#N/A", "S.O." fold to listed placeholders as before).
+MISSING_BARE: set[str] = {norm(e.word) for e in ENTRIES
+                          if e.kind == "missing" and re.fullmatch(r"[\w\s]+", e.word)} | {""}
+_PUNCT = re.compile(r"[^\w\s]")
 #: Longer texts are no placeholder (a fast path skips them); room for padding spaces.
 _MISSING_MAX_LEN = max(len(e.word) for e in ENTRIES if e.kind == "missing") + 4
 YES: set[str] = set(_index("yes"))
@@ -342,8 +348,12 @@ def missing_mask(values: list[object]) -> np.ndarray:
 
 @functools.lru_cache(maxsize=8192)
 def _missing_text(value: str) -> bool:
-    return (norm(value) in MISSING and not value.strip().isdigit()
-            and (value.isascii() or _exact(value) in MISSING_EXACT))
+    folded = norm(value)
+    return (folded in MISSING and not value.strip().isdigit()
+            # accents may be dropped, not added or changed ("ŃA" is not "NA")
+            and (value.isascii() or _exact(value) in MISSING_EXACT)
+            # punctuation may be dropped only where the placeholder has none
+            and (folded in MISSING_BARE or _PUNCT.search(value) is not None))
 
 
 def yes_no(value: object) -> bool | None:
