@@ -752,6 +752,36 @@ def b_far_stray_cell(p: Path) -> None:
         "</c></row></sheetData>"))
 
 
+def b_far_cell_wide(p: Path) -> None:
+    # A stray cell at ZZ20000: 702 columns x 20,000 rows (14 million cells). Its
+    # row alone is unremarkable (under 100,000); only the product is too large.
+    _with_sheet_xml(p, lambda x: x.replace(
+        "</sheetData>", '<row r="20000"><c r="ZZ20000" t="inlineStr"><is><t>x</t></is>'
+        "</c></row></sheetData>"))
+
+
+def b_far_cell_leading_zeros(p: Path) -> None:
+    # A reference written with a leading zero (AB0400000 = AB400000): the row
+    # has six significant digits in a seven-digit field.
+    _with_sheet_xml(p, lambda x: x.replace(
+        "</sheetData>", '<row r="0400000"><c r="AB0400000" t="inlineStr"><is><t>x</t></is>'
+        "</c></row></sheetData>"))
+
+
+def b_far_row_tag(p: Path) -> None:
+    # Only the <row> tag is far (999,999); its cell claims column Z of row 1.
+    _with_sheet_xml(p, lambda x: x.replace(
+        "</sheetData>", '<row r="999999"><c r="Z1" t="inlineStr"><is><t>x</t></is>'
+        "</c></row></sheetData>"))
+
+
+def b_stray_cell_wide_nearby(p: Path) -> None:
+    # A stray space at ZZ100: 702 columns x 100 rows, small enough to be read.
+    _with_sheet_xml(p, lambda x: x.replace(
+        "</sheetData>", '<row r="100"><c r="ZZ100" t="inlineStr"><is><t xml:space="preserve">'
+        " </t></is></c></row></sheetData>"))
+
+
 def b_stray_cell_nearby(p: Path) -> None:
     # A stray space typed at Z5000 (common): a 5,000 x 26 area, to be read.
     _with_sheet_xml(p, lambda x: x.replace(

@@ -405,7 +405,26 @@ def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     r="...">``); the ``<dimension>`` element is not trusted (calamine ignores it
     too). Cells without a reference can only extend the area one by one, so
     their cost is bounded by the decompressed size already checked.
+
+    Two passes at most. The first (:func:`_sheet_extent_bound`) only bounds the
+    extent, fast; the exact scan (:func:`_sheet_extent`) runs only when that
+    bound is over the limit, so the verdict is always the exact one.
     """
+    if _sheet_extent_bound(zf, info, name) <= MAX_SHEET_CELLS:
+        return
+    max_row, max_col = _sheet_extent(zf, info, name)
+    if max_row * max_col > MAX_SHEET_CELLS:
+        sheet = f"sheet {title!r}" if title else f"part {info.filename!r}"
+        raise UnreadableFileError(
+            f"{name}, {sheet}: has a used cell as far as {column_letters(max_col)}{max_row}, so "
+            f"the sheet spans {max_row:,} rows x {max_col:,} columns, too large to read. "
+            "Delete the stray cells below and to the right of your table (in Excel, Ctrl+End "
+            "jumps to the last used cell), save, and try again."
+        )
+
+
+def _sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> tuple[int, int]:
+    """(last row, last column) referenced by a ``<row r=>`` or ``<c r=>`` tag, exactly."""
     max_row, max_col = 0, 0
     for scan in _tag_chunks(zf, info, name):
         rows = _ROW_REF.findall(scan)
@@ -416,14 +435,37 @@ def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
             letters, numbers = zip(*cells)  # (C-level unzip: a sheet has millions of cells)
             max_col = max(max_col, max(map(_col_number, set(letters))))
             max_row = max(max_row, max(map(int, numbers)))
-    if max_row * max_col > MAX_SHEET_CELLS:
-        sheet = f"sheet {title!r}" if title else f"part {info.filename!r}"
-        raise UnreadableFileError(
-            f"{name}, {sheet}: has a used cell as far as {column_letters(max_col)}{max_row}, so "
-            f"the sheet spans {max_row:,} rows x {max_col:,} columns, too large to read. "
-            "Delete the stray cells below and to the right of your table (in Excel, Ctrl+End "
-            "jumps to the last used cell), save, and try again."
-        )
+    return max_row, max_col
+
+
+#: Every ``r="..."`` value with two or three column letters (columns after Z),
+#: and every one whose row number has six or seven digits (rows from 100,000).
+#: Literal-prefixed patterns (a fast C search for ``r="``) that match nothing in
+#: the common sheet (up to 26 columns, under 100,000 rows): no match objects are
+#: built for the millions of cells. They match a superset of what _CELL_REF and
+#: _ROW_REF capture (no tag context; leading zeros), which can only raise the bound.
+_WIDE_REF = re.compile(rb'r="([A-Z]{2,3})[0-9]')
+_TALL_REF = re.compile(rb'r="[A-Z]{0,3}0*([1-9][0-9]{5,6})"')
+
+
+def _sheet_extent_bound(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> int:
+    """An upper bound of (last row x last column), from one cheap pass.
+
+    A reference without a wide column has a column of at most 26 (Z); one
+    without a tall row number, a row of at most 99,999. Hand-written bound (no
+    library gives a sheet's extent without reading every cell).
+    """
+    max_col, max_row = 26, 99_999
+    for scan in _tag_chunks(zf, info, name):
+        wide = _WIDE_REF.findall(scan)
+        if wide:
+            max_col = max(max_col, max(map(_col_number, set(wide))))
+        tall = _TALL_REF.findall(scan)
+        if tall:
+            max_row = max(max_row, max(map(int, tall)))
+        if max_row * max_col > MAX_SHEET_CELLS:
+            break  # the exact scan decides
+    return max_row * max_col
 
 
 _ODS_TAG = re.compile(
