@@ -506,9 +506,13 @@ def followup_effect(
     if events is not None and len(events):
         # applications whose follow-ups are all undated
         fu_ev = events[events["kind"] == "follow_up"]
-        dated_ids = fu_ev.loc[fu_ev["date"].notna(), "application_id"].unique()
         undated_ids = fu_ev.loc[fu_ev["date"].isna(), "application_id"].drop_duplicates()
-        undated = int((~undated_ids.isin(dated_ids)).sum())
+        if len(undated_ids):
+            dated_ids = fu_ev.loc[fu_ev["date"].notna(), "application_id"].unique()
+            # as object arrays: pandas' isin on pyarrow strings turns every value
+            # into a pyarrow scalar in Python (seconds on a million applications)
+            undated = int((~pd.Index(undated_ids.to_numpy(dtype=object)).isin(
+                np.asarray(dated_ids, dtype=object))).sum())
     policy = followup_policy(
         applications, events, as_of=as_of_ts, adjust_for=adjust_for, n_boot=n_boot, seed=seed
     )

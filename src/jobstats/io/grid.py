@@ -52,13 +52,19 @@ def codes_of(values: object) -> tuple[np.ndarray, list[object]]:
     Every converter works on the distinct values: a tracker repeats its
     statuses, sources and dates.
     """
-    if isinstance(values, np.ndarray) and values.dtype == object:
-        arr = values
+    if isinstance(values, pd.api.extensions.ExtensionArray):
+        # pyarrow strings (big text files): pyarrow's dictionary encoding, and
+        # only the distinct values become Python strings
+        codes, uniq_arr = pd.factorize(values, use_na_sentinel=True)
+        uniq = uniq_arr.tolist()
     else:
-        arr = np.empty(len(values), dtype=object)  # type: ignore[arg-type]
-        arr[:] = values
-    codes, uniq = pd.factorize(arr, use_na_sentinel=True)
-    uniq = list(uniq)
+        if isinstance(values, np.ndarray) and values.dtype == object:
+            arr = values
+        else:
+            arr = np.empty(len(values), dtype=object)  # type: ignore[arg-type]
+            arr[:] = values
+        codes, uniq = pd.factorize(arr, use_na_sentinel=True)
+        uniq = list(uniq)
     missing = missing_mask(uniq)
     if missing.any():
         remap = np.where(missing, -1, np.arange(len(uniq)))

@@ -105,9 +105,7 @@ class LoadReport:
         lines += [f"dates: {d}" for d in self.date_decisions if "ambiguous" in d]
         lines += [n for n in self.notes if n.startswith("NOT loaded")]
         lines += [_unrecognised_line(r) for r in self.unrecognised.itertuples(index=False)]
-        for r in self.issues.itertuples(index=False):
-            if r.severity == "warning":
-                lines.append(_issue_line(r))
+        lines += _issue_lines(self.issues[self.issues["severity"] == "warning"])
         return lines
 
     @property
@@ -117,7 +115,7 @@ class LoadReport:
         lines = [f"dates: {d}" for d in self.date_decisions] + list(self.notes)
         lines += list(self.file_warnings)
         lines += [_unrecognised_line(r) for r in self.unrecognised.itertuples(index=False)]
-        lines += [_issue_line(r) for r in self.issues.itertuples(index=False)]
+        lines += _issue_lines(self.issues)
         return lines
 
     @property
@@ -134,8 +132,10 @@ class LoadReport:
         """The report as JSON-ready data (``summary --json``: ``load_report``); the
         same content as the text."""
         def records(df: pd.DataFrame, cols: list[str]) -> list[dict]:
-            return [{c: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
-                     for c, v in zip(cols, row)} for row in df[cols].itertuples(index=False)]
+            # column-wise (a million-row load can doubt tens of thousands of rows)
+            values = [[None if na else v.item() if hasattr(v, "item") else v
+                       for v, na in zip(df[c].tolist(), df[c].isna().to_numpy())] for c in cols]
+            return [dict(zip(cols, row)) for row in zip(*values)]
 
         issue_cols = ["file", "sheet", "row", "column", "reason"]
         return {
@@ -236,7 +236,7 @@ class LoadReport:
             out += [f"    {n}" for n in self.notes]
         if len(self.issues):
             out.append("  issues:")
-            out += [f"    {_issue_line(r)}" for r in self.issues.itertuples(index=False)]
+            out += [f"    {line}" for line in _issue_lines(self.issues)]
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
@@ -277,14 +277,26 @@ def _unrecognised_line(r) -> str:
             f"read as 'applied': pass {_status_flag(r.word)}")
 
 
-def _issue_line(r) -> str:
-    where = f"{Path(str(r.file)).name}"
-    if r.sheet and r.sheet != where:
-        where += f", sheet {r.sheet!r}"
-    where += f", row {r.row}"
-    if isinstance(r.column, str) and r.column:
-        where += f", column {r.column!r}"
-    return f"{where}: {r.severity}: {r.reason}"
+def _issue_lines(issues: pd.DataFrame) -> list[str]:
+    """One line per row of ``issues`` ("file, sheet 'S', row R, column 'C':
+    severity: reason"); column-wise, with one ``Path`` per distinct file (a
+    million-row load can doubt tens of thousands of rows)."""
+    # tolist: the values iteration gives, converted in C (iterating pyarrow-backed
+    # strings costs a Python call per cell)
+    cols = [issues[c].tolist() for c in ("file", "sheet", "row", "column", "severity", "reason")]
+    names: dict = {}
+    out = []
+    for file, sheet, row, column, severity, reason in zip(*cols):
+        where = names.get(file)
+        if where is None:
+            where = names[file] = Path(str(file)).name
+        if sheet and sheet != where:
+            where += f", sheet {sheet!r}"
+        where += f", row {row}"
+        if isinstance(column, str) and column:
+            where += f", column {column!r}"
+        out.append(f"{where}: {severity}: {reason}")
+    return out
 
 
 @dataclass
