@@ -343,9 +343,10 @@ def _text_dtype() -> object:
 
     With ``ArrowDtype(pa.string())`` the C parser writes the cells straight into
     Arrow buffers: no million Python strings, and the grid's factorize is
-    pyarrow's dictionary encoding instead of hashing Python objects (about half
-    the read and a third of the factorize time on a million rows; pandas'
-    default ``str`` dtype is slower to read here, it goes through objects).
+    pyarrow's dictionary encoding instead of hashing Python objects (on the
+    1M-row benchmark file: about half the read time, a third to a half of the
+    factorize time; pandas' ``str`` dtype, asked for explicitly, reads slower
+    than objects here).
     """
     try:
         import pyarrow as pa
