@@ -125,7 +125,7 @@ def test_every_public_name_has_a_call(loaded, tmp_path) -> None:
     assert sorted(_calls(*loaded, tmp_path)) == sorted(public), "give each public name a call"
 
 
-# one test per name, so that pytest-xdist spreads the slow ones (write_report)
+# one test per name: a failure names the function and each call is timed on its own
 @pytest.mark.parametrize("name", [n for n in jobstats.__all__ if n != "__version__"])
 def test_every_public_function_works_twice_after_every_submodule_is_imported(
     name: str, loaded, tmp_path
