@@ -265,6 +265,8 @@ def test_cell_map_totals_equal_the_dense_product() -> None:
     w = np.random.default_rng(0).poisson(3, size=(7, len(inp.count))).astype(float)
     np.testing.assert_allclose(ar.totals(inp.count), inp.count @ dense)
     np.testing.assert_allclose(ar.totals(w), w @ dense)
+    ar.SPARSE_ABOVE = 0  # the path of big bootstraps (scipy.sparse)
+    np.testing.assert_allclose(ar.totals(w), w @ dense)
 
 
 @pytest.mark.parametrize("df", [1, 2, 3, 4, 7])

@@ -388,6 +388,8 @@ class _CellMap:
     cell: np.ndarray
     days: np.ndarray
     n_cells: int
+    #: Resamples x triplets above which the product goes through scipy.sparse.
+    SPARSE_ABOVE = 20_000_000
 
     def totals(self, weights: np.ndarray) -> np.ndarray:
         """``weights @ matrix``: (K,) -> (cells,); (B, K) -> (B, cells)."""
@@ -395,6 +397,14 @@ class _CellMap:
         if w.ndim == 1:
             return np.bincount(self.cell, weights=w[self.profile] * self.days,
                                minlength=self.n_cells)
+        if w.size * len(self.cell) / max(w.shape[-1], 1) > self.SPARSE_ABOVE:
+            # a big bootstrap: scipy's sparse product (its import is small beside the
+            # work) instead of materialising resamples x triplets in chunks
+            from scipy import sparse
+
+            m = sparse.csr_matrix((self.days, (self.profile, self.cell)),
+                                  shape=(w.shape[-1], self.n_cells))
+            return np.asarray((m.T @ w.T).T)
         out = np.empty((w.shape[0], self.n_cells))
         step = max(1, 4_000_000 // max(len(self.cell), 1))  # bounded memory per chunk
         for start in range(0, w.shape[0], step):
