@@ -27,11 +27,10 @@ def test_no_public_name_equals_a_submodule() -> None:
     assert not top & set(jobstats.__all__), top & set(jobstats.__all__)
 
 
-def _calls(tmp_path: Path) -> dict[str, object]:
+def _calls(data: jobstats.LoadResult, clients: jobstats.LoadResult,
+           tmp_path: Path) -> dict[str, object]:
     """One sensible call per public name (on the bundled sample search)."""
-    data = jobstats.load(sample_tracker_path(), as_of=AS_OF)
     apps, events = data.applications, data.events
-    clients = jobstats.load(Path(__file__).parents[1] / "data" / "sample" / "clients", as_of=AS_OF)
     out = tmp_path / "template.xlsx"
     return {
         "load": lambda: jobstats.load(sample_tracker_path(), as_of=AS_OF).applications,
@@ -109,20 +108,37 @@ def _same(a: object, b: object) -> None:
         assert a == b
 
 
-def test_every_public_function_works_twice_after_every_submodule_is_imported(tmp_path) -> None:
-    """The bug: after ``import jobstats.rates`` (or any function of that module
-    loaded), ``jobstats.rates`` was the module and a second call raised
-    TypeError. Import every submodule first, then call everything twice."""
+@pytest.fixture(scope="module")
+def loaded() -> tuple[jobstats.LoadResult, jobstats.LoadResult]:
+    """Every submodule imported first (the bug below), then the sample search and the
+    sample clients loaded once for all the calls (the calls only read them)."""
     for name in _all_submodules():
         importlib.import_module(name)
-    calls = _calls(tmp_path)
+    data = jobstats.load(sample_tracker_path(), as_of=AS_OF)
+    clients = jobstats.load(Path(__file__).parents[1] / "data" / "sample" / "clients",
+                            as_of=AS_OF)
+    return data, clients
+
+
+def test_every_public_name_has_a_call(loaded, tmp_path) -> None:
     public = [n for n in jobstats.__all__ if n != "__version__"]
-    assert sorted(calls) == sorted(public), "give every public name a call here"
-    for name in public:
-        assert callable(getattr(jobstats, name)), name
-        first = calls[name]()
-        second = calls[name]()
-        _same(first, second)
+    assert sorted(_calls(*loaded, tmp_path)) == sorted(public), "give each public name a call"
+
+
+# one test per name: a failure names the function and each call is timed on its own
+@pytest.mark.parametrize("name", [n for n in jobstats.__all__ if n != "__version__"])
+def test_every_public_function_works_twice_after_every_submodule_is_imported(
+    name: str, loaded, tmp_path
+) -> None:
+    """The bug: after ``import jobstats.rates`` (or any function of that module
+    loaded), ``jobstats.rates`` was the module and a second call raised
+    TypeError. Import every submodule first (the ``loaded`` fixture), then call
+    each public name twice."""
+    call = _calls(*loaded, tmp_path)[name]
+    assert callable(getattr(jobstats, name)), name
+    first = call()
+    second = call()
+    _same(first, second)
 
 
 def test_analyses_take_the_load_result_and_carry_its_as_of() -> None:
@@ -173,6 +189,9 @@ def test_import_is_light() -> None:
     "jobstats.funnel(d); jobstats.funnel_links(d)",
     "jobstats.reply_within(d); jobstats.reply_curve(d); jobstats.competing_outcomes(d)",
     "jobstats.thank_you_timing(d)",
+    # not counting, but the CLI's summary: importing statsmodels' GLM or scipy costs
+    # more at start-up than the rest of a small summary (the fits are jobstats.absorbed)
+    "jobstats.summarize(d).to_dict()",
 ])
 def test_counting_does_not_import_statsmodels_or_scipy(call: str) -> None:
     code = (

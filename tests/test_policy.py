@@ -211,7 +211,7 @@ def test_batched_solver_matches_statsmodels() -> None:
     inp = policy_inputs(apps, events, as_of=pd.Timestamp(AS_OF), horizon=30, adjust=["source"])
     des = _design(inp, by_since=True)
     ar, rp = _cell_matrices(inp, des)
-    n, y = inp.count @ ar, inp.count @ rp
+    n, y = ar.totals(inp.count), rp.totals(inp.count)
     live = n > 0
     x = des.x[live]
     ref = sm.GLM(np.column_stack([y[live], n[live] - y[live]]), x,

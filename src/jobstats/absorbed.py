@@ -15,16 +15,19 @@ is their block of the inverse information statsmodels reports.
 
 Hand-written because neither statsmodels nor scipy offers a GLM with absorbed
 fixed effects (pyfixest does, for other links, and would be a heavy dependency).
+With a single group it is the plain cloglog GLM with a constant, which is how
+:mod:`jobstats.followup` and :mod:`jobstats.policy` fit without clients: this
+module imports only numpy (scipy only when a design is rank deficient), since
+importing statsmodels' GLM or any of scipy costs more at start-up than the rest
+of ``jobstats summary`` of a small tracker.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from scipy.linalg import qr
-from scipy.special import gammaln
 
 __all__ = ["AbsorbedFit", "fit_cloglog_absorbed", "independent_columns"]
 
@@ -44,17 +47,31 @@ class AbsorbedFit:
         return np.sqrt(np.clip(np.diag(self.cov), 0, None))
 
 
-def _group_matrix(group: np.ndarray, n_groups: int) -> sparse.csr_matrix:
-    cells = len(group)
-    return sparse.csr_matrix((np.ones(cells), (group, np.arange(cells))),
-                             shape=(n_groups, cells))
+def group_sums(a: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sums of ``a`` over the cells of each group, along its last axis.
+
+    ``a``: (cells,) -> (groups,); (B, cells) -> (B, groups). Cells are the rows
+    of the design; for a (cells, q) matrix use ``group_sums(a.T, ...).T``.
+    """
+    a = np.asarray(a, dtype=float)
+    if a.ndim == 1:
+        return np.bincount(group, weights=a, minlength=n_groups)
+    lead = a.reshape(-1, a.shape[-1])
+    idx = (np.arange(lead.shape[0])[:, None] * n_groups + group[None, :]).ravel()
+    out = np.bincount(idx, weights=lead.ravel(), minlength=lead.shape[0] * n_groups)
+    return out.reshape(*a.shape[:-1], n_groups)
+
+
+def _log_binom(n: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """log C(n, y) per cell (the binomial likelihood's constant), with math.lgamma."""
+    lg = np.frompyfunc(math.lgamma, 1, 1)
+    return (lg(n + 1) - lg(y + 1) - lg(n - y + 1)).astype(float)
 
 
 def _demeaned(x: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
     """``x`` minus its mean within each group: what is left once intercepts are absorbed."""
-    g = _group_matrix(group, n_groups)
-    size = np.asarray(g.sum(axis=1)).ravel()
-    means = (g @ x) / np.maximum(size, 1)[:, None]
+    size = np.bincount(group, minlength=n_groups).astype(float)
+    means = group_sums(x.T, group, n_groups).T / np.maximum(size, 1)[:, None]
     return x - means[group]
 
 
@@ -65,11 +82,17 @@ def independent_columns(x: np.ndarray, group: np.ndarray, n_groups: int,
     if not candidates:
         return []
     xd = _demeaned(x[:, candidates], group, n_groups)
+    tol_factor = max(xd.shape) * np.finfo(float).eps * 10
+    sv = np.linalg.svd(xd, compute_uv=False)
+    if len(sv) and sv[0] > 0 and (sv > sv[0] * tol_factor).all():
+        return sorted(candidates)  # the usual case: all independent, no scipy needed
+    from scipy.linalg import qr  # numpy's QR does not pivot
+
     _, r, piv = qr(xd, mode="economic", pivoting=True)
     diag = np.abs(np.diag(r))
     if not len(diag) or diag[0] == 0:
         return []
-    rank = int((diag > diag[0] * max(xd.shape) * np.finfo(float).eps * 10).sum())
+    rank = int((diag > diag[0] * tol_factor).sum())
     return sorted(candidates[i] for i in piv[:rank])
 
 
@@ -103,9 +126,12 @@ def fit_cloglog_absorbed(x: np.ndarray, group: np.ndarray, y: np.ndarray, n: np.
     n = np.asarray(n, dtype=float)
     group = np.asarray(group, dtype=np.int64)
     n_groups = int(group.max()) + 1 if len(group) else 0
-    gm = _group_matrix(group, n_groups)
     q = x.shape[1]
-    ybar = (gm @ y) / np.maximum(gm @ n, 1e-300)
+
+    def gsum(a: np.ndarray) -> np.ndarray:  # (cells,) or (cells, q) -> per group
+        return group_sums(a.T, group, n_groups).T
+
+    ybar = gsum(y) / np.maximum(gsum(n), 1e-300)
     alpha = np.log(-np.log1p(-np.clip(ybar, 1e-9, 1 - 1e-9)))
     beta = np.zeros(q)
     converged = False
@@ -115,9 +141,9 @@ def fit_cloglog_absorbed(x: np.ndarray, group: np.ndarray, y: np.ndarray, n: np.
         pr = np.maximum(-np.expm1(-mu), 1e-300)  # 1 - exp(-mu)
         u = mu * (y - n * pr) / pr  # score per cell (d loglik / d eta)
         w = n * mu * mu * np.exp(-mu) / pr  # Fisher weight per cell
-        d = np.maximum(gm @ w, 1e-300)
-        bm = gm @ (x * w[:, None])  # G x q
-        ga = gm @ u
+        d = np.maximum(gsum(w), 1e-300)
+        bm = gsum(x * w[:, None])  # G x q
+        ga = gsum(u)
         s = x.T @ (x * w[:, None]) - bm.T @ (bm / d[:, None])
         rhs = x.T @ u - bm.T @ (ga / d)
         db = np.linalg.solve(s, rhs) if q else np.zeros(0)
@@ -132,12 +158,11 @@ def fit_cloglog_absorbed(x: np.ndarray, group: np.ndarray, y: np.ndarray, n: np.
     mu = np.exp(eta)
     pr = np.maximum(-np.expm1(-mu), 1e-300)
     w = n * mu * mu * np.exp(-mu) / pr
-    d = np.maximum(gm @ w, 1e-300)
-    bm = gm @ (x * w[:, None])
+    d = np.maximum(gsum(w), 1e-300)
+    bm = gsum(x * w[:, None])
     s = x.T @ (x * w[:, None]) - bm.T @ (bm / d[:, None])
     cov = np.linalg.inv(s) if q else np.zeros((0, 0))
-    llf = float((gammaln(n + 1) - gammaln(y + 1) - gammaln(n - y + 1)
-                 + y * np.log(pr) - (n - y) * mu).sum())
+    llf = float((_log_binom(n, y) + y * np.log(pr) - (n - y) * mu).sum())
     return AbsorbedFit(beta, alpha, cov, llf, converged)
 
 
@@ -160,13 +185,12 @@ def fit_cloglog_absorbed_batch(x: np.ndarray, group: np.ndarray, n: np.ndarray, 
     n_boot, cells = n.shape
     q = x.shape[1]
     n_groups = len(start_alpha)
-    gm = _group_matrix(group, n_groups)
     off = np.zeros(cells) if offset is None else offset
     b = np.repeat(start_beta[None, :], n_boot, axis=0).astype(float)
     a = np.repeat(start_alpha[None, :], n_boot, axis=0).astype(float)
     dummy = np.all((x == 0) | (x == 1), axis=0) & (x.min(axis=0) == 0)
     dead_b = (y @ x == 0) & dummy[None, :]
-    dead_a = (gm @ y.T).T == 0
+    dead_a = group_sums(y, group, n_groups) == 0
     b = np.where(dead_b, NEG_INF, b)
     a = np.where(dead_a, NEG_INF, a)
     xx = (x[:, :, None] * x[:, None, :]).reshape(cells, q * q)
@@ -185,10 +209,11 @@ def fit_cloglog_absorbed_batch(x: np.ndarray, group: np.ndarray, n: np.ndarray, 
         w = na * mu * mu * np.exp(-mu) / pr
         info = (w @ xx).reshape(-1, q, q)
         gb = u @ x
-        ga = np.where(mask_a, 0.0, (gm @ u.T).T)
-        d = (gm @ w.T).T
+        ga = np.where(mask_a, 0.0, group_sums(u, group, n_groups))
+        d = group_sums(w, group, n_groups)
         d = np.where(mask_a | (d <= 1e-300), 1.0, d)
-        bm = np.stack([(gm @ (w * x[:, j]).T).T for j in range(q)], axis=1)  # Ba x q x G
+        bm = np.stack([group_sums(w * x[:, j], group, n_groups) for j in range(q)],
+                      axis=1)  # Ba x q x G
         bm = np.where(mask_a[:, None, :], 0.0, bm)
         s = info - np.einsum("bjg,bkg->bjk", bm / d[:, None, :], bm)
         rhs = gb - np.einsum("bjg,bg->bj", bm, ga / d)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import html
 import math
-import warnings as _warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,9 +29,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 # the GLM module only: statsmodels.api imports every model (~0.4 s more at start-up)
-from statsmodels.genmod.families import Binomial, links
-from statsmodels.genmod.generalized_linear_model import GLM
-
 from jobstats.policy import ASSUMPTION, adjust_columns, followup_policy, overlap_reason
 from jobstats.results import Result, replied_by, require_rows, resolve_as_of, wilson
 from jobstats.risksets import (
@@ -89,7 +85,6 @@ def _fit_cloglog(
         ["at_risk", "replied"]
     ].sum().reset_index()
     levels = [lv for lv in pd.unique(cells[exposure]) if lv != reference]
-    rows = []
     stats = cells.groupby(exposure)["replied"].sum()
     for _ in range(5):  # drop zero-reply levels until stable
         before = len(cells)
@@ -100,62 +95,11 @@ def _fit_cloglog(
             break
     if reference not in set(cells[exposure]):
         return _Fit(pd.DataFrame(), "no replies in the comparison group without follow-up")
-    if "client" in adjust and cells["client"].nunique() > 1:
-        # one baseline per client, absorbed: no column per client (see jobstats.absorbed)
-        return _fit_absorbed(cells, exposure, reference, [a for a in adjust if a != "client"],
-                             levels, stats)
-    columns = {"const": np.ones(len(cells))}  # one DataFrame at the end: no fragmentation
-    for col, ref in [(exposure, reference), ("_bin", None), *[(a, None) for a in adjust]]:
-        vals = cells[col]
-        uniq = sorted(pd.unique(vals), key=str) if col != "_bin" else sorted(pd.unique(vals))
-        base = ref if ref is not None else uniq[0]
-        for lv in uniq:
-            if lv == base:
-                continue
-            name = f"{col}[{lv}]"
-            columns[name] = (vals == lv).to_numpy(float)
-    design = pd.DataFrame(columns, index=cells.index)
-    expo_cols = [c for c in design.columns if c.startswith(f"{exposure}[")]
-    rank_all = np.linalg.matrix_rank(design.to_numpy())
-    rank_rest = np.linalg.matrix_rank(design.drop(columns=expo_cols).to_numpy())
-    if rank_all < rank_rest + len(expo_cols):
-        return _Fit(
-            pd.DataFrame(),
-            "the data cannot separate the follow-up from the day since applying "
-            "(in the model, the follow-up state is fixed by the day)",
-        )
-    endog = np.column_stack([cells["replied"], cells["at_risk"] - cells["replied"]]).astype(float)
-    reason = None
-    try:
-        with _warnings.catch_warnings():
-            _warnings.simplefilter("ignore")
-            model = GLM(
-                endog, design, family=Binomial(link=links.CLogLog())
-            )
-            res = model.fit(maxiter=200)
-        converged = bool(getattr(res, "converged", True))
-        params, bse, pvals = res.params, res.bse, res.pvalues
-    except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
-        converged, reason = False, f"model fit failed ({exc})"
-        params = bse = pvals = pd.Series(dtype=float)
-    if not converged and reason is None:
-        reason = "the model did not converge (too few or separated events)"
-    for lv in levels:
-        name = f"{exposure}[{lv}]"
-        rec = {"level": lv, "replies_after": int(stats.get(lv, 0))}
-        coef = params.get(name, np.nan) if reason is None else np.nan
-        se = bse.get(name, np.nan) if reason is None else np.nan
-        if reason is None and (not np.isfinite(coef) or not np.isfinite(se) or se > 10):
-            rec["note"] = "estimate unstable (separated or too few events)"
-            coef = se = np.nan
-        else:
-            rec["note"] = reason
-        rec["hazard_ratio"] = math.exp(coef) if np.isfinite(coef) else np.nan
-        rec["ci_low"] = math.exp(coef - 1.959963984540054 * se) if np.isfinite(se) else np.nan
-        rec["ci_high"] = math.exp(coef + 1.959963984540054 * se) if np.isfinite(se) else np.nan
-        rec["p_value"] = float(pvals.get(name, np.nan)) if np.isfinite(coef) else np.nan
-        rows.append(rec)
-    return _Fit(pd.DataFrame(rows), reason)
+    # one baseline per client, absorbed (no column per client; see jobstats.absorbed);
+    # without clients that is one group: the plain cloglog GLM with a constant
+    clients = "client" in adjust and cells["client"].nunique() > 1
+    return _fit_absorbed(cells, exposure, reference, [a for a in adjust if a != "client"],
+                         levels, stats, by_client=clients)
 
 
 def _hr_record(lv: Any, replies: int, coef: float, se: float, reason: str | None
@@ -178,12 +122,23 @@ def _hr_record(lv: Any, replies: int, coef: float, se: float, reason: str | None
 
 
 def _fit_absorbed(cells: pd.DataFrame, exposure: str, reference: Any, adjust: list[str],
-                  levels: list[Any], stats: pd.Series) -> _Fit:
+                  levels: list[Any], stats: pd.Series, *, by_client: bool) -> _Fit:
     """:func:`_fit_cloglog` with one absorbed baseline per client (same model and maximum
-    as the dummy-per-client fit; :func:`jobstats.absorbed.fit_cloglog_absorbed`)."""
+    as the dummy-per-client fit; :func:`jobstats.absorbed.fit_cloglog_absorbed`).
+
+    Without clients (``by_client=False``) all cells form one group, whose
+    intercept is the model's constant. The fit is jobstats' own Newton solver,
+    not statsmodels' GLM, for start-up time: importing statsmodels' GLM module
+    pulls in ``scipy.stats`` (~1.4 s, more than the rest of ``jobstats summary``).
+    ``tests/test_absorbed.py`` checks it against statsmodels, separation and
+    no-reply cases included.
+    """
     from jobstats.absorbed import fit_cloglog_absorbed, full_rank, independent_columns
 
-    group = pd.factorize(cells["client"].astype("str"))[0]
+    if by_client:
+        group = pd.factorize(cells["client"].astype("str"))[0]
+    else:
+        group = np.zeros(len(cells), dtype=np.int64)
     n_groups = int(group.max()) + 1
     columns: dict[str, np.ndarray] = {}
     for col, ref in [(exposure, reference), ("_bin", None), *[(a, None) for a in adjust]]:

@@ -40,7 +40,6 @@ that choice.
 from __future__ import annotations
 
 import math
-import warnings as _warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -374,22 +373,61 @@ def _design(inp: PolicyInputs, by_since: bool) -> _Design:
     return _Design(cell_of, x, names, exposure, pred, cell_stratum=S[first])
 
 
-def _cell_matrices(inp: PolicyInputs, des: _Design) -> tuple[Any, Any]:
-    """Profile x cell matrices of days at risk and replies (per one application).
+@dataclass
+class _CellMap:
+    """Which profile spends how many days in which cell: a sparse profile x cell matrix.
 
-    Sparse (scipy CSR): each profile touches a few dozen of the cells, and
-    with many clients a dense matrix would not fit in memory.
+    Kept as (profile, cell, days) triplets with numpy's ``bincount`` for the
+    products, not as a scipy CSR matrix, so that a summary imports no scipy
+    (its import alone costs more than the rest of a small summary). Each
+    profile touches a few dozen of the cells, and with many clients a dense
+    matrix would not fit in memory.
     """
-    from scipy import sparse
 
+    profile: np.ndarray
+    cell: np.ndarray
+    days: np.ndarray
+    n_cells: int
+    #: Resamples x triplets above which the product goes through scipy.sparse.
+    SPARSE_ABOVE = 20_000_000
+
+    def totals(self, weights: np.ndarray) -> np.ndarray:
+        """``weights @ matrix``: (K,) -> (cells,); (B, K) -> (B, cells)."""
+        w = np.asarray(weights, dtype=float)
+        if w.ndim == 1:
+            return np.bincount(self.cell, weights=w[self.profile] * self.days,
+                               minlength=self.n_cells)
+        if w.size * len(self.cell) / max(w.shape[-1], 1) > self.SPARSE_ABOVE:
+            # a big bootstrap: scipy's sparse product (its import is small beside the
+            # work) instead of materialising resamples x triplets in chunks
+            from scipy import sparse
+
+            m = sparse.csr_matrix((self.days, (self.profile, self.cell)),
+                                  shape=(w.shape[-1], self.n_cells))
+            return np.asarray((m.T @ w.T).T)
+        out = np.empty((w.shape[0], self.n_cells))
+        step = max(1, 4_000_000 // max(len(self.cell), 1))  # bounded memory per chunk
+        for start in range(0, w.shape[0], step):
+            chunk = w[start:start + step]
+            idx = (np.arange(len(chunk))[:, None] * self.n_cells + self.cell[None, :]).ravel()
+            vals = (chunk[:, self.profile] * self.days[None, :]).ravel()
+            out[start:start + len(chunk)] = np.bincount(
+                idx, weights=vals, minlength=len(chunk) * self.n_cells
+            ).reshape(len(chunk), self.n_cells)
+        return out
+
+
+def _cell_matrices(inp: PolicyInputs, des: _Design) -> tuple[_CellMap, _CellMap]:
+    """Profile x cell matrices of days at risk and replies (per one application)."""
     n_cells = des.x.shape[0]
-    k = len(inp.count)
     cell = des.cell_of[inp.stratum]  # K x D x B
-    kk, dd, bb = np.nonzero(inp.at_risk)
-    ar = sparse.csr_matrix((np.ones(len(kk)), (kk, cell[kk, dd, bb])), shape=(k, n_cells))
-    kk, dd, bb = np.nonzero(inp.replied)
-    rp = sparse.csr_matrix((np.ones(len(kk)), (kk, cell[kk, dd, bb])), shape=(k, n_cells))
-    return ar, rp
+    maps = []
+    for table in (inp.at_risk, inp.replied):
+        kk, dd, bb = np.nonzero(table)
+        key = kk.astype(np.int64) * n_cells + cell[kk, dd, bb]
+        uniq, days = np.unique(key, return_counts=True)
+        maps.append(_CellMap(uniq // n_cells, uniq % n_cells, days.astype(float), n_cells))
+    return maps[0], maps[1]
 
 
 #: Coefficient standing for minus infinity (a level without any reply).
@@ -460,15 +498,20 @@ class _Fit:
 
 
 def _fit(inp: PolicyInputs, by_since: bool) -> tuple[_Fit | None, str | None]:
-    """Point fit with statsmodels: zero-reply levels fixed at -inf, rank checked."""
-    # the GLM module only: statsmodels.api imports every model (~0.4 s more at start-up)
-    from statsmodels.genmod.families import Binomial, links
-    from statsmodels.genmod.generalized_linear_model import GLM
+    """Point fit: zero-reply levels fixed at -inf, rank checked.
 
+    Fitted by :func:`jobstats.absorbed.fit_cloglog_absorbed` (one absorbed
+    baseline per client; without clients one group, whose intercept is the
+    constant), not statsmodels' GLM: importing that module pulls in
+    ``scipy.stats`` (~1.4 s at start-up, more than the rest of ``jobstats
+    summary``). Same model and maximum as ``statsmodels.GLM(...,
+    Binomial(CLogLog()))``, checked in ``tests/test_absorbed.py`` and
+    ``tests/test_policy.py``.
+    """
     des = _design(inp, by_since)
     ar, rp = _cell_matrices(inp, des)
-    n = ar.T @ inp.count.astype(float)
-    y = rp.T @ inp.count.astype(float)
+    n = ar.totals(inp.count)
+    y = rp.totals(inp.count)
     x = des.x
     p = x.shape[1]
     # a level without any reply has an MLE of minus infinity; its cells carry
@@ -486,47 +529,7 @@ def _fit(inp: PolicyInputs, by_since: bool) -> tuple[_Fit | None, str | None]:
             break
     if dead[des.exposure].any():
         return None, "no reply after a follow-up in some period after it"
-    if des.clients(inp) is not None:
-        return _fit_absorbed(des, inp, x, n, y, rows, dead)
-    xs = x[rows]
-    # collinear adjustment columns (e.g. each client used its own sources) are
-    # redundant, not a problem: keep a full-rank subset (redundant ones fixed at
-    # 0); the follow-up columns go last so that a collinearity involving them is
-    # detected, not hidden
-    candidates = [j for j in range(p) if not dead[j] and j not in des.exposure]
-    chosen: list[int] = candidates
-    if np.linalg.matrix_rank(xs[:, candidates]) < len(candidates):
-        from scipy.linalg import qr
-
-        # rank-revealing QR: its first `rank` pivots are independent columns
-        _, r, piv = qr(xs[:, candidates], mode="economic", pivoting=True)
-        diag = np.abs(np.diag(r))
-        rank = int((diag > diag[0] * max(xs.shape) * np.finfo(float).eps).sum())
-        chosen = sorted(candidates[i] for i in piv[:rank])
-    expo = list(des.exposure)
-    if np.linalg.matrix_rank(xs[:, chosen + expo]) < len(chosen) + len(expo):
-        return None, (
-            "the data cannot separate the follow-up from the day since applying "
-            "(in the model, the follow-up state is fixed by the day)"
-        )
-    cols = sorted(chosen + expo)
-    endog = np.column_stack([y[rows], n[rows] - y[rows]])
-    with _warnings.catch_warnings():
-        _warnings.simplefilter("ignore")
-        model = GLM(
-            endog, xs[:, cols], family=Binomial(link=links.CLogLog())
-        )
-        res = model.fit(maxiter=200)
-    if not bool(getattr(res, "converged", True)):
-        return None, "the model did not converge (too few or separated replies)"
-    beta = np.where(dead, _NEG_INF, 0.0)
-    bse = np.full(p, np.nan)
-    beta[cols] = np.asarray(res.params, dtype=float)
-    bse[cols] = np.asarray(res.bse, dtype=float)
-    free = np.zeros(p, dtype=bool)
-    free[cols] = True
-    # the log-likelihood without the constant; the same cells in both models
-    return _Fit(beta, free, bse, float(res.llf), des), None
+    return _fit_absorbed(des, inp, x, n, y, rows, dead)
 
 
 def _fit_absorbed(des: _Design, inp: PolicyInputs, x: np.ndarray, n: np.ndarray,
@@ -538,15 +541,24 @@ def _fit_absorbed(des: _Design, inp: PolicyInputs, x: np.ndarray, n: np.ndarray,
     dummies (:mod:`jobstats.absorbed`); the coefficients are given back in
     that parametrisation (constant = the reference client's baseline, each
     client's dummy = its baseline minus the reference's), so the g-formula
-    and the bootstrap read them unchanged.
+    and the bootstrap read them unchanged. Without clients all cells form one
+    group and its baseline is the constant.
     """
     from jobstats.absorbed import fit_cloglog_absorbed, full_rank, independent_columns
 
-    code, client_cols = des.clients(inp)  # type: ignore[misc]
+    clients = des.clients(inp)
+    const = des.names.index("const")
+    if clients is not None:
+        code, client_cols = clients
+    else:
+        code, client_cols = np.zeros(x.shape[0], dtype=np.int64), [const]
     p = x.shape[1]
-    group_all = code
-    live_groups, group = np.unique(group_all[rows], return_inverse=True)
+    live_groups, group = np.unique(code[rows], return_inverse=True)
     xs = x[rows]
+    # collinear adjustment columns (e.g. each client used its own sources) are
+    # redundant, not a problem: keep a full-rank subset (redundant ones fixed at
+    # 0); the follow-up columns are checked last so that a collinearity
+    # involving them is detected, not hidden
     candidates = [j for j in range(p) if not dead[j] and j not in des.exposure
                   and j not in client_cols]
     chosen = independent_columns(xs, group, len(live_groups), candidates)
@@ -561,15 +573,19 @@ def _fit_absorbed(des: _Design, inp: PolicyInputs, x: np.ndarray, n: np.ndarray,
     if not fit.converged:
         return None, "the model did not converge (too few or separated replies)"
     beta = np.where(dead, _NEG_INF, 0.0)
-    bse = np.full(p, np.nan)
+    bse = np.full(p, np.nan)  # of the shared coefficients only (baselines: not needed)
     beta[cols] = fit.beta
     bse[cols] = fit.bse
-    alpha = np.full(int(code.max()) + 1, _NEG_INF)
-    alpha[live_groups] = fit.alpha
-    _set_client_coefs(beta, des, inp, alpha)
+    if clients is not None:
+        alpha = np.full(int(code.max()) + 1, _NEG_INF)
+        alpha[live_groups] = fit.alpha
+        _set_client_coefs(beta, des, inp, alpha)
+    else:
+        beta[const] = fit.alpha[0]
     free = np.zeros(p, dtype=bool)
     free[cols] = True
     free[client_cols] = ~dead[client_cols]
+    # the log-likelihood of the same cells in both models (by_since or not)
     return _Fit(beta, free, bse, fit.llf, des), None
 
 
@@ -735,6 +751,36 @@ def followup_policy(
                         n_boot=n_boot, seed=seed)
 
 
+def _chi2_sf(stat: float, df: int) -> float:
+    """Upper tail of the chi-squared distribution with an integer ``df`` >= 1.
+
+    The closed form for integer degrees of freedom (a finite Poisson sum, plus
+    ``erfc`` for odd ``df``), hand-written instead of ``scipy.stats.chi2.sf``
+    because importing scipy costs more at start-up than the rest of ``jobstats
+    summary`` of a small tracker; equal to scipy's to 1e-12 in ``tests/test_policy.py``.
+    """
+    if not df >= 1 or int(df) != df:
+        raise ValueError(f"df must be a positive integer, not {df}")
+    if stat <= 0:
+        return 1.0
+    half = stat / 2.0
+    df = int(df)
+    if df % 2 == 0:  # exp(-x/2) * sum_{k < df/2} (x/2)^k / k!
+        term = total = 1.0
+        for k in range(1, df // 2):
+            term *= half / k
+            total += term
+        return min(1.0, math.exp(-half) * total)
+    # odd: erfc(sqrt(x/2)) + exp(-x/2) * sum_{k=1}^{(df-1)/2} (x/2)^(k-1/2) / Gamma(k+1/2)
+    out = math.erfc(math.sqrt(half))
+    term = math.sqrt(half) / math.gamma(1.5)
+    for k in range(1, (df - 1) // 2 + 1):
+        if k > 1:
+            term *= half / (k - 0.5)
+        out += math.exp(-half) * term
+    return min(1.0, out)
+
+
 def policy_table(
     inp: PolicyInputs,
     *,
@@ -768,9 +814,7 @@ def policy_table(
         if fit_s is not None:
             df = len(fit_s.design.exposure) - 1
             stat = max(0.0, 2 * (fit_s.llf - fit_c.llf))
-            from scipy.stats import chi2
-
-            p = float(chi2.sf(stat, df)) if df > 0 else np.nan
+            p = _chi2_sf(stat, df) if df > 0 else np.nan
             chosen = "by days since" if (df > 0 and p < PH_ALPHA) else "constant"
             ph = {"statistic": stat, "df": df, "p_value": p, "chosen": chosen,
                   "note": "likelihood-ratio test: does the effect change with days since "
@@ -852,13 +896,13 @@ def _bootstrap(
     total = int(inp.count.sum())
     counts = rng.multinomial(total, inp.count / total, size=n_boot).astype(float)
     ar, rp = _cell_matrices(inp, fit.design)
-    n = np.asarray((ar.T @ counts.T).T)
-    y = np.asarray((rp.T @ counts.T).T)
+    n = ar.totals(counts)
+    y = rp.totals(counts)
     # cells nobody was at risk in, or of levels without any reply (fixed at
     # minus infinity), stay so in every resample: leave them out of the fit
     x = fit.design.x
     offset = x[:, ~fit.free] @ fit.beta[~fit.free]
-    live = (np.asarray(ar.sum(axis=0)).ravel() > 0) & (offset > _NEG_INF / 2)
+    live = (ar.totals(np.ones(len(inp.count))) > 0) & (offset > _NEG_INF / 2)
     beta = np.repeat(fit.beta[None, :], n_boot, axis=0)
     clients = fit.design.clients(inp)
     if clients is not None:  # one absorbed baseline per client (see _fit_absorbed)

@@ -87,10 +87,20 @@ def km_from_counts(
     with np.errstate(divide="ignore", invalid="ignore"):
         log_step = np.log1p(-d / n)  # -inf when everybody at risk replied
         green_step = np.where(n > d, d / (n * (n - d)), np.inf)
-    grp = pd.DataFrame({"ls": log_step, "gs": green_step})
-    g = grp.groupby(keys, sort=False, dropna=False) if group_cols else grp.groupby(np.zeros(len(out)))
-    log_s = g["ls"].cumsum().to_numpy()
-    var = g["gs"].cumsum().to_numpy()
+    if group_cols:
+        grp = pd.DataFrame({"ls": log_step, "gs": green_step})
+        g = grp.groupby(keys, sort=False, dropna=False)
+        log_s = g["ls"].cumsum().to_numpy()
+        var = g["gs"].cumsum().to_numpy()
+    else:  # one group: plain cumulative sums (the same additions, no pandas overhead)
+        log_s, var = np.cumsum(log_step), np.cumsum(green_step)
+    out["estimate"], out["ci_low"], out["ci_high"] = _km_band(log_s, var, alpha)
+    return out
+
+
+def _km_band(log_s: np.ndarray, var: np.ndarray, alpha: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """1 - S and its log-log interval from log S and the Greenwood sum (see km_from_counts)."""
     s = np.exp(log_s)
     z = z_value(alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -104,10 +114,7 @@ def km_from_counts(
     s_lo[none_yet], s_hi[none_yet] = 1.0, 1.0
     # everybody replied: S = 0, interval degenerate at 0
     s_lo[s == 0], s_hi[s == 0] = 0.0, 0.0
-    out["estimate"] = 1 - s
-    out["ci_low"] = 1 - s_hi
-    out["ci_high"] = 1 - s_lo
-    return out
+    return 1 - s, 1 - s_hi, 1 - s_lo
 
 
 #: Imputations of undated reply days (multiple imputation, Rubin's rules).
@@ -345,48 +352,52 @@ def group_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, *, alpha: float = 
     else:
         size = int(t.max()) + 1
         s, gw, n_at = _km_dense(t, ev, w, size)
-    f = pd.DataFrame({"day": np.arange(size), "n": n, "at_risk": n_at.astype(np.int64)})
+    # numpy columns, one DataFrame at the end: this runs once per group and day
+    # table, and pandas' per-column overhead dominated small searches
+    nan = np.full(size, np.nan)
+    f: dict[str, Any] = {"day": np.arange(size), "n": n, "at_risk": n_at.astype(np.int64)}
     for col, m in (("events", ev), ("censored", ~ev)):
         f[col] = (np.bincount(t[m], weights=w[m], minlength=size)[:size].astype(np.int64)
-                  if len(t) else 0)
-    f["n"] = n
+                  if len(t) else np.zeros(size, np.int64))
     note = ""
+    method = _KM_METHOD
     if n == 0:
-        f[["estimate", "ci_low", "ci_high"]] = np.nan
-        f["method"] = _KM_METHOD
+        est, lo, hi = nan, nan.copy(), nan.copy()
         note = "no application of this group can be timed (see the warnings)"
     elif len(c) and not ev.any():
-        f[["estimate", "ci_low", "ci_high"]] = np.nan
-        f["method"] = _KM_METHOD
+        est, lo, hi = nan, nan.copy(), nan.copy()
         note = (f"{NOT_IN_DATA}: none of the {len(c)} replies has a date, so the time to "
                 "reply cannot be estimated; see the bounds")
     elif len(c):
         curve = _undated_curve(t, ev, c, size, alpha)
-        for k in ("estimate", "ci_low", "ci_high"):
-            f[k] = curve[k][:size]
-        f["method"] = _MI_METHOD
+        est, lo, hi = (np.asarray(curve[k][:size], float).copy()
+                       for k in ("estimate", "ci_low", "ci_high"))
+        method = _MI_METHOD
         note = (f"{len(c)} replies without a date: {_UNDATED_ASSUMPTION}; bounds: if "
                 "they all came as late / as early as possible")
     else:
-        km = km_from_counts(f.rename(columns={"events": "replied"})
-                            .assign(at_risk=n_at), alpha=alpha)
-        f["estimate"], f["ci_low"], f["ci_high"] = km["estimate"], km["ci_low"], km["ci_high"]
-        f["method"] = _KM_METHOD
+        d = f["events"].astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_step = np.log1p(-d / n_at)
+            green_step = np.where(n_at > d, d / (n_at * (n_at - d)), np.inf)
+        est, lo, hi = _km_band(np.cumsum(log_step), np.cumsum(green_step), alpha)
+    f["estimate"], f["ci_low"], f["ci_high"] = est, lo, hi
+    f["method"] = method
     if len(c):
         f["bounds_low"], f["bounds_high"] = _bounds(t, ev, c, size)
     else:
-        f["bounds_low"] = f["bounds_high"] = np.nan
+        f["bounds_low"], f["bounds_high"] = nan.copy(), nan.copy()
     # no reply seen yet: not "0 for sure" but an exact one-sided upper bound
-    none_yet = (f["estimate"] == 0).to_numpy()
+    none_yet = est == 0
     if none_yet.any():
-        f.loc[none_yet, "ci_low"] = 0.0
-        f.loc[none_yet, "ci_high"] = zero_upper(f.loc[none_yet, "at_risk"].clip(lower=1), alpha)
+        lo[none_yet] = 0.0
+        hi[none_yet] = zero_upper(np.clip(f["at_risk"][none_yet], 1, None), alpha)
         extra = _NONE_YET
         f["note"] = np.where(none_yet, f"{note}; {extra}" if note else extra, note)
     else:
         f["note"] = note
-    f = f[(f["at_risk"] > 0) | (f["day"] == 0)]
-    return f
+    keep = (f["at_risk"] > 0) | (f["day"] == 0)
+    return pd.DataFrame(f)[keep]
 
 
 def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
