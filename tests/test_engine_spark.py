@@ -98,3 +98,22 @@ def test_summary_from_spark_equals_pandas(spark, tables, case: str) -> None:
     if case == "full":
         assert got["followup"]["hazard_ratio"] is not None and got["followup_policy"] is not None
     assert_same_summary(got, expected, "spark")
+
+
+def test_from_spark_works_twice_on_the_sample(spark) -> None:
+    """The public ``jobstats.from_spark`` (tests/test_api.py calls every other public
+    name twice) on the bundled sample: the same summary twice, and the same as pandas."""
+    import jobstats
+    from jobstats.datasets import sample_tracker_path
+
+    data = jobstats.load(sample_tracker_path(), as_of="2025-06-30")
+    keep = ["application_id", "applied_on", "first_reply_on", "stage", "source", "row"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # see pytestmark
+        apps = spark.createDataFrame(data.applications[keep])
+        events = spark.createDataFrame(
+            data.events[["application_id", "date", "kind", "channel"]])
+    first, second = (summarize(jobstats.from_spark(apps, events, as_of="2025-06-30")).to_dict()
+                     for _ in range(2))
+    assert first == second
+    assert first["reply_within"] == summarize(data).to_dict()["reply_within"]
