@@ -8,9 +8,14 @@
   :data:`jobstats.report.tables.TABLES`, the due list and the load report,
 * ``folder/report.html`` last: one self-contained page.
 
-With several clients (a coach's folder) it first writes one page per client,
+With several clients (a coach's folder) it also writes one page per client,
 ``folder/clients/<client>/`` (page, PNG figures and workbook), holding only
-that client's data; the main page lists the clients and links to them.
+that client's data; the main page lists the clients and links to them and is
+written last. A client page is shorter than the main page (the charts of
+:data:`CLIENT_FIGURES`, the sheets of :data:`CLIENT_TABLES`). From
+:data:`PARALLEL_MIN_CLIENTS` clients the pages are composed in worker
+processes, one per core, while this process composes the main page; workers
+only return bytes, and this process writes every file.
 
 Every file is written atomically and recorded in the folder's manifest
 (:mod:`jobstats.report.writing`): an interrupted run leaves each file either
@@ -38,6 +43,7 @@ from jobstats.report.writing import OutputGuard, atomic_write
 from jobstats.schema import JobstatsError
 
 __all__ = ["write_report", "REPORT_STEPS", "report_steps", "client_folders", "CLIENTS_DIR",
+           "CLIENT_FIGURES", "CLIENT_TABLES", "PARALLEL_MIN_CLIENTS",
            "register_figure", "register_table", "FIGURES", "TABLES",
            "OutputGuard", "atomic_write"]
 
