@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -174,7 +175,8 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
     workers : int, optional
         Processes making the client pages. Default: one per available core
         when there are at least :data:`PARALLEL_MIN_CLIENTS` clients, else 1
-        (no extra process). Every file is still written by this process.
+        (no extra process); 1 where processes cannot be forked (not Linux). Every
+        file is still written by this process.
 
     Returns
     -------
@@ -214,6 +216,7 @@ def write_report(data: Any, folder: str | os.PathLike[str], *, style: str = "def
         written.update(guard.write_many(_compose(data, style=style, step=step,
                                                  client_links=links)))
         return written
+    step = _one_at_a_time(step)  # called from this thread and from the writer thread
     written.update(_parallel(jobs, n, guard, step,
                              lambda: _compose(data, style=style, step=step, client_links=links)))
     return written
@@ -225,13 +228,29 @@ PARALLEL_MIN_CLIENTS = 8
 
 
 def _workers(requested: int | None, jobs: int) -> int:
+    import multiprocessing
+
+    # fork only (Linux): workers start as copies of this process, with jobstats already
+    # imported and nothing re-run; with spawn, a caller's script without an
+    # ``if __name__ == "__main__"`` guard would run again in every worker.
+    if "fork" not in multiprocessing.get_all_start_methods() or sys.platform != "linux":
+        return 1
     if requested is not None:
         return max(1, min(int(requested), jobs))
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0))
     return min(cores, jobs) if jobs >= PARALLEL_MIN_CLIENTS else 1
+
+
+def _one_at_a_time(step: Callable[[str], object]) -> Callable[[str], None]:
+    import threading
+
+    lock = threading.Lock()
+
+    def locked(name: str) -> None:
+        with lock:
+            step(name)
+
+    return locked
 
 
 def _parallel(jobs: list[tuple], n: int, guard: OutputGuard, step: Callable[[str], object],
@@ -242,13 +261,15 @@ def _parallel(jobs: list[tuple], n: int, guard: OutputGuard, step: Callable[[str
     (manifest, atomic writes), in a writer thread, client by client in order,
     and the main page last, after all its links' targets exist.
     """
+    import multiprocessing
     import threading
     from concurrent.futures import ProcessPoolExecutor
 
     written: dict[str, Path] = {}
     failed: list[BaseException] = []
     stop = threading.Event()
-    with ProcessPoolExecutor(max_workers=n) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")
+                             ) as pool:
         futures = [pool.submit(_client_files, job) for job in jobs]
 
         def write_clients() -> None:
