@@ -138,8 +138,8 @@ def print_targets(targets: list[Target]) -> None:
     for t in targets:
         ratio = t.measured / t.baseline if t.baseline and t.baseline == t.baseline else float("nan")
         print(f"{t.name:<44} {_fmt(t.measured, t.unit):>11} {_fmt(t.allowed, t.unit):>11} "
-              f"{t.measured / t.allowed:9.2f} {_fmt(t.baseline, t.unit):>11} {ratio:6.2f}  {t.status}   [baseline: "
-              f"{t.baseline_name}]")
+              f"{t.measured / t.allowed:9.2f} {_fmt(t.baseline, t.unit):>11} {ratio:6.2f}  "
+              f"{t.status}   [baseline: {t.baseline_name}]")
 
 
 def machine() -> str:
