@@ -148,3 +148,114 @@ def test_client_pages_steps_and_refusal_before_any_write(tmp_path: Path) -> None
     text = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", ann)  # images are bytes
     assert "bob" not in text.lower()
     assert 'href="clients/ann/report.html"' in (out / "report.html").read_text()
+
+
+def test_write_many_records_every_file_and_refuses_before_writing(tmp_path: Path) -> None:
+    import hashlib
+
+    guard = OutputGuard(tmp_path)
+    files = {"a/report.html": b"page", "a/figures/x.png": b"\x89PNG", "b.xlsx": b"PK"}
+    written = guard.write_many(files)
+    assert set(written) == set(files)
+    manifest = json.loads((tmp_path / MANIFEST).read_text())["files"]
+    assert manifest == {n: [hashlib.sha256(b).hexdigest()] for n, b in files.items()}
+    assert {n: (tmp_path / n).read_bytes() for n in files} == files
+    assert OutputGuard(tmp_path).write_many({"a/report.html": b"page 2"})  # ours: no force
+    (tmp_path / "b.xlsx").write_bytes(b"edited by the user")
+    with pytest.raises(InputError, match="b.xlsx"):
+        OutputGuard(tmp_path).write_many({"new.html": b"n", "b.xlsx": b"PK2"})
+    assert not (tmp_path / "new.html").exists()  # refused before the first write
+    assert (tmp_path / "b.xlsx").read_bytes() == b"edited by the user"
+    assert leftovers(tmp_path) == []
+
+
+def test_write_many_interrupted_half_way_leaves_whole_files_and_no_lock_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jobstats.report.writing as writing
+
+    OutputGuard(tmp_path).write_many({"one.html": b"old 1", "two.html": b"old 2"})
+    real, calls = writing.atomic_write, []
+
+    def dies_on_the_second(path: Path, writer):  # type: ignore[no-untyped-def]
+        calls.append(Path(path).name)
+        if Path(path).name == "two.html":
+            raise KeyboardInterrupt
+        return real(path, writer)
+
+    monkeypatch.setattr(writing, "atomic_write", dies_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        OutputGuard(tmp_path).write_many({"one.html": b"new 1", "two.html": b"new 2"})
+    monkeypatch.setattr(writing, "atomic_write", real)
+    assert "two.html" in calls
+    assert (tmp_path / "one.html").read_bytes() == b"new 1"
+    assert (tmp_path / "two.html").read_bytes() == b"old 2"
+    # both contents count as jobstats' own: the next run needs no --force
+    OutputGuard(tmp_path).write_many({"one.html": b"3", "two.html": b"3"})
+    assert (tmp_path / "two.html").read_bytes() == b"3" and leftovers(tmp_path) == []
+
+
+def _coach_folder(tmp_path: Path, clients: int) -> Path:
+    d = tmp_path / "clients"
+    d.mkdir()
+    for k in range(clients):
+        name = f"client{k:02d}"
+        rows = "".join(
+            f"{name.title()}Co{i},2025-0{1 + i % 5}-{1 + (7 * i + k) % 27:02d},"
+            f"{('Rejected', 'Applied', 'Interview', 'Applied')[(i + k) % 4]},"
+            f"{'2025-06-0' + str(1 + i % 9) if (i + k) % 3 == 0 else ''}\n" for i in range(40))
+        (d / f"{name}.csv").write_text("Company,Date applied,Status,Date of first reply\n" + rows)
+    return d
+
+
+def test_client_pages_in_worker_processes_equal_the_serial_ones(tmp_path: Path) -> None:
+    """The parallel path (worker processes compose, this process writes) gives the same files,
+    byte for byte for the client pages, the same manifest entries and every progress step."""
+    import hashlib
+
+    import jobstats
+    from jobstats.report import report_steps, write_report
+
+    data = jobstats.load(_coach_folder(tmp_path, 3), as_of="2025-06-30")
+    outs, steps = {}, {}
+    for workers in (1, 2):
+        steps[workers] = []
+        out = outs[workers] = tmp_path / f"out{workers}"
+        written = write_report(data, out, workers=workers, progress=steps[workers].append)
+        manifest = json.loads((out / MANIFEST).read_text())["files"]
+        on_disk = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} - {MANIFEST}
+        assert set(written) == set(manifest) == on_disk
+        for name, path in written.items():
+            assert manifest[name] == [hashlib.sha256(path.read_bytes()).hexdigest()]
+        assert leftovers(out) == []
+    assert steps[1] == report_steps(data)
+    assert sorted(steps[2]) == sorted(report_steps(data))
+    clients = [s for s in steps[2] if s.startswith("client ")]
+    assert clients == [s for s in report_steps(data) if s.startswith("client ")]  # in order
+    serial = sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*") if p.is_file())
+    assert serial == sorted(p.relative_to(outs[2]) for p in outs[2].rglob("*") if p.is_file())
+    pages = [p for p in serial if p.parts[0] == "clients" and p.suffix in (".html", ".png")]
+    assert len([p for p in pages if p.name == "report.html"]) == 3
+    for rel in pages:
+        assert (outs[1] / rel).read_bytes() == (outs[2] / rel).read_bytes(), rel
+    assert (outs[1] / "report.html").read_bytes() == (outs[2] / "report.html").read_bytes()
+
+
+class PageFailed(Exception):
+    pass
+
+
+def _failing_client_page(job: tuple) -> dict:
+    raise PageFailed(f"no page for {job[1]}")
+
+
+def test_a_failing_client_page_in_a_worker_stops_the_run_before_the_main_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jobstats
+    import jobstats.report as report
+
+    data = jobstats.load(_coach_folder(tmp_path, 2), as_of="2025-06-30")
+    monkeypatch.setattr(report, "_client_files", _failing_client_page)
+    with pytest.raises(PageFailed, match="no page for client00"):
+        report.write_report(data, tmp_path / "out", workers=2)
+    assert not (tmp_path / "out" / "report.html").exists()
+    assert not (tmp_path / "out").exists() or leftovers(tmp_path / "out") == []
