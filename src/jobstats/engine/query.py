@@ -91,6 +91,12 @@ class Query:
         ``"applied_week"`` is derived when not a column.
     app_columns : tuple of str
         Columns of the applications table (optional ones may be absent).
+    ids : tuple of (str or None, str or None), optional
+        Only the applications (and their follow-ups) whose ``application_id``
+        is in ``[ids[0], ids[1])`` (SQL literals; None: unbounded, and the
+        first slice also takes missing ids). The slices of one partition
+        hold every application once, so their ``patterns`` add up to the
+        whole table's (see :meth:`jobstats.engine.source.TableSource.patterns_table`).
     """
 
     d: Dialect
@@ -99,6 +105,18 @@ class Query:
     as_of: pd.Timestamp
     by: tuple[str, ...]
     app_columns: tuple[str, ...]
+    ids: tuple[str | None, str | None] | None = None
+
+    def _in_slice(self, column: str) -> str:
+        """A WHERE condition: ``column`` in the slice of ``ids`` (TRUE without one)."""
+        if self.ids is None:
+            return "TRUE"
+        lo, hi = self.ids
+        parts = [] if lo is None else [f"{column} >= {lo}"]
+        if hi is not None:
+            parts.append(f"{column} < {hi}" if lo is not None else
+                         f"({column} IS NULL OR {column} < {hi})")
+        return " AND ".join(parts) or "TRUE"
 
     def _apps(self) -> str:
         """One row per application, as a parenthesised sub-query: group values,
@@ -133,7 +151,7 @@ class Query:
       CAST({q('first_reply_on')} AS DATE) AS reply_on,
       CASE WHEN {q('stage')} IN ({_REPLIED_STAGES}) THEN 1 ELSE 0 END AS replied_stage,
       {fu_flag} AS fu_flag
-    FROM {self.applications}
+    FROM {self.applications} WHERE {self._in_slice(q('application_id'))}
   ) x
 )"""
 
@@ -159,9 +177,11 @@ class Query:
             # The follow-ups per application id, aggregated once from the events table
             # alone (no join): an application with one follow-up needs nothing else
             # (its date and channel are the MIN); only those with several are ranked.
+            # Read twice (the join, the ids with several): DuckDB keeps it in memory
+            # (one slice's worth, see ``ids``), Spark computes it twice.
             ctes.append(f"""fu_n AS (
   SELECT {app} AS app_id, COUNT(*) AS n_fu, MIN({date}) AS fdate, MIN({chan}) AS channel
-  FROM {ev} WHERE {kind} = 'follow_up' GROUP BY {app}
+  FROM {ev} WHERE {kind} = 'follow_up' AND {self._in_slice(app)} GROUP BY {app}
 )""")
             single = f"""SELECT {a_cols}
     CASE WHEN {ok} THEN {fday} END AS f1, CAST(NULL AS BIGINT) AS f2,
@@ -177,8 +197,7 @@ class Query:
   SELECT {a_cols}f.fdate, {fday} AS fday, f.channel
   FROM (
     SELECT {app} AS app_id, {fdate} AS fdate, f.{chan} AS channel FROM {ev} f
-    WHERE f.{kind} = 'follow_up' AND f.{app} IN (
-      SELECT {app} FROM {ev} WHERE {kind} = 'follow_up' GROUP BY {app} HAVING COUNT(*) > 1)
+    WHERE f.{kind} = 'follow_up' AND f.{app} IN (SELECT app_id FROM fu_n WHERE n_fu > 1)
   ) f JOIN {apps} a ON f.app_id = a.app_id
 )""")
             ctes.append(f"""fu_valid AS (
@@ -256,7 +275,7 @@ class Query:
                     "CASE WHEN flags >= 8 THEN 1 ELSE 0 END AS naive_fu"]
         return self._with(
             f"SELECT {', '.join(out)}, n, early FROM (\n"
-            f"  SELECT {keys}, COUNT(*) AS n, SUM(n_early) AS early\n"
+            f"  SELECT {keys}, COUNT(*) AS n, CAST(SUM(n_early) AS BIGINT) AS early\n"
             f"  FROM (SELECT *, {flags} AS flags FROM per_app) p {where}GROUP BY {keys}\n) g"
         )
 
