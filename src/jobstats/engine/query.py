@@ -243,8 +243,9 @@ class Query:
                 f"(SELECT {cols}CAST(NULL AS BIGINT) AS f1, CAST(NULL AS BIGINT) AS f2, "
                 f"CAST(NULL AS STRING) AS chan, 0 AS only_later, 0 AS n_early FROM {apps} a) d"
             )
+        g_names = "".join(f"{group_alias(i)}, " for i in range(len(self.by)))
         ctes.append(f"""per_app AS (
-  SELECT {"".join(f"{group_alias(i)}, " for i in range(len(self.by)))}{_reason_code()} AS reason_code,
+  SELECT {g_names}{_reason_code()} AS reason_code,
     CASE WHEN reply IS NOT NULL AND reply <= censor THEN reply ELSE censor END AS t,
     CASE WHEN reply IS NOT NULL AND reply <= censor THEN 1 ELSE 0 END AS event,
     CASE WHEN censor >= 0 THEN 1 ELSE 0 END AS sent,
