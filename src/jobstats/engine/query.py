@@ -141,14 +141,15 @@ class Query:
         """
         d, q = self.d, self.d.ident
         as_of_sql = _date_literal(self.as_of)
+        # group values as stored: made text (see :meth:`patterns`) after the GROUP BY
         groups = []
         for i, col in enumerate(self.by):
             if col == "applied_week" and col not in self.app_columns:
-                # Monday of the week (ISO weeks in both engines), as text like the others
-                expr = f"CAST(CAST(date_trunc('week', {q('applied_on')}) AS DATE) AS STRING)"
+                # Monday of the week (ISO weeks in both engines)
+                expr = f"CAST(date_trunc('week', {q('applied_on')}) AS DATE)"
             else:
-                expr = f"CAST({q(col)} AS STRING)"
-            groups.append(f"COALESCE({expr}, '(missing)') AS {group_alias(i)}, ")
+                expr = q(col)
+            groups.append(f"{expr} AS {group_alias(i)}, ")
         fu_flag = (
             f"CASE WHEN {q('followed_up')} THEN 1 ELSE 0 END"
             if "followed_up" in self.app_columns else "0"
@@ -252,7 +253,7 @@ class Query:
     CASE WHEN replied_stage = 1 AND (reply_on IS NULL OR reply_on <= {as_of_sql}) THEN 1 ELSE 0
       END AS responded,
     CASE WHEN fu_flag = 1 AND only_later = 0 THEN 1 ELSE 0 END AS naive_fu,
-    f1, f2, COALESCE(CAST(chan AS STRING), '(unknown)') AS chan, n_early
+    f1, f2, chan, n_early
   FROM {source}
 )""")
         return ctes
@@ -282,16 +283,24 @@ class Query:
             flags = "event"
             where = "WHERE reason_code = 0 "
         keys = ", ".join([*g_cols, "reason_code", "t", "flags", "f1", "f2", "chan"])
-        out = [*g_cols, f"{_reason_text('reason_code')} AS reason", "t", "flags % 2 AS event",
-               "f1", "f2", "chan"]
+        # group values and channels compared as text, missing ones named: done on the
+        # grouped rows, which a second GROUP BY merges when two values read the same
+        out = [f"COALESCE(CAST({g} AS STRING), '(missing)') AS {g}" for g in g_cols]
+        out += [f"{_reason_text('reason_code')} AS reason", "t", "flags % 2 AS event", "f1",
+                "f2", "COALESCE(CAST(chan AS STRING), '(unknown)') AS chan"]
+        dims = [*g_cols, "reason", "t", "event", "f1", "f2", "chan"]
         if extra:
             out += ["CASE WHEN flags % 4 >= 2 THEN 1 ELSE 0 END AS sent",
                     "CASE WHEN flags % 8 >= 4 THEN 1 ELSE 0 END AS responded",
                     "CASE WHEN flags >= 8 THEN 1 ELSE 0 END AS naive_fu"]
+            dims += ["sent", "responded", "naive_fu"]
+        dim_sql = ", ".join(dims)
         return self._with(
-            f"SELECT {', '.join(out)}, n, early FROM (\n"
-            f"  SELECT {keys}, COUNT(*) AS n, CAST(SUM(n_early) AS BIGINT) AS early\n"
-            f"  FROM (SELECT *, {flags} AS flags FROM per_app) p {where}GROUP BY {keys}\n) g"
+            f"SELECT {dim_sql}, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(early) AS BIGINT) AS early\n"
+            f"FROM (\n  SELECT {', '.join(out)}, n, early FROM (\n"
+            f"    SELECT {keys}, COUNT(*) AS n, SUM(n_early) AS early\n"
+            f"    FROM (SELECT *, {flags} AS flags FROM per_app) p {where}GROUP BY {keys}\n"
+            f"  ) g\n) m GROUP BY {dim_sql}"
         )
 
     def risk(self, *, followup: bool) -> str:

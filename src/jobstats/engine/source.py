@@ -256,7 +256,7 @@ class DuckDBSource(TableSource):
     The per-application step reads the applications in slices of
     ``application_id`` when there are more follow-ups than
     :attr:`rows_per_slice` (see :meth:`id_slices`): 100M applications with 35M
-    follow-ups take five slices and stay under 1.5 GB, where one pass spilled
+    follow-ups take three slices and stay near 2 GB, where one pass spilled
     gigabytes to disk.
     """
 
@@ -283,7 +283,7 @@ class DuckDBSource(TableSource):
     #: Follow-ups per slice of the patterns query: the per-application tables of
     #: one slice (follow-ups by application id, the join) must fit in DuckDB's
     #: memory limit, or it spills to disk and gets many times slower.
-    rows_per_slice: int = 8_000_000
+    rows_per_slice: int = 12_000_000
 
     def id_slices(self) -> list[tuple[str | None, str | None] | None]:
         """Ranges of ``application_id`` (SQL literals) that split the follow-ups
