@@ -156,7 +156,7 @@ class Query:
         )
         # rows named in warnings: the Excel row when the table has one
         label = q("row") if "row" in self.app_columns else q("application_id")
-        # equalities, not IN: DuckDB runs an IN list of five as a join (~10% of the pass)
+        # equalities, not IN: DuckDB runs an IN list of five as a join (a few % of the pass)
         replied = " OR ".join(f"{q('stage')} = '{s}'" for s in _REPLIED_STAGES)
         return f"""(
   SELECT x.*, {d.diff('applied', as_of_sql)} AS censor, {d.diff('applied', 'reply_on')} AS reply
