@@ -43,7 +43,8 @@ PARTS = ("startup", "csv", "xlsx", "duckdb", "cohort")
 
 @dataclass
 class Run:
-    """Median wall time (s) and peak RSS (MiB) of ``runs`` runs of one command."""
+    """Median wall time (s), peak RSS (MiB) and median CPU time (s, user + system, all
+    threads) of ``runs`` runs of one command."""
 
     label: str
     seconds: float
@@ -51,11 +52,16 @@ class Run:
     runs: int
     ok: bool
     error: str = ""
+    cpu: float = float("nan")
 
 
 def measure(label: str, argv: list[str], repeat: int) -> Run:
-    """Run ``argv`` ``repeat`` times; median wall time, largest peak RSS."""
-    walls, peaks = [], []
+    """Run ``argv`` ``repeat`` times; median wall and CPU time, largest peak RSS.
+
+    CPU time is printed because the machine may be shared: wall time then
+    depends on the other users' load, CPU time much less.
+    """
+    walls, peaks, cpus = [], [], []
     for _ in range(repeat):
         with tempfile.TemporaryFile() as err:
             t0 = time.perf_counter()
@@ -64,14 +70,16 @@ def measure(label: str, argv: list[str], repeat: int) -> Run:
             walls.append(time.perf_counter() - t0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+            cpus.append(usage.ru_utime + usage.ru_stime)
             if proc.returncode != 0:
                 err.seek(0)
                 text = err.read().decode(errors="replace").strip().splitlines()
                 return Run(label, float("nan"), float("nan"), len(walls), False,
                            text[-1] if text else f"exit {proc.returncode}")
-    run = Run(label, statistics.median(walls), max(peaks), repeat, True)
-    print(f"  {label:<46} {run.seconds:8.2f} s  {run.peak_mib:8.0f} MiB  (median of {repeat})",
-          flush=True)
+    run = Run(label, statistics.median(walls), max(peaks), repeat, True,
+              cpu=statistics.median(cpus))
+    print(f"  {label:<46} {run.seconds:8.2f} s  {run.peak_mib:8.0f} MiB  {run.cpu:8.2f} s CPU"
+          f"  (median of {repeat}; load {os.getloadavg()[0]:.1f})", flush=True)
     return run
 
 

@@ -73,6 +73,18 @@ def edge_data(n: int = 400, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     # undated follow-ups: alone for some applications, beside dated ones for others
     for i in early[50:56]:
         new.append((apps.loc[i, "application_id"], pd.NaT, None))
+    # several follow-ups: a tie on the first day with different channels (the
+    # alphabetically first also first in table order, where pandas and SQL agree)
+    # then a third; both after the mid-search as-of; one after it beside an undated one
+    d = apps.loc[early[60], "applied_on"]
+    new += [(apps.loc[early[60], "application_id"], d + 5 * day, c) for c in ("email", "phone")]
+    new.append((apps.loc[early[60], "application_id"], d + 9 * day, "letter"))
+    for date in ("2025-05-01", "2025-05-03"):
+        new.append((apps.loc[early[61], "application_id"], pd.Timestamp(date), "email"))
+    new += [(apps.loc[early[62], "application_id"], pd.Timestamp("2025-05-01"), "email"),
+            (apps.loc[early[62], "application_id"], pd.NaT, None)]
+    # follow-ups of an application that is not in the applications table
+    new += [("not-an-application", d + 2 * day, "email"), ("not-an-application", pd.NaT, None)]
     fu = events.index[events["kind"] == "follow_up"]
     events.loc[fu[:4], "date"] = pd.NaT
     # a follow-up with no channel
@@ -285,3 +297,40 @@ def test_percentile_from_counts_matches_numpy() -> None:
         for q in (25, 50, 75):
             assert percentile_from_counts(values, counts, q) == pytest.approx(
                 np.percentile(np.repeat(values, counts), q))
+
+
+@pytest.mark.parametrize("as_of", AS_OFS)
+def test_summary_in_slices_equals_pandas(data, as_of: str) -> None:
+    """Patterns added up over slices of application_id (how 100M applications fit in
+    DuckDB's memory) give the summary of the whole table."""
+    apps, events = data
+    src = from_parquet(apps, events, as_of=as_of)
+    src.rows_per_slice = 40
+    slices = src.id_slices()
+    assert len(slices) >= 4 and slices[0][0] is None and slices[-1][1] is None
+    got = summarize(src).to_dict()
+    expected = summarize(_loaded(apps, events, as_of)).to_dict()
+    assert_same_summary(got, expected, "duckdb")
+
+
+def test_id_slices_hold_each_application_once() -> None:
+    """Hand-set bounds, one with a quote; a missing id goes to the first slice."""
+    import dataclasses
+
+    apps, events = jobstats.simulate_search(60, seed=3)
+    ids = apps["application_id"].astype(object)
+    ids.iloc[:3] = ["o'neil", "b", None]
+    apps = apps.assign(application_id=ids)
+    src = from_parquet(apps, events, as_of=AS_OFS[0])
+    q = src.query()
+    bounds = [None, "'b'", "'o''neil'", "'sim-3'", None]
+    whole = src.sql(q.patterns(extra=True))
+    parts = [src.sql(dataclasses.replace(q, ids=ids).patterns(extra=True))
+             for ids in zip(bounds[:-1], bounds[1:])]
+    assert [int(p["n"].sum()) for p in parts[:2]] == [1, 1]  # None; 'b'
+    keys = [c for c in whole.columns if c not in ("n", "early")]
+    summed = pd.concat(parts).groupby(keys, dropna=False)[["n", "early"]].sum().reset_index()
+    pd.testing.assert_frame_equal(
+        summed.sort_values(keys, ignore_index=True),
+        whole.sort_values(keys, ignore_index=True)[summed.columns], check_dtype=False)
+    assert int(whole["n"].sum()) == 60

@@ -8,21 +8,33 @@ the SQL is what a data engineer can read and run on a warehouse by hand.
 
 The query follows :func:`jobstats.risksets.daily_risk_sets` step by step:
 
-1. ``apps``/``dur``: per application, the censoring day ``c`` (days from
-   ``applied_on`` to ``as_of``), the reply day ``r`` and why it is left out
-   (same reasons, same order as :func:`jobstats.risksets.reply_durations`).
-2. ``fu_first``: the first and second dated follow-up day (``0 <= day``,
-   dated by ``as_of``) and the channel of the first.
+1. :meth:`Query._apps`: per application, the censoring day ``censor`` (days
+   from ``applied_on`` to ``as_of``), the reply day ``reply`` and why it is
+   left out (``reason_code``: same reasons, same order as
+   :func:`jobstats.risksets.reply_durations`).
+2. ``fu_n``: the follow-ups per application id, counted once from the events
+   table alone. An application with one follow-up (most of them) takes its
+   date and channel from there through a single join; only the applications
+   with several have their follow-ups ranked (``fu_ranked``: first and
+   second usable day, channel of the first).
 3. ``patterns``: applications with the same group, time, outcome and
    follow-up days collapsed to one row with a count ``n``: the only step
-   that reads every application (a single GROUP BY), so everything after it
-   is small.
+   that reads every application (a single GROUP BY, on few keys: the
+   reason as a code, the 0/1 flags packed into one integer), so everything
+   after it is small. DuckDB runs it in slices of ``application_id``
+   (:attr:`Query.ids`) when the follow-ups would not fit in memory at once;
+   the slices' counts add up.
 4. ``points``: each pattern opens and closes at-risk segments per follow-up
    state (``+n`` on the first day, ``-n`` the day after the last) and adds
    its reply or censoring on its last day.
 5. ``risk``: a running sum of the openings per stratum gives ``at_risk`` at
    each day where something changes; :func:`expand_runs` fills in the days
    in between (where nothing changes) in pandas, on the small result.
+
+Why it is written this way (100M applications, 35M follow-ups, 2 cores):
+a ranking window over every follow-up, a second join and a ten-key GROUP BY
+with text keys made DuckDB spill gigabytes to disk; see
+``benchmarks/README.md`` for the measured times.
 """
 
 from __future__ import annotations
@@ -63,7 +75,7 @@ DIALECTS: dict[str, Dialect] = {
     "spark": Dialect("spark", "datediff({b}, {a})", "`"),
 }
 
-_REPLIED_STAGES = ", ".join(f"'{s}'" for s in STAGES if STAGE_RANK[s] >= STAGE_RANK["replied"])
+_REPLIED_STAGES = tuple(s for s in STAGES if STAGE_RANK[s] >= STAGE_RANK["replied"])
 
 
 def _date_literal(as_of: pd.Timestamp) -> str:
@@ -91,6 +103,12 @@ class Query:
         ``"applied_week"`` is derived when not a column.
     app_columns : tuple of str
         Columns of the applications table (optional ones may be absent).
+    ids : tuple of (str or None, str or None), optional
+        Only the applications (and their follow-ups) whose ``application_id``
+        is in ``[ids[0], ids[1])`` (SQL literals; None: unbounded, and the
+        first slice also takes missing ids). The slices of one partition
+        hold every application once, so their ``patterns`` add up to the
+        whole table's (see :meth:`jobstats.engine.source.TableSource.patterns_table`).
     """
 
     d: Dialect
@@ -99,113 +117,145 @@ class Query:
     as_of: pd.Timestamp
     by: tuple[str, ...]
     app_columns: tuple[str, ...]
+    ids: tuple[str | None, str | None] | None = None
 
-    def _ctes(self) -> list[str]:
+    def _in_slice(self, column: str) -> str:
+        """A WHERE condition: ``column`` in the slice of ``ids`` (TRUE without one)."""
+        if self.ids is None:
+            return "TRUE"
+        lo, hi = self.ids
+        parts = [] if lo is None else [f"{column} >= {lo}"]
+        if hi is not None:
+            parts.append(f"{column} < {hi}" if lo is not None else
+                         f"({column} IS NULL OR {column} < {hi})")
+        return " AND ".join(parts) or "TRUE"
+
+    def _apps(self) -> str:
+        """One row per application, as a parenthesised sub-query: group values,
+        ``app_id``, ``lbl``, ``applied``, ``reply_on``, ``replied_stage``,
+        ``fu_flag``, ``censor`` (days to ``as_of``) and ``reply`` (days to the reply).
+
+        Written out where it is read rather than as a CTE: DuckDB materialises
+        a CTE read twice, which for 100M applications means gigabytes written
+        and read back; reading the Parquet columns again costs less.
+        """
         d, q = self.d, self.d.ident
         as_of_sql = _date_literal(self.as_of)
+        # group values as stored: made text (see :meth:`patterns`) after the GROUP BY
         groups = []
         for i, col in enumerate(self.by):
             if col == "applied_week" and col not in self.app_columns:
-                # Monday of the week (ISO weeks in both engines), as text like the others
-                expr = f"CAST(CAST(date_trunc('week', {q('applied_on')}) AS DATE) AS STRING)"
+                # Monday of the week (ISO weeks in both engines)
+                expr = f"CAST(date_trunc('week', {q('applied_on')}) AS DATE)"
             else:
-                expr = f"CAST({q(col)} AS STRING)"
-            groups.append(f"COALESCE({expr}, '(missing)') AS {group_alias(i)}")
-        g_names = "".join(f"{group_alias(i)}, " for i in range(len(self.by)))
-        g_select = "".join(f"{g}, " for g in groups)
+                expr = q(col)
+            groups.append(f"{expr} AS {group_alias(i)}, ")
         fu_flag = (
             f"CASE WHEN {q('followed_up')} THEN 1 ELSE 0 END"
             if "followed_up" in self.app_columns else "0"
         )
         # rows named in warnings: the Excel row when the table has one
         label = q("row") if "row" in self.app_columns else q("application_id")
-        ctes = [
-            f"""apps AS (
-  SELECT {g_select}{q('application_id')} AS app_id, {label} AS lbl,
-    CAST({q('applied_on')} AS DATE) AS applied,
-    CAST({q('first_reply_on')} AS DATE) AS reply_on,
-    CASE WHEN {q('stage')} IN ({_REPLIED_STAGES}) THEN 1 ELSE 0 END AS replied_stage,
-    {fu_flag} AS fu_flag
-  FROM {self.applications}
-)""",
-            f"""dur AS (
-  SELECT {g_names}app_id, lbl, replied_stage, fu_flag, reply_on,
-    {d.diff('applied', as_of_sql)} AS censor,
-    {d.diff('applied', 'reply_on')} AS reply
-  FROM apps
-)""",
-        ]
+        # equalities, not IN: DuckDB runs an IN list of five as a join (a few % of the pass)
+        replied = " OR ".join(f"{q('stage')} = '{s}'" for s in _REPLIED_STAGES)
+        return f"""(
+  SELECT x.*, {d.diff('applied', as_of_sql)} AS censor, {d.diff('applied', 'reply_on')} AS reply
+  FROM (
+    SELECT {"".join(groups)}{q('application_id')} AS app_id, {label} AS lbl,
+      CAST({q('applied_on')} AS DATE) AS applied,
+      CAST({q('first_reply_on')} AS DATE) AS reply_on,
+      CASE WHEN {replied} THEN 1 ELSE 0 END AS replied_stage,
+      {fu_flag} AS fu_flag
+    FROM {self.applications} WHERE {self._in_slice(q('application_id'))}
+  ) x
+)"""
+
+    def _app_cols(self, prefix: str = "") -> str:
+        """The columns of :meth:`_apps` (``prefix``: a table alias and a dot), comma-terminated."""
+        names = [group_alias(i) for i in range(len(self.by))] + [
+            "app_id", "lbl", "applied", "reply_on", "replied_stage", "fu_flag", "censor", "reply"]
+        return "".join(f"{prefix}{n}, " for n in names)
+
+    def _ctes(self) -> list[str]:
+        """``per_app``: one row per application with its time, outcome, reason left
+        out (``reason_code``, see :data:`REASONS`) and follow-up days."""
+        d, q = self.d, self.d.ident
+        as_of_sql = _date_literal(self.as_of)
+        apps, cols, a_cols = self._apps(), self._app_cols(), self._app_cols("a.")
+        ctes = []
         if self.events is not None:
-            kind, date, chan = q("kind"), q("date"), q("channel")
-            ctes += [
-                # every follow-up of an application in the table, with its day;
-                # usable: dated, by as_of, not before the application
-                f"""fu_all AS (
-  SELECT a.app_id, CAST(e.{date} AS DATE) AS fdate,
-    {d.diff('a.applied', f'CAST(e.{date} AS DATE)')} AS fday, e.{chan} AS channel
-  FROM {self.events} e JOIN apps a ON e.{q('application_id')} = a.app_id
-  WHERE e.{kind} = 'follow_up'
-)""",
-                f"""fu_valid AS (
+            ev, kind, date, chan = self.events, q("kind"), q("date"), q("channel")
+            app = q("application_id")
+            fdate = f"CAST(f.{date} AS DATE)"
+            fday = d.diff("a.applied", "f.fdate")
+            ok = f"f.fdate <= {as_of_sql} AND {fday} >= 0"
+            # The follow-ups per application id, aggregated once from the events table
+            # alone (no join): an application with one follow-up needs nothing else
+            # (its date and channel are the MIN); only those with several are ranked.
+            # Read twice (the join, the ids with several): DuckDB keeps it in memory
+            # (one slice's worth, see ``ids``), Spark computes it twice.
+            ctes.append(f"""fu_n AS (
+  SELECT {app} AS app_id, COUNT(*) AS n_fu, MIN({date}) AS fdate, MIN({chan}) AS channel
+  FROM {ev} WHERE {kind} = 'follow_up' AND {self._in_slice(app)} GROUP BY {app}
+)""")
+            single = f"""SELECT {a_cols}
+    CASE WHEN {ok} THEN {fday} END AS f1, CAST(NULL AS BIGINT) AS f2,
+    CASE WHEN {ok} THEN f.channel END AS chan,
+    CASE WHEN f.fdate > {as_of_sql} THEN 1 ELSE 0 END AS only_later,
+    CASE WHEN f.fdate <= {as_of_sql} AND {fday} < 0 THEN 1 ELSE 0 END AS n_early
+  FROM {apps} a LEFT JOIN (SELECT app_id, n_fu, CAST(fdate AS DATE) AS fdate, channel FROM fu_n) f
+    ON a.app_id = f.app_id
+  WHERE f.n_fu IS NULL OR f.n_fu = 1"""
+            # applications with several follow-ups: every follow-up with its day;
+            # usable: dated, by as_of, not before the application
+            ctes.append(f"""fu_all AS (
+  SELECT {a_cols}f.fdate, {fday} AS fday, f.channel
+  FROM (
+    SELECT {app} AS app_id, {fdate} AS fdate, f.{chan} AS channel FROM {ev} f
+    WHERE f.{kind} = 'follow_up' AND f.{app} IN (SELECT app_id FROM fu_n WHERE n_fu > 1)
+  ) f JOIN {apps} a ON f.app_id = a.app_id
+)""")
+            ctes.append(f"""fu_valid AS (
   SELECT *, CASE WHEN fdate <= {as_of_sql} AND fday >= 0 THEN 1 ELSE 0 END AS valid
   FROM fu_all
-)""",
-                # the usable ones first, by day; ties on the first day: the channel in
-                # alphabetical order (a table in an engine has no row order to fall back on)
-                """fu_ranked AS (
+)""")
+            # the usable ones first, by day; ties on the first day: the channel in
+            # alphabetical order (a table in an engine has no row order to fall back on)
+            ctes.append("""fu_ranked AS (
   SELECT *, ROW_NUMBER() OVER (
     PARTITION BY app_id ORDER BY valid DESC, fday, channel ASC NULLS LAST) AS k
   FROM fu_valid
-)""",
-                # per application: first and second usable day, channel of the first;
-                # follow-ups dated after as_of only (not followed up yet on that day);
-                # follow-ups dated before the application (ignored, counted)
-                f"""fu_first AS (
-  SELECT app_id,
+)""")
+            # per application: first and second usable day, channel of the first;
+            # follow-ups dated after as_of only (not followed up yet on that day);
+            # follow-ups dated before the application (ignored, counted)
+            multi = f"""SELECT {cols}
     MIN(CASE WHEN k = 1 AND valid = 1 THEN fday END) AS f1,
     MIN(CASE WHEN k = 2 AND valid = 1 THEN fday END) AS f2,
     MIN(CASE WHEN k = 1 AND valid = 1 THEN channel END) AS chan,
-    MAX(CASE WHEN fdate > {as_of_sql} THEN 1 ELSE 0 END) AS has_later,
-    MAX(CASE WHEN fdate IS NULL OR fdate <= {as_of_sql} THEN 1 ELSE 0 END) AS has_known,
+    CASE WHEN MAX(CASE WHEN fdate > {as_of_sql} THEN 1 ELSE 0 END) = 1
+      AND MAX(CASE WHEN fdate IS NULL OR fdate <= {as_of_sql} THEN 1 ELSE 0 END) = 0
+      THEN 1 ELSE 0 END AS only_later,
     SUM(CASE WHEN fdate <= {as_of_sql} AND fday < 0 THEN 1 ELSE 0 END) AS n_early
-  FROM fu_ranked GROUP BY app_id
-)""",
-            ]
-            fu_join = "LEFT JOIN fu_first f ON d.app_id = f.app_id"
-            fu_cols = (
-                "f.f1 AS f1, f.f2 AS f2, COALESCE(CAST(f.chan AS STRING), '(unknown)') AS chan, "
-                "CASE WHEN f.has_later = 1 AND f.has_known = 0 THEN 1 ELSE 0 END AS only_later, "
-                "COALESCE(f.n_early, 0) AS n_early"
-            )
+  FROM fu_ranked GROUP BY {cols.rstrip(", ")}"""
+            source = f"(\n  {single}\n  UNION ALL\n  {multi}\n) d"
         else:
-            fu_join = ""
-            fu_cols = (
-                "CAST(NULL AS BIGINT) AS f1, CAST(NULL AS BIGINT) AS f2, '(unknown)' AS chan, "
-                "0 AS only_later, 0 AS n_early"
+            source = (
+                f"(SELECT {cols}CAST(NULL AS BIGINT) AS f1, CAST(NULL AS BIGINT) AS f2, "
+                f"CAST(NULL AS STRING) AS chan, 0 AS only_later, 0 AS n_early FROM {apps} a) d"
             )
-        ctes.append(
-            """reasons AS (
-  SELECT d.*,
-    CASE WHEN censor IS NULL THEN 'no applied date'
-         WHEN censor < 0 THEN 'applied after the as-of date'
-         WHEN reply < 0 THEN 'reply dated before the application'
-         WHEN reply IS NULL AND replied_stage = 1 THEN 'reply (per stage) without a reply date'
-    END AS reason
-  FROM dur d
-)"""
-        )
-        ctes.append(
-            f"""per_app AS (
-  SELECT {g_names}d.app_id AS app_id, reason,
+        g_names = "".join(f"{group_alias(i)}, " for i in range(len(self.by)))
+        ctes.append(f"""per_app AS (
+  SELECT {g_names}{_reason_code()} AS reason_code,
     CASE WHEN reply IS NOT NULL AND reply <= censor THEN reply ELSE censor END AS t,
     CASE WHEN reply IS NOT NULL AND reply <= censor THEN 1 ELSE 0 END AS event,
     CASE WHEN censor >= 0 THEN 1 ELSE 0 END AS sent,
     CASE WHEN replied_stage = 1 AND (reply_on IS NULL OR reply_on <= {as_of_sql}) THEN 1 ELSE 0
       END AS responded,
-    fu_flag, {fu_cols}
-  FROM reasons d {fu_join}
-)"""
-        )
+    CASE WHEN fu_flag = 1 AND only_later = 0 THEN 1 ELSE 0 END AS naive_fu,
+    f1, f2, chan, n_early
+  FROM {source}
+)""")
         return ctes
 
     def _with(self, body: str) -> str:
@@ -215,27 +265,42 @@ class Query:
         """SELECT of the ``patterns`` table: one row per distinct application pattern.
 
         Columns ``g0.., reason, t, event, f1, f2, chan, [sent, responded,
-        naive_fu,] n``. Without ``extra`` only usable applications
+        naive_fu,] n, early``. Without ``extra`` only usable applications
         (``reason IS NULL``); with it every application and the flags the
         summary needs (``sent``: applied by ``as_of``; ``responded``: reply on
         record by ``as_of``; ``naive_fu``: followed up by ``as_of``, dated or
         not).
+
+        The GROUP BY reads every application, so its keys are few and numeric
+        where possible: ``reason`` as a code and the 0/1 flags packed into one
+        small integer, decoded on the grouped (small) result.
         """
         g_cols = [group_alias(i) for i in range(len(self.by))]
-        dims = [*g_cols, "reason", "t", "event", "f1", "f2", "chan"]
         if extra:
-            dims += ["sent", "responded", "naive_fu"]
-            source = (
-                "(SELECT *, CASE WHEN fu_flag = 1 AND only_later = 0 THEN 1 ELSE 0 END "
-                "AS naive_fu FROM per_app) p"
-            )
+            flags = "event + 2 * sent + 4 * responded + 8 * naive_fu"
             where = ""
         else:
-            source, where = "per_app", "WHERE reason IS NULL "
+            flags = "event"
+            where = "WHERE reason_code = 0 "
+        keys = ", ".join([*g_cols, "reason_code", "t", "flags", "f1", "f2", "chan"])
+        # group values and channels compared as text, missing ones named: done on the
+        # grouped rows, which a second GROUP BY merges when two values read the same
+        out = [f"COALESCE(CAST({g} AS STRING), '(missing)') AS {g}" for g in g_cols]
+        out += [f"{_reason_text('reason_code')} AS reason", "t", "flags % 2 AS event", "f1",
+                "f2", "COALESCE(CAST(chan AS STRING), '(unknown)') AS chan"]
+        dims = [*g_cols, "reason", "t", "event", "f1", "f2", "chan"]
+        if extra:
+            out += ["CASE WHEN flags % 4 >= 2 THEN 1 ELSE 0 END AS sent",
+                    "CASE WHEN flags % 8 >= 4 THEN 1 ELSE 0 END AS responded",
+                    "CASE WHEN flags >= 8 THEN 1 ELSE 0 END AS naive_fu"]
+            dims += ["sent", "responded", "naive_fu"]
         dim_sql = ", ".join(dims)
         return self._with(
-            f"SELECT {dim_sql}, COUNT(*) AS n, SUM(n_early) AS early FROM {source} {where}"
-            f"GROUP BY {dim_sql}"
+            f"SELECT {dim_sql}, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(early) AS BIGINT) AS early\n"
+            f"FROM (\n  SELECT {', '.join(out)}, n, early FROM (\n"
+            f"    SELECT {keys}, COUNT(*) AS n, SUM(n_early) AS early\n"
+            f"    FROM (SELECT *, {flags} AS flags FROM per_app) p {where}GROUP BY {keys}\n"
+            f"  ) g\n) m GROUP BY {dim_sql}"
         )
 
     def risk(self, *, followup: bool) -> str:
@@ -245,13 +310,12 @@ class Query:
 
     def exclusions(self, examples: int = 10) -> str:
         """Applications left out of time-to-reply estimates: count and first rows per reason."""
-        return self._with(
-            f"""SELECT reason, lbl, cnt FROM (
-  SELECT reason, lbl, COUNT(*) OVER (PARTITION BY reason) AS cnt,
-    ROW_NUMBER() OVER (PARTITION BY reason ORDER BY lbl) AS k
-  FROM reasons WHERE reason IS NOT NULL
+        return f"""SELECT {_reason_text('reason_code')} AS reason, lbl, cnt FROM (
+  SELECT reason_code, lbl, COUNT(*) OVER (PARTITION BY reason_code) AS cnt,
+    ROW_NUMBER() OVER (PARTITION BY reason_code ORDER BY lbl) AS k
+  FROM (SELECT {_reason_code()} AS reason_code, lbl FROM {self._apps()} a) r
+  WHERE reason_code > 0
 ) x WHERE k <= {int(examples)} ORDER BY reason, lbl"""
-        )
 
     def followup_counts(self, *, early: bool = True) -> str:
         """Follow-up counts for warnings: ``undated`` follow-ups, ``undated_apps``
@@ -273,8 +337,32 @@ class Query:
         ]
         if not early:
             return "SELECT " + ",\n  ".join(parts)
-        parts.append("(SELECT COALESCE(SUM(n_early), 0) FROM per_app WHERE reason IS NULL) AS early")
+        parts.append(
+            "(SELECT COALESCE(SUM(n_early), 0) FROM per_app WHERE reason_code = 0) AS early")
         return self._with("SELECT " + ",\n  ".join(parts))
+
+
+#: Why an application is left out of time-to-reply estimates, by code (0: used);
+#: the first that applies wins, in the order of :func:`jobstats.risksets.reply_durations`.
+REASONS: tuple[str, ...] = (
+    "no applied date", "applied after the as-of date", "reply dated before the application",
+    "reply (per stage) without a reply date",
+)
+
+
+def _reason_code() -> str:
+    """``reason_code`` from ``censor``, ``reply`` and ``replied_stage``."""
+    return f"""CASE WHEN censor IS NULL THEN 1
+         WHEN censor < 0 THEN 2
+         WHEN reply < 0 THEN 3
+         WHEN reply IS NULL AND replied_stage = 1 THEN 4
+         ELSE 0 END"""
+
+
+def _reason_text(code: str) -> str:
+    """The reason (NULL for 0) from its code."""
+    whens = " ".join(f"WHEN {code} = {i} THEN '{r}'" for i, r in enumerate(REASONS, 1))
+    return f"CASE {whens} END"
 
 
 def risk_sql(patterns: str, *, n_by: int, followup: bool) -> str:

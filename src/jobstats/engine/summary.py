@@ -99,7 +99,7 @@ def summarize_source(source: TableSource, *, by: str | None = None):  # -> Summa
     fu_counts = (
         source.sql(q.followup_counts(early=False)).iloc[0].copy() if source.events_table else None
     )
-    patterns = source._materialize(q.patterns(extra=True))
+    patterns = source.patterns_table(q)
     pat = source.sql(f"SELECT * FROM {patterns}")
     # the rows of left-out applications (named in the warnings): one more pass over
     # the table, only when the patterns say there are any
