@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-# the GLM module only: statsmodels.api imports every model (~0.4 s more at start-up)
 from jobstats.policy import ASSUMPTION, adjust_columns, followup_policy, overlap_reason
 from jobstats.results import Result, replied_by, require_rows, resolve_as_of, wilson
 from jobstats.risksets import (
