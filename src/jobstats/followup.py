@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from jobstats.policy import ASSUMPTION, adjust_columns, followup_policy, overlap_reason
 from jobstats.results import Result, replied_by, require_rows, resolve_as_of, wilson
 from jobstats.risksets import (
