@@ -11,6 +11,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,19 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@contextmanager
+def _browser_page() -> Iterator[object]:
+    """A page of the system chromium (playwright drives it, a throwaway profile)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
+        browser = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=FLAGS[1:])
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("browser")
@@ -38,25 +53,18 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_report_renders_images_load_no_console_errors_and_names_stay_text(report: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     console, page_errors, dialogs, requests = [], [], [], []
-    with sync_api.sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
-        browser = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS[1:])
-        try:
-            page = browser.new_page()
-            page.on("console", lambda m: console.append((m.type, m.text)))
-            page.on("pageerror", lambda e: page_errors.append(str(e)))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(report.as_uri(), wait_until="load")
-            images = page.evaluate(
-                "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])")
-            body = page.inner_text("body")
-            injected = page.locator("img[src='x']").count()
-            headings = page.locator("h2").all_inner_texts()
-        finally:
-            browser.close()
+    with _browser_page() as page:
+        page.on("console", lambda m: console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: page_errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(report.as_uri(), wait_until="load")
+        images = page.evaluate(
+            "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])")
+        body = page.inner_text("body")
+        injected = page.locator("img[src='x']").count()
+        headings = page.locator("h2").all_inner_texts()
     assert "Headline numbers" in headings and "How your file was read" in headings
     assert images, "the report shows no chart"
     assert all(complete and width > 0 for complete, width, _ in images), images
@@ -100,26 +108,19 @@ def coach_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_cohort_page_links_open_a_client_page_in_the_browser(coach_report: Path,
                                                              tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     console, requests = [], []
     shot = tmp_path / "client.png"
-    with sync_api.sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
-        browser = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS[1:])
-        try:
-            page = browser.new_page()
-            page.on("console", lambda m: console.append((m.type, m.text)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(coach_report.as_uri(), wait_until="load")
-            links = page.locator("#clients a").all_inner_texts()
-            page.locator("#clients a", has_text=links[0]).click()
-            page.wait_for_load_state("load")
-            url, title = page.url, page.locator("h1").inner_text()
-            body = page.inner_text("body")
-            images = page.evaluate("Array.from(document.images).map(i => i.naturalWidth)")
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    with _browser_page() as page:
+        page.on("console", lambda m: console.append((m.type, m.text)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(coach_report.as_uri(), wait_until="load")
+        links = page.locator("#clients a").all_inner_texts()
+        page.locator("#clients a", has_text=links[0]).click()
+        page.wait_for_load_state("load")
+        url, title = page.url, page.locator("h1").inner_text()
+        body = page.inner_text("body")
+        images = page.evaluate("Array.from(document.images).map(i => i.naturalWidth)")
+        page.screenshot(path=str(shot), full_page=True)
     assert sorted(links) == ["Client A", "Client B"]
     assert url.endswith(f"/clients/{links[0].lower().replace(' ', '-')}/report.html")
     assert title == "Your job search" and links[0] in body
