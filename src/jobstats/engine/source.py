@@ -459,6 +459,7 @@ def from_parquet(
     con = _duckdb_connect(memory_limit, threads)
     names = []
     described = []
+    files_read: list[str] = []
     for label, table in (("applications", applications), ("events", events)):
         if table is None:
             names.append(None)
@@ -470,14 +471,11 @@ def from_parquet(
             described.append(f"{label}: a pandas DataFrame ({len(table)} rows)")
         else:
             files = _expand(table)
+            files_read += files
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM {_reader(files)}")
             shown = files[0] if len(files) == 1 else f"{len(files)} files ({files[0]}, ...)"
             described.append(f"{label}: {shown}")
         names.append(name)
-    files_read = []
-    for table in (applications, events):
-        if table is not None and not _is_pandas(table):
-            files_read += _expand(table)
     report = SourceReport(files_read, "; ".join(described) + " with DuckDB")
     return DuckDBSource(con, names[0], names[1], as_of=as_of, report=report)
 
