@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jobstats.blas import one_blas_thread
+
 __all__ = ["AbsorbedFit", "fit_cloglog_absorbed", "independent_columns"]
 
 
@@ -103,6 +105,7 @@ def full_rank(x: np.ndarray, group: np.ndarray, n_groups: int) -> bool:
     return np.linalg.matrix_rank(_demeaned(x, group, n_groups)) == x.shape[1]
 
 
+@one_blas_thread
 def fit_cloglog_absorbed(x: np.ndarray, group: np.ndarray, y: np.ndarray, n: np.ndarray, *,
                          max_iter: int = 200, tol: float = 1e-10) -> AbsorbedFit:
     """Fit the binomial cloglog GLM with one absorbed intercept per group.
@@ -170,6 +173,7 @@ def fit_cloglog_absorbed(x: np.ndarray, group: np.ndarray, y: np.ndarray, n: np.
 NEG_INF = -50.0
 
 
+@one_blas_thread
 def fit_cloglog_absorbed_batch(x: np.ndarray, group: np.ndarray, n: np.ndarray, y: np.ndarray,
                                start_beta: np.ndarray, start_alpha: np.ndarray,
                                offset: np.ndarray | None = None, max_iter: int = 30

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jobstats.blas import one_blas_thread
 from jobstats.results import finish, group_frame, require_rows, resolve_as_of
 from jobstats.risksets import followup_days, reply_durations
 
@@ -434,6 +435,7 @@ def _cell_matrices(inp: PolicyInputs, des: _Design) -> tuple[_CellMap, _CellMap]
 _NEG_INF = -50.0
 
 
+@one_blas_thread
 def _fit_batch(
     x: np.ndarray,
     n: np.ndarray,
