@@ -7,9 +7,11 @@ every core; on a 2-core machine with any other load its threads spend far
 longer waking and waiting for each other than computing (measured on the
 bundled sample: the bootstrap fit 0.25 s with two threads, 0.05 s with one).
 threadpoolctl (scikit-learn's well-kept library for this) sets the limit for
-the duration of a fit only and restores it afterwards. One thread splits no
-sum, so each entry of a product is accumulated the same way: the results are
-bit for bit the same.
+the duration of a fit only and restores it afterwards. The numbers may move
+in their last bit (a threaded product may add in another order; the summary
+of the bundled sample and of the real tracker in ``shared/`` are byte for
+byte the same); in exchange they no longer depend on how many cores the
+machine has.
 """
 
 from __future__ import annotations
