@@ -80,19 +80,22 @@ def _fit_cloglog(
     minus infinity; their rows carry no information about the other
     coefficients, so they are dropped (the exact MLE of the rest).
     """
-    r = risk.assign(_bin=_day_bin(risk["day"].to_numpy()))
-    cells = r.groupby(["_bin", exposure, *adjust], sort=True, observed=True)[
-        ["at_risk", "replied"]
-    ].sum().reset_index()
+    cells, codes = _cells(risk, exposure, adjust)
     levels = [lv for lv in pd.unique(cells[exposure]) if lv != reference]
-    stats = cells.groupby(exposure)["replied"].sum()
+    replied = cells["replied"].to_numpy()
+    # replies per exposure level, before any cell is dropped
+    per_level = np.bincount(codes[1], weights=replied)
+    stats = {cells[exposure].iloc[i]: int(per_level[codes[1][i]])
+             for i in np.unique(codes[1], return_index=True)[1]}
+    keep = np.ones(len(cells), dtype=bool)
     for _ in range(5):  # drop zero-reply levels until stable
-        before = len(cells)
-        for col in ["_bin", exposure, *adjust]:
-            tot = cells.groupby(col)["replied"].transform("sum")
-            cells = cells[tot > 0]
-        if len(cells) == before:
+        before = int(keep.sum())
+        for code in codes:  # day bin, exposure, each adjustment column in turn
+            tot = np.bincount(code[keep], weights=replied[keep], minlength=code.max(initial=0) + 1)
+            keep &= tot[code] > 0
+        if int(keep.sum()) == before:
             break
+    cells = cells[keep]
     if reference not in set(cells[exposure]):
         return _Fit(pd.DataFrame(), "no replies in the comparison group without follow-up")
     # one baseline per client, absorbed (no column per client; see jobstats.absorbed);
@@ -100,6 +103,36 @@ def _fit_cloglog(
     clients = "client" in adjust and cells["client"].nunique() > 1
     return _fit_absorbed(cells, exposure, reference, [a for a in adjust if a != "client"],
                          levels, stats, by_client=clients)
+
+
+def _cells(risk: pd.DataFrame, exposure: str, adjust: list[str]
+           ) -> tuple[pd.DataFrame, list[np.ndarray]]:
+    """Days at risk and replies per (day bin, exposure, adjustment) cell.
+
+    The same table as ``risk.groupby(["_bin", exposure, *adjust], sort=True)
+    [["at_risk", "replied"]].sum().reset_index()`` (rows with a missing key
+    left out, cells in sorted key order), counted with numpy on integer codes:
+    the follow-up analyses collapse the risk sets several times, and pandas'
+    group-by machinery costs more than the counting on a small tracker. Also
+    returns each key's code per cell (0, 1, ... in sorted order).
+    """
+    keys = [exposure, *adjust]
+    bins = _day_bin(risk["day"].to_numpy())
+    factors = [pd.factorize(bins, sort=True)] + [pd.factorize(risk[c], sort=True) for c in keys]
+    ok = np.logical_and.reduce([code >= 0 for code, _ in factors])  # groupby drops missing keys
+    dims = [max(len(uniq), 1) for _, uniq in factors]
+    flat = np.ravel_multi_index([code[ok] for code, _ in factors], dims)
+    cell_id, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
+    rows = np.flatnonzero(ok)[first]  # one risk row per cell: its keys, in their dtypes
+    cells = risk[keys].iloc[rows].reset_index(drop=True)
+    cells.insert(0, "_bin", bins[rows])
+    for col in ("at_risk", "replied"):
+        # integer counts: float sums are exact far beyond any tracker's size
+        cells[col] = np.bincount(inverse, weights=risk[col].to_numpy()[ok],
+                                 minlength=len(cell_id)).astype(np.int64)
+    codes = list(np.unravel_index(cell_id, dims)) if len(cell_id) else [
+        np.zeros(0, dtype=np.int64) for _ in dims]
+    return cells, codes
 
 
 def _hr_record(lv: Any, replies: int, coef: float, se: float, reason: str | None
@@ -122,7 +155,7 @@ def _hr_record(lv: Any, replies: int, coef: float, se: float, reason: str | None
 
 
 def _fit_absorbed(cells: pd.DataFrame, exposure: str, reference: Any, adjust: list[str],
-                  levels: list[Any], stats: pd.Series, *, by_client: bool) -> _Fit:
+                  levels: list[Any], stats: dict[Any, int], *, by_client: bool) -> _Fit:
     """:func:`_fit_cloglog` with one absorbed baseline per client (same model and maximum
     as the dummy-per-client fit; :func:`jobstats.absorbed.fit_cloglog_absorbed`).
 
@@ -142,12 +175,15 @@ def _fit_absorbed(cells: pd.DataFrame, exposure: str, reference: Any, adjust: li
     n_groups = int(group.max()) + 1
     columns: dict[str, np.ndarray] = {}
     for col, ref in [(exposure, reference), ("_bin", None), *[(a, None) for a in adjust]]:
-        vals = cells[col]
-        uniq = sorted(pd.unique(vals), key=str) if col != "_bin" else sorted(pd.unique(vals))
+        # integer codes in order of appearance: one comparison of integers per level
+        # instead of one of the (Arrow) strings
+        code, seen = pd.factorize(cells[col])
+        seen = list(np.asarray(seen))
+        uniq = sorted(seen, key=str) if col != "_bin" else sorted(seen)
         base = ref if ref is not None else uniq[0]
         for lv in uniq:
             if lv != base:
-                columns[f"{col}[{lv}]"] = (vals == lv).to_numpy(float)
+                columns[f"{col}[{lv}]"] = (code == seen.index(lv)).astype(float)
     names = list(columns)
     x = np.column_stack([columns[c] for c in names]) if names else np.zeros((len(cells), 0))
     expo = [i for i, c in enumerate(names) if c.startswith(f"{exposure}[")]
