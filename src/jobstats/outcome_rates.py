@@ -9,6 +9,7 @@ ghosted before their time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -112,31 +113,31 @@ def rates(
             f"{int((~sent).sum())} application(s) dated after the as-of date {as_of_ts.date()} are "
             f"left out of the rates (rows {', '.join(map(str, rows[:10]))}); pass a later as_of."
         )
-    rank = stage_rank(applications["stage"]).fillna(0).to_numpy()
+    rank = stage_rank(applications["stage"]).fillna(0).to_numpy()[sent]
     info = {"reply": has_info(applications, "reply").to_numpy()[sent],
             "interview": has_info(applications, "interview").to_numpy()[sent]}
-    flags = pd.DataFrame(
-        {
-            "response": replied_by(applications, as_of_ts),
-            "interview": rank >= STAGE_RANK["interview"],
-            "offer": rank >= STAGE_RANK["offer"],
-        },
-        index=applications.index,
-    )[sent]
+    flags = {"response": np.asarray(replied_by(applications, as_of_ts))[sent],
+             "interview": rank >= STAGE_RANK["interview"],
+             "offer": rank >= STAGE_RANK["offer"]}
     g = groups[sent]
-    keys = group_keys(g, cols) if cols else pd.DataFrame(index=[0])
+    if cols:
+        # one group-by for the keys and each application's group (keys' order);
+        # the counts are then sums of integers per group code
+        grouped = g.groupby(cols, sort=True, dropna=False, observed=True)
+        keys = grouped.size().reset_index()[cols]  # as jobstats.results.group_keys
+        code = grouped.ngroup().to_numpy()
+    else:
+        keys = pd.DataFrame(index=[0])
+        code = np.zeros(len(g), dtype=np.int64)
     out_rows = []
     for measure, kind in (("response", "reply"), ("interview", "interview"),
                           ("offer", "interview")):
         known = info[kind]
-        frame = g.assign(_n=known.astype(np.int64), _k=(flags[measure].to_numpy() & known),
-                         _out=(~known).astype(np.int64))
-        if cols:
-            sub = frame.groupby(cols, sort=True, dropna=False)[["_n", "_k", "_out"]].sum()
-            sub = keys.merge(sub.reset_index(), how="left", on=cols).fillna(0)
-        else:
-            sub = pd.DataFrame({c: [int(frame[c].sum())] for c in ("_n", "_k", "_out")})
-        sub = proportion_rows(sub.rename(columns={"_n": "n", "_k": "events"}), measure, kind)
+        counts = {c: np.bincount(code, weights=w, minlength=len(keys)).astype(np.int64)
+                  for c, w in (("n", known), ("events", flags[measure] & known),
+                               ("_out", ~known))}
+        sub = keys.assign(**counts) if cols else pd.DataFrame(counts)
+        sub = proportion_rows(sub, measure, kind)
         out_rows.append(sub.drop(columns="_out"))
     # (the table itself when all were sent: shared_steps then reuses its durations)
     ghost, ghost_warnings = _ghosting(applications if sent.all() else applications[sent],
@@ -144,10 +145,12 @@ def rates(
     out_rows.append(ghost)
     out = pd.concat(out_rows, ignore_index=True)
     small = (out["n"] < MIN_N) & (out["n"] > 0)
-    out.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
-    out.loc[small, "note"] = [f"too few applications (n={k})" for k in out.loc[small, "n"]]
-    out["measure"] = pd.Categorical(out["measure"], categories=MEASURES, ordered=True)
-    out = out.sort_values([*cols, "measure"], kind="stable").reset_index(drop=True)
+    if small.any():
+        out.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
+        out.loc[small, "note"] = [f"too few applications (n={k})" for k in out.loc[small, "n"]]
+    if cols:  # (without groups the rows are already in the order of MEASURES)
+        out["measure"] = pd.Categorical(out["measure"], categories=MEASURES, ordered=True)
+        out = out.sort_values([*cols, "measure"], kind="stable").reset_index(drop=True)
     out["measure"] = out["measure"].astype("str")
     out["n"] = out["n"].astype(np.int64)
     out["events"] = out["events"].astype(np.int64)
@@ -167,30 +170,33 @@ def proportion_rows(sub: pd.DataFrame, measure: str, kind: str) -> pd.DataFrame:
     row per group; the seam that lets counts from :mod:`jobstats.engine` give
     the same rows as :func:`rates`.
     """
-    sub = sub.copy()
-    sub["measure"] = measure
-    lo, hi = wilson(sub["events"], sub["n"])
+    # numpy columns, assigned once: this runs for every measure of every call, and
+    # pandas' per-operation overhead, not the arithmetic, was its cost
+    n = sub["n"].to_numpy()
+    k = sub["events"].to_numpy()
+    out_ = sub["_out"].to_numpy()
+    lo, hi = wilson(k, n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sub["estimate"] = sub["events"] / sub["n"].where(sub["n"] > 0)
-    sub["ci_low"], sub["ci_high"] = lo, hi
-    sub["method"] = "proportion, Wilson 95% CI"
+        estimate = k / np.where(n > 0, n, np.nan)
     what = "reply" if kind == "reply" else "interview"
     notes = []
-    for n_, k_, out_ in zip(sub["n"], sub["events"], sub["_out"]):
-        if n_ == 0 and out_ > 0:
+    for n_, k_, o_ in zip(n.tolist(), k.tolist(), out_.tolist()):
+        if n_ == 0 and o_ > 0:
             notes.append(f"{NOT_IN_DATA}: the file has no {what} information")
-        elif out_ > 0:
-            notes.append(f"{int(out_)} application(s) from files with no {what} information "
+        elif o_ > 0:
+            notes.append(f"{int(o_)} application(s) from files with no {what} information "
                          "left out")
         elif n_ > 0 and k_ == 0:
             notes.append(_NONE)
         else:
             notes.append("")
-    sub["note"] = notes
-    small = ((sub["n"] < MIN_N) & (sub["n"] > 0)).to_numpy()
-    sub.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
-    sub.loc[small, "note"] = [f"too few applications (n={k})" for k in sub.loc[small, "n"]]
-    return sub
+    small = (n < MIN_N) & (n > 0)
+    if small.any():
+        estimate, lo, hi = (np.where(small, np.nan, a) for a in (estimate, lo, hi))
+        notes = [f"too few applications (n={n_})" if s_ else note
+                 for n_, s_, note in zip(sub["n"], small, notes)]
+    return sub.assign(measure=measure, estimate=estimate, ci_low=lo, ci_high=hi,
+                      method="proportion, Wilson 95% CI", note=notes)
 
 
 def _ghosting(
@@ -203,8 +209,8 @@ def _ghosting(
     # known ghosted: followed for ghost_days days with no reply
     replied_in_time = dur["event"] & (dur["time"] <= ghost_days)
     ghosted = (dur["use"] & (dur["time"] >= ghost_days) & ~replied_in_time).astype(np.int64)
-    g = group_frame(apps, cols).assign(_ghosted=ghosted.to_numpy())
     if cols:
+        g = group_frame(apps, cols).assign(_ghosted=ghosted.to_numpy())
         known = g.groupby(cols, sort=True, dropna=False)["_ghosted"].sum().reset_index()
         out = keys.merge(known, how="left", on=cols)
         out = out.merge(within[[*cols, "n", "estimate", "ci_low", "ci_high", "bounds_low",
@@ -212,7 +218,7 @@ def _ghosting(
     else:
         out = within[["n", "estimate", "ci_low", "ci_high", "bounds_low", "bounds_high",
                       "note"]].copy()
-        out["_ghosted"] = int(g["_ghosted"].sum())
+        out["_ghosted"] = int(ghosted.sum())
     out["events"] = out.pop("_ghosted").fillna(0).astype(np.int64)
     out["n"] = out["n"].fillna(0).astype(np.int64)
     est = 1 - out["estimate"]
@@ -220,18 +226,20 @@ def _ghosting(
     out["estimate"] = est
     out["measure"] = "ghosting"
     out["method"] = f"1 - P(reply within {ghost_days} days) (Kaplan-Meier), 95% CI"
-    bounded = out["bounds_low"].notna()
-    out["note"] = out["note"].astype(object).fillna("")
-    out.loc[bounded, "note"] = [
-        f"{note.split(';')[0]}; if they came as early / late as possible: "
-        f"{1 - hi:.3f} to {1 - lo:.3f}"
-        for note, lo, hi in zip(out.loc[bounded, "note"], out.loc[bounded, "bounds_low"],
-                                out.loc[bounded, "bounds_high"])
-    ]
-    # a group whose applications all come from files without reply information
-    # has no row in reply_within: say so instead of leaving a silent NaN
-    silent = out["estimate"].isna() & (out["note"] == "")
-    out.loc[silent, "note"] = f"{NOT_IN_DATA}: the file has no reply information"
-    none_seen = out["note"].str.contains("no reply yet by this day", regex=False)
-    out.loc[none_seen, "note"] = "no reply seen: the interval gives a lower bound"
+    # the notes, one group at a time (a few rows: a Python loop, not masked pandas writes)
+    notes = out["note"].astype(object).fillna("").tolist()
+    rows = zip(notes, out["bounds_low"].tolist(), out["bounds_high"].tolist(),
+               out["estimate"].isna().tolist())
+    for i, (note, lo, hi, no_estimate) in enumerate(rows):
+        if not math.isnan(lo):
+            note = (f"{note.split(';')[0]}; if they came as early / late as possible: "
+                    f"{1 - hi:.3f} to {1 - lo:.3f}")
+        if no_estimate and note == "":
+            # a group whose applications all come from files without reply information
+            # has no row in reply_within: say so instead of leaving a silent NaN
+            note = f"{NOT_IN_DATA}: the file has no reply information"
+        if "no reply yet by this day" in note:
+            note = "no reply seen: the interval gives a lower bound"
+        notes[i] = note
+    out["note"] = pd.Series(notes, index=out.index, dtype=object)
     return out.drop(columns=["bounds_low", "bounds_high"]), list(within.attrs["warnings"])
