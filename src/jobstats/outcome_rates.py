@@ -29,7 +29,7 @@ from jobstats.results import (
     stage_rank,
     wilson,
 )
-from jobstats.risksets import reply_durations
+from jobstats.risksets import reply_durations, shared_steps
 from jobstats.schema import STAGE_RANK, has_info
 from jobstats.timing import MIN_N as _TIMING_MIN_N
 from jobstats.timing import reply_within
@@ -139,9 +139,11 @@ def rates(
         sub = keys.assign(**counts) if cols else pd.DataFrame(counts)
         sub = proportion_rows(sub, measure, kind)
         out_rows.append(sub.drop(columns="_out"))
-    # (the table itself when all were sent: shared_steps then reuses its durations)
-    ghost, ghost_warnings = _ghosting(applications if sent.all() else applications[sent],
-                                      cols, keys, as_of_ts, ghost_days)
+    # (the table itself when all were sent: shared_steps then reuses its durations;
+    # the block also lets reply_within and _ghosting share them inside this call)
+    with shared_steps():
+        ghost, ghost_warnings = _ghosting(applications if sent.all() else applications[sent],
+                                          cols, keys, as_of_ts, ghost_days)
     out_rows.append(ghost)
     out = pd.concat(out_rows, ignore_index=True)
     small = (out["n"] < MIN_N) & (out["n"] > 0)
