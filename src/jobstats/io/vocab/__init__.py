@@ -19,6 +19,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -29,6 +30,7 @@ from jobstats.io.fields import FIELD_NAMES
 from jobstats.schema import CHANNELS, REPLY_KINDS, SOURCES, STAGE_RANK
 
 _UTC = re.compile(r"\((utc|gmt|local)\)|\butc\b", re.I)
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def norm(text: object) -> str:
@@ -40,7 +42,7 @@ def norm(text: object) -> str:
         # "東京データ" must not normalise to "" (= missing).
         s = "".join(c for c in unicodedata.normalize("NFKD", s)
                     if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", "", s.replace("1st", "first"))
+    return _NOT_WORD.sub("", s.replace("1st", "first"))
 
 
 def _n(*names: str) -> set[str]:
@@ -87,6 +89,8 @@ class Entry:
     meaning: str
     lang: str  # file stem: "en", "de", "en_extra"
     line: int
+    #: :func:`norm` of ``word``, computed once (the indexes below all need it)
+    key: str = ""
 
 
 def read_table(text: str, lang: str) -> tuple[list[Entry], list[str]]:
@@ -108,10 +112,10 @@ def read_table(text: str, lang: str) -> tuple[list[Entry], list[str]]:
         elif meaning not in allowed:
             problems.append(f"{lang}.csv line {k}: {kind} {word!r}: meaning {meaning!r} not "
                             f"one of {sorted(allowed)}")
-        elif not norm(word) and kind not in ("date_order", "decimal"):
+        elif not (key := norm(word)) and kind not in ("date_order", "decimal"):
             problems.append(f"{lang}.csv line {k}: {kind} {word!r} is empty once normalised")
         else:
-            entries.append(Entry(kind, word, meaning, lang, k))
+            entries.append(Entry(kind, word, meaning, lang, k, key))
     return entries, problems
 
 
@@ -140,7 +144,7 @@ def _index(kind: str) -> dict[str, str]:
     for e in ENTRIES:
         if e.kind != kind:
             continue
-        w = norm(e.word)
+        w = e.key
         if w in out and out[w] != e.meaning:
             o = origin[w]
             CONFLICTS.append(f"{kind} {e.word!r}: {o.meaning!r} ({o.lang}.csv line {o.line}) vs "
@@ -187,7 +191,7 @@ MISSING_EXACT: set[str] = {_exact(e.word) for e in ENTRIES if e.kind == "missing
 #: Placeholders written without punctuation ("na", "NC", "onbekend"), folded: a value
 #: without punctuation is a placeholder only if it is one of these ("SO" is a name, not
 #: "s.o."; "N/A", "#N/A", "S.O." fold to listed placeholders as before).
-MISSING_BARE: set[str] = {norm(e.word) for e in ENTRIES
+MISSING_BARE: set[str] = {e.key for e in ENTRIES
                           if e.kind == "missing" and re.fullmatch(r"[\w\s]+", e.word)} | {""}
 _PUNCT = re.compile(r"[^\w\s]")
 #: Longer texts are no placeholder (a fast path skips them); room for padding spaces.
@@ -205,7 +209,7 @@ DECIMAL: dict[str, str] = {e.word: e.meaning for e in ENTRIES if e.kind == "deci
 LANGS_OF: dict[str, set[str]] = {}
 for _e in ENTRIES:
     if _e.kind in ("header", "weak_header", "status"):
-        LANGS_OF.setdefault(norm(_e.word), set()).add(_e.lang.split("_")[0])
+        LANGS_OF.setdefault(_e.key, set()).add(_e.lang.split("_")[0])
 
 
 def language_of(words: list[str]) -> str | None:
@@ -410,9 +414,26 @@ _NEG_END = re.compile(r"(kein|keine|keinen|nicht|ohne|no|not|never|sans|pasde|pa
 #: gives the status; the furthest stage any of them names gives the stage).
 _PRIORITY = ("not_applied", "offer_declined", "accepted", "offer", "withdrawn", "no_response",
              "rejected", "interview", "screen", "replied", "closed", "applied")
-#: Status words long enough to be looked for inside longer text.
-_CONTAINED = re.compile("|".join(sorted((re.escape(w) for w in STATUS_MEANING_OF if len(w) >= 5),
-                                        key=len, reverse=True)) or "(?!)")
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    """One pattern finding any of ``words`` of 5+ letters inside a longer text, longest first."""
+    return re.compile("|".join(sorted((re.escape(w) for w in words if len(w) >= 5),
+                                      key=len, reverse=True)) or "(?!)")
+
+
+# Compiled on first use, not at import: the status alternation alone costs ~20 ms,
+# paid by every start-up, and a tracker whose cells are all table words never needs it.
+@functools.cache
+def _status_contained() -> re.Pattern[str]:
+    """Status words long enough to be looked for inside longer text."""
+    return _alternation(STATUS_MEANING_OF)
+
+
+@functools.cache
+def _source_contained() -> re.Pattern[str]:
+    """Table source words looked for inside longer values ("StepStone.de")."""
+    return _alternation(SOURCE_TABLE)
 
 
 @dataclass(frozen=True)
@@ -508,7 +529,7 @@ def _match_text(n: str) -> StatusMatch:
         stages = [sg for _, sg in hits if sg is not None]
         stage = max(stages, key=STAGE_RANK.__getitem__) if stages else None
         return StatusMatch(status, stage, "cue", _meaning_of(status, stage))
-    found = [STATUS_MEANING_OF[m.group()] for m in _CONTAINED.finditer(n)
+    found = [STATUS_MEANING_OF[m.group()] for m in _status_contained().finditer(n)
              if not _NEG_END.search(n[:m.start()])]
     if found:
         best = min(found, key=_PRIORITY.index)
@@ -570,10 +591,6 @@ SOURCE_WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"recruit|agency|headhunt|staffing"), "recruiter"),
     (re.compile(r"^other$"), "other"),
 ]
-#: Table source words of 5+ letters, looked for inside longer values ("StepStone.de").
-_SOURCE_CONTAINED = re.compile("|".join(sorted((re.escape(w) for w in SOURCE_TABLE
-                                               if len(w) >= 5), key=len, reverse=True))
-                               or "(?!)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -583,7 +600,7 @@ def _source_of(n: str, raw: str) -> str:
     for pat, label in SOURCE_WORDS:
         if pat.search(n):
             return label
-    m = _SOURCE_CONTAINED.search(n)
+    m = _source_contained().search(n)
     if m:
         return SOURCE_TABLE[m.group()]
     return raw
