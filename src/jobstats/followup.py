@@ -565,15 +565,19 @@ def effect_from_counts(
     }
     hr = lo = hi = p = np.nan
     reason = None
-    by_state = risk.groupby(["day", "followed_up"])[["at_risk", "replied"]].sum()
-    by_state = by_state.unstack("followed_up", fill_value=0)
+    # per day: waiting and replying, followed up (1) or not yet (0); numpy sums by day
+    # code, not a group-by and unstack (integer counts: the float sums are exact)
+    days, day_code = np.unique(risk["day"].to_numpy(), return_inverse=True)
+    state = risk["followed_up"].to_numpy()
     overlap = pd.DataFrame(
         {
-            "at_risk_not_yet": by_state.get(("at_risk", 0), 0),
-            "at_risk_followed": by_state.get(("at_risk", 1), 0),
-            "replied_not_yet": by_state.get(("replied", 0), 0),
-            "replied_followed": by_state.get(("replied", 1), 0),
-        }
+            f"{col}_{label}": np.bincount(day_code[state == value],
+                                          weights=risk[col].to_numpy()[state == value],
+                                          minlength=len(days)).astype(np.int64)
+            for col, value, label in (("at_risk", 0, "not_yet"), ("at_risk", 1, "followed"),
+                                      ("replied", 0, "not_yet"), ("replied", 1, "followed"))
+        },
+        index=pd.Index(days, name="day"),
     )
     not_separable = overlap_reason(overlap, timing["f1"].to_numpy(float)[in_1], followed)
     if followed == 0:
@@ -655,18 +659,31 @@ def _breakdown(
     """
     cols = ["level", "applications", "replies_after", "hazard_ratio", "ci_low", "ci_high",
             "p_value", "note"]
-    levels = sorted(set(risk[exposure]) - {reference}, key=str)
+    col = risk[exposure]
+    if col.isna().any():  # (missing levels: kept as the set of values has them)
+        levels = sorted(set(col) - {reference}, key=str)
+        replies_of = {lv: int(risk.loc[col == lv, "replied"].sum()) for lv in levels}
+    else:  # replies per level from integer codes: one pass, not one comparison per level
+        code, seen = pd.factorize(col)
+        seen = list(np.asarray(seen))
+        per_level = np.bincount(code, weights=risk["replied"].to_numpy(), minlength=len(seen))
+        levels = sorted(set(seen) - {reference}, key=str)
+        replies_of = {lv: int(per_level[seen.index(lv)]) for lv in levels}
     if not levels:
         return pd.DataFrame(columns=cols)
-    fit = _fit_cloglog(risk, exposure, reference, adjust)
-    tab = fit.table.set_index("level") if not fit.table.empty else pd.DataFrame()
+    enough = {lv: int(entries.get(lv, 0)) >= MIN_FOLLOWED_UP
+              and replies_of[lv] >= MIN_REPLIES_AFTER for lv in levels}
+    # no model when no level has enough applications and replies for a number
+    fit = _fit_cloglog(risk, exposure, reference, adjust) if any(enough.values()) else None
+    tab = fit.table.set_index("level") if fit is not None and not fit.table.empty \
+        else pd.DataFrame()
     nan4 = dict(hazard_ratio=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan)
     rows = []
     for lv in levels:
         n_apps = int(entries.get(lv, 0))
-        replies = int(risk.loc[risk[exposure] == lv, "replied"].sum())
+        replies = replies_of[lv]
         rec = {"level": lv, "applications": n_apps, "replies_after": replies}
-        if n_apps < MIN_FOLLOWED_UP or replies < MIN_REPLIES_AFTER:
+        if not enough[lv]:
             rec.update(nan4)
             rec["note"] = (
                 f"too few (applications {n_apps}, replies {replies}; "
