@@ -106,7 +106,7 @@ class Summary:
         return int(self.response_rate["events"])
 
     def _repr_html_(self) -> str:
-        d = self.to_dict()
+        d = self._as_dict(load_report=False)
         rows = [("applications", d["applications"], None, None, "")]
         rows.append(("employer replies on record", d["response_rate"]["estimate"],
                      d["response_rate"]["ci_low"], d["response_rate"]["ci_high"],
@@ -127,6 +127,11 @@ class Summary:
 
     def to_dict(self) -> dict[str, Any]:
         """One JSON-ready dict: the keys promised by ``jobstats summary --json``."""
+        return self._as_dict(load_report=True)
+
+    def _as_dict(self, *, load_report: bool) -> dict[str, Any]:
+        """:meth:`to_dict`; ``load_report=False`` leaves that key None (the text and HTML
+        views print the load report themselves and never read it)."""
         n_apps, first, last = self._span()
         followup = None
         if self.followup is not None:
@@ -175,7 +180,7 @@ class Summary:
             "followup_policy": self._policy_dict(),
             "warnings": list(self.warnings),
             **({} if self.by is None else {"by": _by_dict(self.by)}),
-            "load_report": self.loaded.report.to_dict(),
+            "load_report": self.loaded.report.to_dict() if load_report else None,
             "cohort": self.cohort,
         }
 
@@ -203,7 +208,7 @@ class Summary:
 
     def to_text(self) -> str:
         """A readable plain-text summary (the CLI's default output)."""
-        d = self.to_dict()
+        d = self._as_dict(load_report=False)
         lines = [str(self.loaded.report), ""]
         lines.append(f"Search as of {d['as_of']}")
         lines.append(
