@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -384,16 +384,18 @@ def naive_followup_rates(
 
 def naive_from_counts(followed: tuple[int, int], not_followed: tuple[int, int]) -> pd.DataFrame:
     """:func:`naive_followup_rates` from (applications, replied) of both groups."""
-    rows = [{"followed_up": flag, "n": n, "replied": r}
-            for flag, (n, r) in ((True, followed), (False, not_followed))]
-    out = pd.DataFrame(rows)
-    out["rate"] = out["replied"] / out["n"].where(out["n"] > 0)
-    out["ci_low"], out["ci_high"] = wilson(out["replied"], out["n"])
-    out["note"] = _NAIVE_NOTE
-    small = (out["n"] < MIN_N).to_numpy()
-    out.loc[small, ["rate", "ci_low", "ci_high"]] = np.nan
-    out.loc[small, "note"] = [f"too few applications (n={k}); {_NAIVE_NOTE}" for k in out["n"][small]]
-    return out
+    # two rows: numpy columns and one DataFrame (pandas' masked writes cost more here)
+    n = np.array([int(followed[0]), int(not_followed[0])], dtype=np.int64)
+    replied = np.array([int(followed[1]), int(not_followed[1])], dtype=np.int64)
+    lo, hi = wilson(replied, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = replied / np.where(n > 0, n, np.nan)
+    small = n < MIN_N
+    rate, lo, hi = (np.where(small, np.nan, a) for a in (rate, lo, hi))
+    note = [f"too few applications (n={k}); {_NAIVE_NOTE}" if few else _NAIVE_NOTE
+            for k, few in zip(n.tolist(), small)]
+    return pd.DataFrame({"followed_up": [True, False], "n": n, "replied": replied, "rate": rate,
+                         "ci_low": lo, "ci_high": hi, "note": note})
 
 
 _adjust_columns = adjust_columns  # one rule for every follow-up analysis (jobstats.policy)
@@ -550,7 +552,7 @@ def effect_from_counts(
     in_1 = t > timing["f1"].to_numpy(float)
     in_2 = t > timing["f2"].to_numpy(float)
     exposed = int(w[in_1].sum())
-    replies_after = int(risk.loc[risk["followed_up"] == 1, "replied"].sum())
+    replies_after = int(risk["replied"].to_numpy()[risk["followed_up"].to_numpy() == 1].sum())
     adj_text = f", adjusted for {', '.join(adjust)}" if adjust else ""
     method = (
         "discrete-time hazard (cloglog GLM on daily risk sets), follow-up as "
@@ -601,13 +603,15 @@ def effect_from_counts(
                 reason = row["note"]
             else:
                 hr, lo, hi, p = row["hazard_ratio"], row["ci_low"], row["ci_high"], row["p_value"]
-    entries = timing[in_1].groupby("chan", sort=False)["n"].sum().sort_values(
-        ascending=False, kind="stable")
+    # applications contributing time after a first follow-up, per channel
+    chan_code, chans = pd.factorize(timing["chan"].to_numpy()[in_1])
+    entries = dict(zip(chans, np.bincount(chan_code[chan_code >= 0], weights=w[in_1][
+        chan_code >= 0], minlength=len(chans)).astype(np.int64).tolist()))
     by_channel = _breakdown(risk, "followup_channel", "(none)", adjust, entries)
     number = risk["followups"].map({0: "none", 1: "after first", 2: "after second or later"})
     by_number = _breakdown(
         risk.assign(followups=number), "followups", "none", adjust,
-        pd.Series({"after first": exposed, "after second or later": int(w[in_2].sum())}),
+        {"after first": exposed, "after second or later": int(w[in_2].sum())},
     )
     common = float((timing["event"].to_numpy(float) * w).sum() / w.sum()) >= 0.15
     ev_point, ev_ci = e_value(hr, lo, hi, common=common)
@@ -651,7 +655,7 @@ def _breakdown(
     exposure: str,
     reference: str,
     adjust: list[str],
-    entries: pd.Series,
+    entries: Mapping[Any, int],
 ) -> pd.DataFrame:
     """Hazard ratio per level of a multi-level exposure, NaN where too few.
 
