@@ -190,14 +190,17 @@ def inputs_from_durations(
     replied = ev & (t <= h)
     # a follow-up matters in the window only if the state changes by day `last`
     f_eff = np.where(np.isnan(f) | (f >= last), -1, np.nan_to_num(f)).astype(np.int64)
-    prof = pd.DataFrame({"last": last, "replied": replied, "f": f_eff, "s": codes, "w": w})
-    grouped = prof.groupby(["last", "replied", "f", "s"], sort=True)["w"].sum().reset_index()
-    count = grouped["w"].to_numpy(np.int64)
-    p_last = grouped["last"].to_numpy(np.int64)
-    p_rep = grouped["replied"].to_numpy(bool)
-    p_f = grouped["f"].to_numpy(np.int64)
-    p_s = grouped["s"].to_numpy(np.int64)
-    k = len(grouped)
+    # profiles: distinct (last, replied, f, s), in sorted order, with their weights (numpy
+    # on integer codes: the same table as a sorted group-by, without pandas' overhead)
+    keys = [np.asarray(a, np.int64) for a in (last, replied, f_eff, codes)]
+    coded = [np.unique(a, return_inverse=True) for a in keys]
+    flat = np.ravel_multi_index([inv for _, inv in coded], [max(len(u), 1) for u, _ in coded])
+    prof_id, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
+    # integer weights: the float sums are exact
+    count = np.bincount(inverse, weights=w, minlength=len(prof_id)).astype(np.int64)
+    p_last, p_rep, p_f, p_s = (a[first] for a in keys)
+    p_rep = p_rep.astype(bool)
+    k = len(prof_id)
     days = np.arange(h + 1)
     alive = days[None, :] <= p_last[:, None]  # K x days
     since = np.where(p_f[:, None] >= 0, days[None, :] - p_f[:, None], 0)
@@ -358,8 +361,8 @@ def _design(inp: PolicyInputs, by_since: bool) -> _Design:
         cols["followed_up"] = (B > 0).astype(float)
     for col in inp.adjust:
         vals = inp.strata[col].astype(str).to_numpy()
-        by_level = pd.Series(rep_s).groupby(vals).sum()
-        ref_lv = by_level.idxmax()
+        levels, level_of = np.unique(vals, return_inverse=True)  # sorted, as a group-by
+        ref_lv = levels[int(np.argmax(np.bincount(level_of, weights=rep_s)))]
         for lv in sorted(set(vals), key=str):
             if lv != ref_lv:
                 cols[f"{col}[{lv}]"] = (vals[S] == lv).astype(float)
