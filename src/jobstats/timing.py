@@ -48,7 +48,7 @@ from jobstats.results import (
 )
 from jobstats.risksets import NO_REPLY_INFO_REASON
 from jobstats.risksets import UNDATED_REASON as _UNDATED_REASON
-from jobstats.risksets import reply_durations, require_usable
+from jobstats.risksets import _shared, reply_durations, require_usable
 from jobstats.schema import has_info
 
 __all__ = [
@@ -406,6 +406,16 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
     apps, _, as_of_ts = resolve_data(data, None, as_of)
     require_rows(apps, "time to reply")
     cols = as_list(by)
+    # once per table, grouping and as-of inside a shared_steps block (a summary asks
+    # for the same curve twice: the ghosting rate and the chance of a reply within N days)
+    out, warnings, used = _shared(f"curve {cols!r} {alpha!r}", (apps,), as_of_ts,
+                                  lambda: _curves(apps, cols, as_of_ts, alpha))
+    return out, used, as_of_ts, warnings
+
+
+def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: float
+            ) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """:func:`_curve_table` of an applications table: (curves, warnings, applications used)."""
     info, warnings = _no_reply_info(apps)
     groups_all = group_frame(apps, cols)
     if not info.any():
@@ -420,7 +430,7 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
             out[c] = np.nan
         out["method"] = _KM_METHOD
         out["note"] = f"{NOT_IN_DATA}: the file has no reply information (status or reply dates)"
-        return out[[*cols, *_CURVE_COLUMNS]], apps, as_of_ts, warnings
+        return out[[*cols, *_CURVE_COLUMNS]], warnings, apps
     if not info.all():  # (the same table when all hold replies: shared_steps reuses it)
         apps = apps[info]
     dur, dur_warnings = reply_durations(apps, as_of=as_of_ts)
@@ -445,7 +455,7 @@ def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
             f.insert(cols.index(col_name), col_name, value)
         frames.append(f)
     out = pd.concat(frames, ignore_index=True)[[*cols, *_CURVE_COLUMNS]]
-    return out, apps, as_of_ts, warnings
+    return out, warnings, apps
 
 
 def reply_curve(
