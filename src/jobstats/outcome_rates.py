@@ -129,16 +129,27 @@ def rates(
     else:
         keys = pd.DataFrame(index=[0])
         code = np.zeros(len(g), dtype=np.int64)
-    out_rows = []
+    # the three proportions as numpy columns, measure after measure (the rows
+    # proportion_rows gives), then one DataFrame: pandas' cost here was per operation
+    columns: dict[str, list[Any]] = {c: [] for c in ("measure", "n", "events", "estimate",
+                                                      "ci_low", "ci_high", "note")}
     for measure, kind in (("response", "reply"), ("interview", "interview"),
                           ("offer", "interview")):
         known = info[kind]
-        counts = {c: np.bincount(code, weights=w, minlength=len(keys)).astype(np.int64)
-                  for c, w in (("n", known), ("events", flags[measure] & known),
-                               ("_out", ~known))}
-        sub = keys.assign(**counts) if cols else pd.DataFrame(counts)
-        sub = proportion_rows(sub, measure, kind)
-        out_rows.append(sub.drop(columns="_out"))
+        n, k, out_ = (np.bincount(code, weights=w, minlength=len(keys)).astype(np.int64)
+                      for w in (known, flags[measure] & known, ~known))
+        est, lo, hi, notes = _proportion(n, k, out_, kind)
+        for col, values in (("measure", [measure] * len(n)), ("n", n), ("events", k),
+                            ("estimate", est), ("ci_low", lo), ("ci_high", hi),
+                            ("note", notes)):
+            columns[col].append(values)
+    props = keys.iloc[np.tile(np.arange(len(keys)), 3)].reset_index(drop=True) if cols \
+        else pd.DataFrame(index=range(3))
+    for col, parts in columns.items():
+        props[col] = (np.concatenate(parts) if col not in ("measure", "note")
+                      else [v for part in parts for v in part])
+    props["method"] = "proportion, Wilson 95% CI"
+    out_rows = [props]
     # (the table itself when all were sent: shared_steps then reuses its durations;
     # the block also lets reply_within and _ghosting share them inside this call)
     with shared_steps():
@@ -172,11 +183,15 @@ def proportion_rows(sub: pd.DataFrame, measure: str, kind: str) -> pd.DataFrame:
     row per group; the seam that lets counts from :mod:`jobstats.engine` give
     the same rows as :func:`rates`.
     """
-    # numpy columns, assigned once: this runs for every measure of every call, and
-    # pandas' per-operation overhead, not the arithmetic, was its cost
-    n = sub["n"].to_numpy()
-    k = sub["events"].to_numpy()
-    out_ = sub["_out"].to_numpy()
+    est, lo, hi, notes = _proportion(sub["n"].to_numpy(), sub["events"].to_numpy(),
+                                     sub["_out"].to_numpy(), kind)
+    return sub.assign(measure=measure, estimate=est, ci_low=lo, ci_high=hi,
+                      method="proportion, Wilson 95% CI", note=notes)
+
+
+def _proportion(n: np.ndarray, k: np.ndarray, out_: np.ndarray, kind: str
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Estimate, Wilson interval and note of each group (numpy in, numpy out)."""
     lo, hi = wilson(k, n)
     with np.errstate(invalid="ignore", divide="ignore"):
         estimate = k / np.where(n > 0, n, np.nan)
@@ -196,9 +211,8 @@ def proportion_rows(sub: pd.DataFrame, measure: str, kind: str) -> pd.DataFrame:
     if small.any():
         estimate, lo, hi = (np.where(small, np.nan, a) for a in (estimate, lo, hi))
         notes = [f"too few applications (n={n_})" if s_ else note
-                 for n_, s_, note in zip(sub["n"], small, notes)]
-    return sub.assign(measure=measure, estimate=estimate, ci_low=lo, ci_high=hi,
-                      method="proportion, Wilson 95% CI", note=notes)
+                 for n_, s_, note in zip(n.tolist(), small, notes)]
+    return estimate, lo, hi, notes
 
 
 def _ghosting(
