@@ -21,7 +21,6 @@ from jobstats.results import (
     as_list,
     finish,
     group_frame,
-    group_keys,
     replied_by,
     require_rows,
     resolve_data,
