@@ -125,3 +125,21 @@ def _private_key_in_tmp(tmp_path_factory: pytest.TempPathFactory,
     it out of the repository (subprocesses inherit the variable)."""
     key = tmp_path_factory.getbasetemp() / "jobstats-clients.key.csv"
     monkeypatch.setenv("JOBSTATS_KEY", str(key))
+
+
+@pytest.fixture
+def quick_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report's figures drawn but not rasterised (no ``savefig``).
+
+    Saving each figure as PNG and SVG is about 70% of a report's CPU time. For tests of
+    what is written around the figures (the output guard, atomic writes, progress steps,
+    refusals), never for a test that reads a figure file: each figure still gets its own
+    deterministic bytes, so file names, manifests and page comparisons work as before.
+    """
+    import jobstats.report as report
+
+    def render(fig: object, fmt: str, dpi: int = report.DPI) -> bytes:
+        titles = "|".join(ax.get_title() for ax in fig.axes)  # type: ignore[attr-defined]
+        return f"{fmt} {dpi} {len(fig.axes)} axes: {titles}".encode()  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(report, "_render", render)
