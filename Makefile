@@ -20,9 +20,11 @@ report: $(STAMP)
 
 # The whole suite (notebooks and browser tests included) on every core: pytest-xdist,
 # one test file per worker at a time (--dist loadfile keeps a notebook's cells on one
-# kernel in order and builds each module's fixtures once). `pytest` alone runs it serially.
+# kernel in order and builds each module's fixtures once), the slowest files first
+# (tests/conftest.py: SLOWEST_FIRST). `pytest` alone runs it serially.
+# -p tests.quick_start: skip a 2 s grammar build per process (see that file).
 test: $(STAMP) browser java
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n auto --dist loadfile
+	$(BIN)/python -m pytest -p tests.quick_start --nbval-lax --nbval-current-env -p no:cacheprovider -n auto --dist loadfile --no-loadscope-reorder
 
 # Debian's chromium for tests/test_report_browser.py (the report in a real browser).
 # Installed with apt-get when missing and we are root; otherwise those tests skip

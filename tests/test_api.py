@@ -169,7 +169,7 @@ def test_import_is_light() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
-@pytest.mark.parametrize("call", [
+COUNTING_CALLS = [
     "jobstats.rates(d, by='source')",
     "jobstats.funnel(d); jobstats.funnel_links(d)",
     "jobstats.reply_within(d); jobstats.reply_curve(d); jobstats.competing_outcomes(d)",
@@ -177,16 +177,36 @@ def test_import_is_light() -> None:
     # not counting, but the CLI's summary: importing statsmodels' GLM or scipy costs
     # more at start-up than the rest of a small summary (the fits are jobstats.absorbed)
     "jobstats.summarize(d).to_dict()",
-])
-def test_counting_does_not_import_statsmodels_or_scipy(call: str) -> None:
-    code = (
-        "import sys, jobstats\n"
-        f"d = jobstats.load({str(sample_tracker_path())!r}, as_of={AS_OF!r})\n"
-        f"{call}\n"
-        "print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+]
+
+
+@pytest.fixture(scope="module")
+def modules_after_each_call() -> dict[str, str]:
+    """One fresh interpreter loads the sample and makes the calls in order, printing after
+    each which of statsmodels / scipy are imported.
+
+    Imported modules only accumulate, so "none after call k" means none of calls 1..k
+    imported one; when a call does, its case is the first to fail. One interpreter and one
+    load instead of one per call (1-3 s of imports each).
+    """
+    lines = [
+        "import sys, jobstats",
+        f"d = jobstats.load({str(sample_tracker_path())!r}, as_of={AS_OF!r})",
+    ]
+    for call in COUNTING_CALLS:
+        lines += [call,
+                  "print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))"]
+    out = subprocess.run([sys.executable, "-c", "\n".join(lines)], capture_output=True,
+                         text=True, check=True)
+    printed = out.stdout.strip().splitlines()
+    assert len(printed) == len(COUNTING_CALLS), out.stdout
+    return dict(zip(COUNTING_CALLS, printed))
+
+
+@pytest.mark.parametrize("call", COUNTING_CALLS)
+def test_counting_does_not_import_statsmodels_or_scipy(
+        call: str, modules_after_each_call: dict[str, str]) -> None:
+    assert modules_after_each_call[call] == "[]"
 
 
 def test_plotting_is_a_subpackage_reached_as_an_attribute() -> None:

@@ -211,6 +211,7 @@ def test_errors_are_red_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch,
     assert term2.getvalue().startswith("jobstats: ")
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_report_shows_its_steps_on_a_terminal_only(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     path = tracker(tmp_path / "t.csv", rows=8)

@@ -145,6 +145,7 @@ def test_sheet_titles_are_valid_and_unique() -> None:
     assert a != b and len(b) <= 31
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_figure_registry_draws_registered_figures_and_explains_missing_ones(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def bars(data: object) -> object:
@@ -178,6 +179,7 @@ def test_styles_change_the_figures_and_leave_no_lasting_rcparams(tmp_path: Path)
     assert dict(mpl.rcParams) == before
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_report_refuses_to_overwrite_a_foreign_file_and_writes_nothing(tmp_path: Path) -> None:
     data = jobstats.load(hostile_csv(tmp_path / "t.csv"), as_of="2025-06-30")
     out = tmp_path / "out"
@@ -191,6 +193,7 @@ def test_report_refuses_to_overwrite_a_foreign_file_and_writes_nothing(tmp_path:
     write_report(data, out)  # everything is jobstats' own now: no --force needed
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_interrupted_report_leaves_no_half_written_report(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = jobstats.load(hostile_csv(tmp_path / "t.csv"), as_of="2025-06-30")
@@ -238,6 +241,7 @@ def test_empty_tracker_is_refused_before_anything_is_written(tmp_path: Path) -> 
     assert not (tmp_path / "out" / "report.html").exists()
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_write_report_announces_each_step_in_order(tmp_path: Path) -> None:
     from jobstats.report import REPORT_STEPS
 

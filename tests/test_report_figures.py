@@ -127,6 +127,7 @@ def test_workshop_style_is_the_plotting_packages(sample: object) -> None:
     assert tuple(nb.get_size_inches()) == pytest.approx(jp.STYLES["notebook"]["figure.figsize"])
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_each_analysis_runs_once_per_report(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
@@ -159,6 +160,7 @@ def test_findings_with_a_known_strong_effect_say_it_helps_how_sure_and_the_e_val
     assert "naive comparison" in text and "wait rule" in text
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_findings_without_dated_followups_give_the_reason_and_no_number(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("Company,Date applied,Date of reply\n" + "".join(
@@ -174,6 +176,7 @@ def test_findings_without_dated_followups_give_the_reason_and_no_number(tmp_path
     assert "Chart “When to follow up: chance of a reply within 30 days” not drawn" in page
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_a_report_on_a_file_without_replies_says_why_it_cannot_tell(tmp_path: Path) -> None:
     data = jobstats.load(LINKEDIN, as_of="2025-06-30")
     page = write_report(data, tmp_path / "out")["report.html"].read_text(encoding="utf-8")

@@ -117,6 +117,7 @@ def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
         OutputGuard(tmp_path / "out")
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_client_pages_steps_and_refusal_before_any_write(tmp_path: Path) -> None:
     """Several clients: one progress step per client page, then the main page's steps; a
     client page jobstats did not write stops the whole run before anything is written."""
@@ -248,6 +249,7 @@ def _failing_client_page(job: tuple) -> dict:
     raise PageFailed(f"no page for {job[1]}")
 
 
+@pytest.mark.usefixtures("quick_figures")
 def test_a_failing_client_page_in_a_worker_stops_the_run_before_the_main_page(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import jobstats
