@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# an editable install has no bytecode; write it now, as a wheel's install does
+	# (under PYTHONDONTWRITEBYTECODE every run would compile jobstats again)
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 report: $(STAMP)

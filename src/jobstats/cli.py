@@ -88,6 +88,10 @@ def _progress(total: int, desc: str, unit: str = "file"
         return
     from tqdm import tqdm  # imported here: only a terminal run needs it
 
+    # no monitor thread: the report forks page workers while the bar is open
+    # (forking a process that has threads is deprecated since Python 3.12)
+    tqdm.monitor_interval = 0
+
     # few, slow steps: draw every one (no time throttling), so the bar never lags behind
     with tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False,
               mininterval=0, miniters=1) as bar:
