@@ -43,6 +43,7 @@ from jobstats.report.figures import FIGURES, draw_figures, fixed_layout, registe
 from jobstats.report.png import cropped_png
 from jobstats.report.tables import TABLES, compute_tables, register_table
 from jobstats.report.writing import OutputGuard, atomic_write
+from jobstats.risksets import shared_steps
 from jobstats.schema import JobstatsError
 
 __all__ = ["write_report", "REPORT_STEPS", "report_steps", "client_folders", "CLIENTS_DIR",
@@ -355,7 +356,9 @@ def _compose(data: Any, *, style: str, prefix: str = "",
 
     step = step or (lambda name: None)
     files: dict[str, bytes] = {}
-    with shared_results():  # figures, tables and findings share each analysis
+    # figures, tables and findings share each analysis, and the analyses share the
+    # per-application steps (reply durations, follow-up days) they start from
+    with shared_results(), shared_steps():
         step("headline numbers")
         try:  # the follow-up model once, for the headline, the tables and the findings
             effect = analyses.followup_effect(data) if len(data.applications) else None
