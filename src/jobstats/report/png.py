@@ -19,9 +19,11 @@ it), the crop cannot tell: :func:`cropped_png` returns None and the caller uses
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
 __all__ = ["cropped_png"]
 
@@ -34,6 +36,28 @@ COMPRESS_LEVEL = 1
 #: edge can fall in a gap between two words of a text that crosses it. Word gaps are a
 #: few pixels; the fixed layout's margins keep the charts an inch or more away.
 EDGE_INCHES = 0.2
+
+
+_LOCAL = threading.local()
+
+
+class _SharedRendererCanvas(FigureCanvasAgg):
+    """An Agg canvas drawing on one renderer per thread and canvas size.
+
+    matplotlib caches the size of each text per renderer; the charts of all the
+    client pages a worker makes share most texts (titles, ticks, notes), so
+    one renderer measures each once. The pixels are copied out before the next
+    figure is drawn on it.
+    """
+
+    def get_renderer(self) -> RendererAgg:
+        width, height = self.get_width_height(physical=True)
+        key = (width, height, self.figure.dpi)
+        cached = getattr(_LOCAL, "renderer", None)
+        if cached is None or cached[0] != key:
+            cached = _LOCAL.renderer = (key, RendererAgg(width, height, self.figure.dpi))
+        self.renderer = cached[1]
+        return self.renderer
 
 
 def cropped_png(fig: Any, dpi: float, pad_inches: float) -> bytes | None:
@@ -56,7 +80,6 @@ def cropped_png(fig: Any, dpi: float, pad_inches: float) -> bytes | None:
         canvas (it may not fit):
         use ``savefig(bbox_inches="tight")`` then.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import to_rgba
     from PIL import Image
 
@@ -66,7 +89,7 @@ def cropped_png(fig: Any, dpi: float, pad_inches: float) -> bytes | None:
     if face[3] != 255:
         return None
     fig.set_dpi(dpi)
-    canvas = FigureCanvasAgg(fig)
+    canvas = _SharedRendererCanvas(fig)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     height, width = rgba.shape[:2]
