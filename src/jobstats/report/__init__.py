@@ -12,7 +12,8 @@ With several clients (a coach's folder) it also writes one page per client,
 ``folder/clients/<client>/`` (page, PNG figures and workbook), holding only
 that client's data; the main page lists the clients and links to them and is
 written last. A client page is shorter than the main page (the charts of
-:data:`CLIENT_FIGURES`, the sheets of :data:`CLIENT_TABLES`). From
+:data:`CLIENT_FIGURES`, the sheets of :data:`CLIENT_TABLES`; its charts in a fixed
+layout, drawn once and cropped: :mod:`jobstats.report.png`). From
 :data:`PARALLEL_MIN_CLIENTS` clients the pages are composed in worker
 processes, one per core, while this process composes the main page; workers
 only return bytes, and this process writes every file.
