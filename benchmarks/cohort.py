@@ -14,10 +14,10 @@ FOLDER -o OUT`` does them:
 
 and prints the wall-clock seconds of each step, the total against the target
 (issue 11: 200 clients x 500 applications within two minutes on the 2-core
-development machine), the CPU seconds of this process and of the workers, the
-peak memory and the load average. ``--no-client-pages`` leaves the client
-pages out; ``--workers N`` sets the processes for the client pages (default:
-one per core). The machine is shared: read the load average beside the result.
+development machine), the CPU seconds of this process and of the workers (and
+per client page), the peak memory and the load average. ``--no-client-pages``
+leaves the client pages out; ``--workers N`` sets the processes for the client
+pages (default: one per core). The machine is shared: read the load average beside the result.
 
 Part ``cohort`` of the suite (``python -m benchmarks --only cohort``), which
 runs this module in a child process (wall time from process start: imports
@@ -121,8 +121,12 @@ def main(clients: int = 200, apps: int = 500, client_pages: bool = True,
               f"({'met' if total <= allowed else 'missed'})")
         own = resource.getrusage(resource.RUSAGE_SELF)
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        kid_cpu = kids.ru_utime + kids.ru_stime
+        # with workers, their CPU time is the client pages' (the parent makes the cohort page)
+        per_page = (f" = {kid_cpu / clients:.2f} s per client page"
+                    if client_pages and kid_cpu > 0 else "")
         print(f"CPU: this process {own.ru_utime + own.ru_stime:.0f} s, worker processes "
-              f"{kids.ru_utime + kids.ru_stime:.0f} s; peak memory {own.ru_maxrss / 1024:.0f} "
+              f"{kid_cpu:.0f} s{per_page}; peak memory {own.ru_maxrss / 1024:.0f} "
               f"MiB (workers: largest {kids.ru_maxrss / 1024:.0f} MiB); load average "
               f"{os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
 

@@ -12,7 +12,8 @@ With several clients (a coach's folder) it also writes one page per client,
 ``folder/clients/<client>/`` (page, PNG figures and workbook), holding only
 that client's data; the main page lists the clients and links to them and is
 written last. A client page is shorter than the main page (the charts of
-:data:`CLIENT_FIGURES`, the sheets of :data:`CLIENT_TABLES`). From
+:data:`CLIENT_FIGURES`, the sheets of :data:`CLIENT_TABLES`; its charts in a fixed
+layout, drawn once and cropped: :mod:`jobstats.report.png`). From
 :data:`PARALLEL_MIN_CLIENTS` clients the pages are composed in worker
 processes, one per core, while this process composes the main page; workers
 only return bytes, and this process writes every file.
@@ -30,6 +31,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -38,9 +40,11 @@ import pandas as pd
 
 from jobstats.report import analyses
 from jobstats.report.analyses import shared_results
-from jobstats.report.figures import FIGURES, draw_figures, register_figure
+from jobstats.report.figures import FIGURES, draw_figures, fixed_layout, register_figure
+from jobstats.report.png import cropped_png
 from jobstats.report.tables import TABLES, compute_tables, register_table
 from jobstats.report.writing import OutputGuard, atomic_write
+from jobstats.risksets import shared_steps
 from jobstats.schema import JobstatsError
 
 __all__ = ["write_report", "REPORT_STEPS", "report_steps", "client_folders", "CLIENTS_DIR",
@@ -53,7 +57,12 @@ __all__ = ["write_report", "REPORT_STEPS", "report_steps", "client_folders", "CL
 DPI = 150
 
 
-def _render(fig: Any, fmt: str, dpi: int = DPI) -> bytes:
+def _render(fig: Any, fmt: str, dpi: int = DPI, *, cropped: bool = False) -> bytes:
+    if cropped and fmt == "png":
+        # drawn once and cropped (fixed-layout figures); None: let savefig fit it
+        png = cropped_png(fig, dpi, pad_inches=0.15)
+        if png is not None:
+            return png
     buf = io.BytesIO()
     # no creation date in the files: the same data gives the same bytes
     metadata = {"Date": None} if fmt == "svg" else {}
@@ -310,7 +319,7 @@ def _client_files(job: tuple) -> dict[str, bytes]:
     part, _client, prefix, style = job
     return _compose(part, style=style, prefix=prefix, intro=CLIENT_INTRO,
                     formats=CLIENT_FORMATS, figures=_registry(FIGURES, CLIENT_FIGURES),
-                    tables=_registry(TABLES, CLIENT_TABLES), dpi=CLIENT_DPI)
+                    tables=_registry(TABLES, CLIENT_TABLES), dpi=CLIENT_DPI, fixed=True)
 
 
 def _registry(registry: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -333,10 +342,13 @@ def _compose(data: Any, *, style: str, prefix: str = "",
              step: Callable[[str], object] | None = None,
              client_links: dict[str, str] | None = None, intro: str = "",
              formats: tuple[str, ...] = FORMATS, figures: dict[str, Any] | None = None,
-             tables: dict[str, Any] | None = None, dpi: int = DPI) -> dict[str, bytes]:
+             tables: dict[str, Any] | None = None, dpi: int = DPI,
+             fixed: bool = False) -> dict[str, bytes]:
     """One report (figures, workbook, page last) of ``data`` as ``{name under prefix: bytes}``.
 
     ``figures``/``tables``: the registries to draw and tabulate (default: all).
+    ``fixed``: charts in a fixed layout, drawn once and cropped (client pages: the
+    main page keeps constrained layout and ``savefig``'s tight box).
     Nothing is written: the caller writes the files (in this order) through its guard.
     """
     from jobstats.due import followups_due
@@ -345,7 +357,9 @@ def _compose(data: Any, *, style: str, prefix: str = "",
 
     step = step or (lambda name: None)
     files: dict[str, bytes] = {}
-    with shared_results():  # figures, tables and findings share each analysis
+    # figures, tables and findings share each analysis, and the analyses share the
+    # per-application steps (reply durations, follow-up days) they start from
+    with shared_results(), shared_steps():
         step("headline numbers")
         try:  # the follow-up model once, for the headline, the tables and the findings
             effect = analyses.followup_effect(data) if len(data.applications) else None
@@ -369,10 +383,13 @@ def _compose(data: Any, *, style: str, prefix: str = "",
 
         shown = []
         step("figures")
-        for drawn in draw_figures(data, style=style, registry=figures):
+        with fixed_layout() if fixed else nullcontext():
+            drawn_figures = draw_figures(data, style=style, registry=figures)
+        for drawn in drawn_figures:
             png = None
             if drawn.figure is not None:
-                rendered = {ext: _render(drawn.figure, ext, dpi) for ext in formats}
+                rendered = {ext: _render(drawn.figure, ext, dpi, cropped=fixed)
+                            for ext in formats}
                 png = rendered["png"]
                 for ext, content in rendered.items():
                     files[f"{prefix}figures/{drawn.name}.{ext}"] = content

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,10 +83,51 @@ def figure_style(style: str) -> Iterator[None]:
         yield
 
 
+#: Inside :func:`fixed_layout`: new figures get a fixed Axes box and no layout engine.
+_FIXED_LAYOUT: ContextVar[bool] = ContextVar("jobstats_fixed_layout", default=False)
+
+#: The fixed layout, in ems of the style's type (``font.size``): the Axes is the style's
+#: figure size less ``AXES_LESS_EM`` (width, height), about the box constrained layout
+#: gives the charts, and the canvas leaves ``MARGIN_EM`` (left, right, top, bottom)
+#: around it for labels, title and notes: generous, as the PNG is cropped to what is
+#: drawn (:func:`jobstats.report.png.cropped_png`, which refuses a drawing that reaches
+#: the canvas' edge).
+AXES_LESS_EM: tuple[float, float] = (9.5, 9.0)
+MARGIN_EM: tuple[float, float, float, float] = (10.0, 16.0, 10.0, 22.0)
+
+
+@contextmanager
+def fixed_layout() -> Iterator[None]:
+    """Inside the block, :func:`new_figure` places its Axes at a fixed size, no layout engine.
+
+    For the client pages of a coach's report: constrained layout and a tight
+    bounding box lay every chart out several times over (each pass measures
+    every text); a fixed box is drawn once, then cropped to what was drawn.
+    """
+    token = _FIXED_LAYOUT.set(True)
+    try:
+        yield
+    finally:
+        _FIXED_LAYOUT.reset(token)
+
+
 def new_figure() -> Figure:
-    """A Figure (not registered with pyplot) sized by the current style, with one Axes."""
-    fig = Figure(figsize=mpl.rcParams["figure.figsize"], layout="constrained")
-    fig.add_subplot()
+    """A Figure (not registered with pyplot) sized by the current style, with one Axes.
+
+    Laid out by constrained layout; inside :func:`fixed_layout`, one Axes of a
+    fixed size (see :data:`AXES_LESS_EM`) on a larger canvas, no layout engine.
+    """
+    if not _FIXED_LAYOUT.get():
+        fig = Figure(figsize=mpl.rcParams["figure.figsize"], layout="constrained")
+        fig.add_subplot()
+        return fig
+    em = float(mpl.rcParams["font.size"]) / 72  # inches
+    fig_w, fig_h = mpl.rcParams["figure.figsize"]
+    ax_w, ax_h = fig_w - AXES_LESS_EM[0] * em, fig_h - AXES_LESS_EM[1] * em
+    left, right, top, bottom = (m * em for m in MARGIN_EM)
+    width, height = left + ax_w + right, bottom + ax_h + top
+    fig = Figure(figsize=(width, height), layout="none")  # "none": whatever rcParams say
+    fig.add_axes((left / width, bottom / height, ax_w / width, ax_h / height))
     return fig
 
 
