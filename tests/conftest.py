@@ -158,7 +158,7 @@ def quick_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     import jobstats.report as report
 
-    def render(fig: object, fmt: str, dpi: int = report.DPI) -> bytes:
+    def render(fig: object, fmt: str, dpi: int = report.DPI, cropped: bool = False) -> bytes:
         titles = "|".join(ax.get_title() for ax in fig.axes)  # type: ignore[attr-defined]
         return f"{fmt} {dpi} {len(fig.axes)} axes: {titles}".encode()  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pytest
 from matplotlib.container import ErrorbarContainer
 from test_report import hostile_csv
@@ -141,6 +142,30 @@ def test_each_analysis_runs_once_per_report(tmp_path: Path,
     data = jobstats.load(hostile_csv(tmp_path / "t.csv"), as_of="2025-06-30")
     write_report(data, tmp_path / "out")
     assert len(calls) == 1  # figures, tables, findings and the due list share it
+
+
+@pytest.mark.usefixtures("quick_figures")
+def test_the_response_rates_sheet_reuses_the_summarys_rate_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jobstats.outcome_rates
+    import jobstats.summary
+
+    calls = []
+    real = jobstats.outcome_rates.rates
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(kwargs.get("by"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobstats.summary, "rates", counted)  # the headline's call
+    monkeypatch.setattr(jobstats, "rates", counted)  # the sheets' calls
+    data = jobstats.load(hostile_csv(tmp_path / "t.csv"), as_of="2025-06-30")
+    write_report(data, tmp_path / "out")
+    assert calls.count(None) == 1  # overall rates: once, for the headline and the sheet
+    book = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)
+    sheet = [row for row in book["Response rates"].iter_rows(values_only=True)]
+    expected = real(data)
+    assert [r[0] for r in sheet[1:]] == expected["measure"].tolist()
 
 
 def _paragraphs(html: str) -> list[str]:

@@ -83,6 +83,9 @@ class Summary:
     policy: pd.DataFrame | None = None
     #: :func:`jobstats.cohort.cohort_report` when several clients are loaded, else None.
     cohort: dict[str, Any] | None = None
+    #: the whole :func:`jobstats.rates` table ``response_rate`` is a row of (None from
+    #: an engine's counts)
+    rates: pd.DataFrame | None = None
 
     @property
     def applications(self) -> pd.DataFrame:
@@ -464,6 +467,6 @@ def _summarize(loaded: LoadResult, by: str | None, given: Any) -> Summary:
     # the same exclusion is reported by several analyses: say it once
     return Summary(
         loaded, response, within, median, followup, list(dict.fromkeys(warnings)),
-        by=by_table, policy=policy, cohort=cohort,
+        by=by_table, policy=policy, cohort=cohort, rates=rate_table,
     )
 

@@ -366,6 +366,7 @@ def _compose(data: Any, *, style: str, prefix: str = "",
         except JobstatsError:
             effect = None
         summary = summarize(data, followup=effect)  # AnalysisError when nothing to analyse
+        analyses.remember(data, "rates", summary.rates)  # the "Response rates" sheet
         step("result tables")
         computed, skipped = compute_tables(data, tables)
         policy = computed.get("Follow-up policy")

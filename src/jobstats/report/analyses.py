@@ -53,6 +53,20 @@ def _once(data: Any, name: str, compute: Callable[[], Any]) -> Any:
     return result
 
 
+def remember(data: Any, name: str, result: Any, **kwargs: Any) -> None:
+    """Keep ``result`` as :func:`analysis` ``(data, name, **kwargs)`` inside the block.
+
+    For a result computed elsewhere with the same call (the summary's rate table).
+    """
+    if result is None or not _SHARED:
+        return
+    _once(data, _key(name, kwargs), lambda: result)
+
+
+def _key(name: str, kwargs: dict[str, Any]) -> str:
+    return name + repr(sorted(kwargs.items()))
+
+
 def has_dated_followups(data: Any) -> bool:
     """True when at least one follow-up on or before the as-of date has a date."""
     ev = data.events
@@ -90,5 +104,4 @@ def analysis(data: Any, name: str, **kwargs: Any) -> Any:
     """``jobstats.<name>(data, **kwargs)``, once per report."""
     import jobstats
 
-    key = name + repr(sorted(kwargs.items()))
-    return _once(data, key, lambda: getattr(jobstats, name)(data, **kwargs))
+    return _once(data, _key(name, kwargs), lambda: getattr(jobstats, name)(data, **kwargs))
