@@ -9,12 +9,12 @@ SAMPLE_AS_OF := 2025-06-30
 
 .PHONY: report test browser java sample bench notebooks clean
 
+# An editable install has no bytecode: compileall writes it, as a wheel's install does
+# (under PYTHONDONTWRITEBYTECODE every run would otherwise compile jobstats again).
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	# an editable install has no bytecode; write it now, as a wheel's install does
-	# (under PYTHONDONTWRITEBYTECODE every run would compile jobstats again)
 	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
