@@ -180,11 +180,11 @@ def build_tables(
     def text_field(fld: str) -> pd.Series:
         if fld in cm.fields:
             return _str_series(g.codes(cm.fields[fld]))
-        return pd.Series([pd.NA] * n, dtype="str")
+        return _take_str([], np.full(n, -1, dtype=np.intp))  # all missing
 
     nat = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     apps = pd.DataFrame({
-        "application_id": pd.Series(app_id, dtype="str"),
+        "application_id": pd.Series(app_id),
         "client": text_field("client"),
         "company": text_field("company"),
         "title": text_field("title"),
@@ -509,11 +509,20 @@ def _milestone_dates(ctx: _Ctx, order: dict[str, bool], fmt: str, status: np.nda
 # --- ids, sources ------------------------------------------------------------
 
 
-def _ids(ctx: _Ctx) -> np.ndarray:
+def _ids(ctx: _Ctx) -> pd.api.extensions.ExtensionArray:
+    """Application ids (``str`` array): the file's id column, else ``"<sheet>:<row>"``.
+
+    The ``"<sheet>:<row>"`` ids are joined by pyarrow: no Python string per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     g, cm = ctx.g, ctx.cm
-    auto = np.array([f"{g.sheet}:{r}" for r in g.rows], dtype=object)
+    joined = pc.binary_join_element_wise(pa.scalar(f"{g.sheet}:"),
+                                         pc.cast(pa.array(ctx.rows), pa.string()), "")
+    auto_ids = pd.array(joined, dtype="str")
     if "application_id" not in cm.fields:
-        return auto
+        return auto_ids
+    auto = auto_ids.to_numpy(dtype=object)
     jid = cm.fields["application_id"]
     ids = _str_series(g.codes(jid))
     kept = ids.where(pd.Series(ctx.keep))
@@ -525,7 +534,8 @@ def _ids(ctx: _Ctx) -> np.ndarray:
                  + f"; id set to {auto[i]!r}")
     out = ids.to_numpy(dtype=object, na_value=None)
     out[bad] = auto[bad]
-    return np.array([str(x) for x in out], dtype=object) if len(out) else auto
+    return pd.array(np.array([str(x) for x in out], dtype=object), dtype="str") \
+        if len(out) else auto_ids
 
 
 def _sources(ctx: _Ctx) -> tuple[pd.Series, pd.Series]:
@@ -662,7 +672,7 @@ def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr
 # --- follow-ups ----------------------------------------------------------------
 
 
-def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: np.ndarray
+def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: pd.api.extensions.ExtensionArray
                 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Follow-up events from dated and yes/no columns, and the followed-up flag."""
     g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
@@ -804,8 +814,8 @@ def _decimal_comma_numbers(values: list[object]) -> np.ndarray | None:
     return out
 
 
-def _event_frame(app_id: np.ndarray, dates: pd.Series, kind: str, source: object,
-                 keep: np.ndarray) -> pd.DataFrame:
+def _event_frame(app_id: pd.api.extensions.ExtensionArray, dates: pd.Series, kind: str,
+                 source: object, keep: np.ndarray) -> pd.DataFrame:
     """Events of one kind from one date column (kept rows with a date)."""
     sel = keep & dates.notna().to_numpy()
     src = source[sel] if isinstance(source, np.ndarray) else source
