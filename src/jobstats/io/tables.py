@@ -309,6 +309,12 @@ def _take_str(values: list[object] | np.ndarray, codes: np.ndarray) -> pd.Series
     return pd.Series(arr.take(np.asarray(codes, dtype=np.intp), allow_fill=True))
 
 
+def _const_str(value: str | None, n: int) -> pd.api.extensions.ExtensionArray:
+    """A ``str`` array of ``n`` times ``value`` (None: missing), without ``n`` objects."""
+    return _take_str([value], np.zeros(n, dtype=np.intp) if value is not None
+                     else np.full(n, -1, dtype=np.intp)).array
+
+
 def _require_applied(cm: ColumnMap, g: Grid, where: str) -> None:
     if "applied_on" in cm.fields:
         return
@@ -681,17 +687,19 @@ def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: pd.api.extensions.Ext
     parts: list[pd.DataFrame] = []
     planned = undated = 0
 
-    def channel(j: int) -> np.ndarray:
+    def channel(j: int) -> pd.api.extensions.ExtensionArray:
         ch = cm.channel_of.get(j)
         if ch is None:
-            return np.full(n, None, dtype=object)
+            return _const_str(None, n)
         codes, uniq = g.codes(ch)
-        return np.array([parse_channel(u) for u in uniq] + [None], dtype=object)[codes]
+        return _take_str([parse_channel(u) for u in uniq], codes).array
 
     def add(idx: np.ndarray, j: int, dates: object) -> None:
+        k = len(idx)
         parts.append(pd.DataFrame({"application_id": app_id[idx], "date": dates,
-                                   "kind": "follow_up", "channel": channel(j)[idx],
-                                   "source_column": g.headers[j], "_pos": idx}))
+                                   "kind": _const_str("follow_up", k),
+                                   "channel": channel(j)[idx],
+                                   "source_column": _const_str(g.headers[j], k), "_pos": idx}))
         followed[idx] = True
 
     yes_cells: list[tuple[np.ndarray, int]] = []
@@ -818,10 +826,12 @@ def _event_frame(app_id: pd.api.extensions.ExtensionArray, dates: pd.Series, kin
                  source: object, keep: np.ndarray) -> pd.DataFrame:
     """Events of one kind from one date column (kept rows with a date)."""
     sel = keep & dates.notna().to_numpy()
-    src = source[sel] if isinstance(source, np.ndarray) else source
+    k = int(sel.sum())
+    src = (pd.array(source[sel], dtype="str") if isinstance(source, np.ndarray)
+           else _const_str(source, k))
     return pd.DataFrame({"application_id": app_id[sel], "date": dates.to_numpy()[sel],
-                         "kind": kind, "channel": None, "source_column": src,
-                         "_pos": np.flatnonzero(sel)})
+                         "kind": _const_str(kind, k), "channel": _const_str(None, k),
+                         "source_column": src, "_pos": np.flatnonzero(sel)})
 
 
 def _mapping(cm: ColumnMap, g: Grid, book: RawBook) -> pd.DataFrame:
@@ -922,8 +932,9 @@ def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
     events from a follow-ups sheet get it from their application id."""
     events = events.astype({"application_id": "str", "kind": "str", "source_column": "str"})
     events["date"] = pd.to_datetime(events["date"]).astype("datetime64[ns]")
-    ch_codes, ch_values = pd.factorize(events["channel"].to_numpy(dtype=object))
-    events["channel"] = _take_str(ch_values, ch_codes).array  # None -> missing
+    if events["channel"].dtype != "str":  # (the main sheet's events are built as str)
+        ch_codes, ch_values = pd.factorize(events["channel"].to_numpy(dtype=object))
+        events["channel"] = _take_str(ch_values, ch_codes).array  # None -> missing
     missing = events["_pos"].isna() if "_pos" in events else pd.Series(True, index=events.index)
     if missing.any():
         pos = pd.Series(np.arange(len(app_order)), index=app_order.to_numpy())
