@@ -43,6 +43,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from jobstats.schema import UnreadableFileError, UnsupportedFormatError
 
 __all__ = [
@@ -515,11 +517,37 @@ def _sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
 #: _ROW_REF capture (no tag context; leading zeros), which can only raise the bound.
 _WIDE_REF = re.compile(rb'r="([A-Z]{2,3})[0-9]')
 _TALL_REF = re.compile(rb'r="[A-Z]{0,3}0*([1-9][0-9]{5,6})"')
-#: Their beginnings, searched first: a chunk where neither is found holds no
-#: match of the full patterns (each is a prefix of its pattern), and a search
-#: stops at the first hit, where findall builds every match.
-_WIDE_HINT = re.compile(rb'r="[A-Z][A-Z]')
-_TALL_HINT = re.compile(rb'r="[A-Z]{0,3}0*[1-9][0-9]{5}')
+def _may_hold_far_refs(scan: bytes) -> bool:
+    """Whether some ``r="`` is followed by two capital letters, or by up to three
+    letters and six digits: true wherever :data:`_WIDE_REF` or :data:`_TALL_REF`
+    match (and on a few more, e.g. leading zeros), so a chunk where it is false
+    holds no match of either.
+
+    Hand-written with numpy: it looks only at the bytes after each ``r="``,
+    where the regular expressions try a match at every one of a sheet's
+    millions of references (2-3x the time on a 100k-row sheet).
+    """
+    a = np.frombuffer(scan, dtype=np.uint8)
+    last = len(a) - 1
+    at = np.flatnonzero(a[:-2] == ord("r"))
+    at = at[(a[at + 1] == ord("=")) & (a[at + 2] == ord('"'))] + 3  # a reference starts
+
+    def byte(i: np.ndarray) -> np.ndarray:
+        # past the end: the last byte (a '<' or '>', never a letter or digit, in
+        # a chunk of tags; else at worst a false alarm, which costs the regexes)
+        return a[np.minimum(i, last)]
+
+    if not len(at):
+        return False
+    up = [(byte(at + k) >= ord("A")) & (byte(at + k) <= ord("Z")) for k in range(3)]
+    if (up[0] & up[1]).any():
+        return True
+    start = at + up[0] + (up[0] & up[1]) + (up[0] & up[1] & up[2])  # after the letters
+    digits = np.ones(len(at), dtype=bool)
+    for k in range(6):
+        c = byte(start + k)
+        digits &= (c >= ord("0")) & (c <= ord("9"))
+    return bool(digits.any())
 
 
 def _sheet_extent_bound(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
@@ -532,14 +560,14 @@ def _sheet_extent_bound(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     """
     max_col, max_row = 26, 99_999
     for scan in _tag_chunks(zf, info, name, seen):
-        if _WIDE_HINT.search(scan):
-            wide = _WIDE_REF.findall(scan)
-            if wide:
-                max_col = max(max_col, max(map(_col_number, set(wide))))
-        if _TALL_HINT.search(scan):
-            tall = _TALL_REF.findall(scan)
-            if tall:
-                max_row = max(max_row, max(map(int, tall)))
+        if not _may_hold_far_refs(scan):
+            continue
+        wide = _WIDE_REF.findall(scan)
+        if wide:
+            max_col = max(max_col, max(map(_col_number, set(wide))))
+        tall = _TALL_REF.findall(scan)
+        if tall:
+            max_row = max(max_row, max(map(int, tall)))
         if max_row * max_col > MAX_SHEET_CELLS:
             break  # the exact scan decides
     return max_row * max_col
