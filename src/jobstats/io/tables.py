@@ -620,7 +620,6 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     base = np.where(intv, np.maximum(base, STAGE_RANK["interview"]), base)
     base = np.where(offer, np.maximum(base, STAGE_RANK["offer"]), base)
     stage_s = _take_str(list(STAGES), base)
-    stage = stage_s.to_numpy(dtype=object)
 
     fr = first.to_numpy()
     if "status" in cm.fields:
@@ -630,7 +629,8 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
                      f"status {status_raw.iat[i]!r} says no response, but a reply is dated "
                      f"{first.iat[i].date()}: the date is kept and the application counts as "
                      "replied")
-    early = ctx.keep & ~np.isnat(fr) & (first.dt.normalize() < applied.dt.normalize()).to_numpy()
+    # (days by numpy's cast, which floors as normalize() does; NaT compares False)
+    early = ctx.keep & (fr.astype("M8[D]") < applied.to_numpy().astype("M8[D]"))
     for i in np.flatnonzero(early):
         ctx.warn([i], first_src[i] or None,
                  f"reply dated {first.iat[i].date()} is before the application "
