@@ -925,6 +925,35 @@ def _simplify_status_date(ctx: _Ctx, fmt: str, status: np.ndarray,
                              "rejection / interview / offer named by the status")
 
 
+_DAY_NS = 86_400 * 10**9
+
+
+def _event_order(pos: np.ndarray, date: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """``np.lexsort((rank, date, pos))``: by position (inf last), date (int64
+    nanoseconds, the largest for none), then kind rank; ties keep their order.
+
+    When every date is a whole day, the three keys are packed into one int64
+    and sorted once (stable): a third of lexsort's work on a million events.
+    """
+    big = np.iinfo(np.int64).max
+    dated = date != big
+    finite = np.isfinite(pos)
+    if len(pos) and not (date[dated] % _DAY_NS).any() and (pos[finite] % 1 == 0).all():
+        pos_i = np.where(finite, pos, 0).astype(np.int64)
+        n_pos = int(pos_i.max()) + 2
+        pos_i = np.where(finite, pos_i, n_pos - 1)
+        d0 = int(date[dated].min()) if dated.any() else 0
+        day = np.where(dated, (date - d0) // _DAY_NS, 0)
+        n_day = int(day.max()) + 2
+        day = np.where(dated, day, n_day - 1)
+        r = rank - int(rank.min())
+        n_rank = int(r.max()) + 1
+        if (pos_i.min() >= 0 and day.min() >= 0
+                and n_pos * n_day * n_rank < 2**62):  # (Python ints: no overflow here)
+            return np.argsort((pos_i * n_day + day) * n_rank + r, kind="stable")
+    return np.lexsort((rank, date, pos))
+
+
 def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
     """Canonical dtypes; sorted by application (file order), date, then kind.
 
@@ -950,6 +979,6 @@ def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
     pos = events["_pos"].to_numpy(dtype=float)
     date = events["date"].to_numpy().view(np.int64)
     date = np.where(events["date"].isna().to_numpy(), np.iinfo(np.int64).max, date)
-    order = np.lexsort((rank, date, np.where(np.isnan(pos), np.inf, pos)))
+    order = _event_order(np.where(np.isnan(pos), np.inf, pos), date, rank)
     events = events.iloc[order]
     return events.drop(columns=["_pos"]).reset_index(drop=True)[list(EVENT_COLUMNS)]
