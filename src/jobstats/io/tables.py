@@ -882,14 +882,29 @@ def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
     company = key(fields["company"])
     title = (key(fields["title"]) if "title" in fields
              else np.full(len(g.rows), -1, dtype=np.int64))
-    sel = ctx.keep & (company >= 0)
-    df = pd.DataFrame({"c": company, "t": title, "d": applied_day, "i": np.arange(len(g.rows))})
-    df = df[sel]
-    df = df[df.duplicated(["c", "t", "d"], keep=False)]
-    if df.empty:
+    sel = np.flatnonzero(ctx.keep & (company >= 0))
+    if not len(sel):
         return
-    first = df.groupby(["c", "t", "d"], sort=False)["i"].transform("min")
-    for i, f in zip(df["i"], first):
+    # (company, title, day) as one integer per row: company and title codes and
+    # the day since the first one, packed (duplicates found on one int64 key,
+    # not a three-column groupby)
+    c, t = company[sel], title[sel] + 1
+    d = applied_day[sel].astype("M8[D]")
+    nat = np.isnat(d)  # (none on kept rows; NaT is its own day, as groupby has it)
+    day = d.astype(np.int64)
+    day = np.where(nat, 0, day - (day[~nat].min() if (~nat).any() else 0))
+    day = np.where(nat, day.max() + 1, day)
+    n_t, n_d = int(t.max()) + 1, int(day.max()) + 1
+    if (int(c.max()) + 1) * n_t * n_d < 2**62:
+        codes = pd.factorize((c * n_t + t) * n_d + day)[0]
+    else:  # (a key too wide to pack: one factorize of the three columns)
+        codes = pd.MultiIndex.from_arrays([c, t, day]).factorize()[0]
+    counts = np.bincount(codes)
+    # codes number the keys in order of first appearance: each key's first row
+    new_key = codes > np.maximum.accumulate(np.r_[-1, codes[:-1]])
+    first_at = sel[new_key]
+    for k, i in zip(codes[counts[codes] > 1], sel[counts[codes] > 1]):
+        f = first_at[k]
         if i != f:
             ctx.warn([i], None, f"possible duplicate of row {g.rows[f]} (same company, job "
                      "title and applied date); kept")
