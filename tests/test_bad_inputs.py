@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from bad_inputs.cases import AS_OF, CASES, EARLY, Case, write_case
 from bad_inputs.make_corpus import write_ole2
 from conftest import run_main
@@ -516,3 +518,29 @@ def test_zip64_entry_count(tmp_path: Path) -> None:
     assert safety._zip_declared_entries(p) == 65_536
     with pytest.raises(UnreadableFileError, match="declares 65536 parts"):
         safety.check_file(p)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(['<c r="', '<row r="', 'r="', "A", "Z", "AB", "XFD", "0", "1",
+                                 "9", "00", "123", "99999", "100000", '"', "<", ">", " ", "x",
+                                 "</c>", "r", "="]), max_size=40))
+def test_far_reference_hint_never_misses_a_far_reference(parts: list[str]) -> None:
+    """The cheap test the extent bound runs on each chunk is true wherever the
+    bound's own regular expressions find a wide column or a tall row."""
+    from jobstats.io import safety
+
+    scan = "".join(parts).encode()
+    if safety._WIDE_REF.search(scan) or safety._TALL_REF.search(scan):
+        assert safety._may_hold_far_refs(scan)
+
+
+@pytest.mark.parametrize(("scan", "far"), [
+    (b'<row r="2"><c r="A2" t="n"><v>1</v></c><c r="H99999"/></row>', False),
+    (b'<c r="AA2"/>', True), (b'<c r="A100000"/>', True), (b'<row r="100000">', True),
+    (b'<c r="A0000001"/>', True),  # leading zeros: a false alarm the regexes then settle
+    (b'<c r="A12345"/>', False), (b'r="', False), (b"", False),
+])
+def test_far_reference_hint_cases(scan: bytes, far: bool) -> None:
+    from jobstats.io import safety
+
+    assert safety._may_hold_far_refs(scan) is far

@@ -238,9 +238,10 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
         warnings.append(undated_msg)
     fu = fu[fu["date"].notna()]
     # Position of each follow-up's application (its first row with that id): one
-    # factorize of both id columns, no index of a million strings built and checked.
-    ids = np.concatenate([applications["application_id"].to_numpy(dtype=object),
-                          fu["application_id"].to_numpy(dtype=object)])
+    # factorize of both id columns, no index of a million strings built and checked
+    # (str columns stay pyarrow strings: hashed by pyarrow, no Python string each).
+    ids = pd.concat([applications["application_id"], fu["application_id"]],
+                    ignore_index=True)
     codes = pd.factorize(ids)[0]
     first_of = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
     app_codes, first_idx = np.unique(codes[:n], return_index=True)
@@ -272,8 +273,9 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     first_day[pos_s[rank == 0]] = day_s[rank == 0]
     second_day[pos_s[rank == 1]] = day_s[rank == 1]
     if "channel" in fu.columns:
-        chan = fu["channel"].astype(object).to_numpy()[matched][ok][order]
-        channel[pos_s[rank == 0]] = chan[rank == 0]
+        # only the first follow-ups' channels become Python objects
+        at = np.flatnonzero(matched)[ok][order][rank == 0]
+        channel[pos_s[rank == 0]] = fu["channel"].iloc[at].astype(object).to_numpy()
     out = pd.DataFrame(
         {"first": first_day, "second": second_day, "channel": channel}, index=applications.index
     )

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jobstats.io.safety import check_file
+from jobstats.io.safety import scan_file
 from jobstats.schema import UnreadableFileError, UnsupportedFormatError
 
 #: Excel day 0 of each date system (serial -> date = epoch + serial days).
@@ -108,12 +108,15 @@ def read_book(path: Path) -> RawBook:
     """
     # Refuses hostile/corrupt files and tells the container from the content, so
     # a workbook saved as .csv (or a CSV named .xlsx) is still read correctly.
-    kind = check_file(path)
+    checked = scan_file(path)
+    kind = checked.kind
     suffix = path.suffix.lower()
     if kind == "zip":
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
+                is_1904 = "xl/workbook.xml" in names and re.search(
+                    rb'date1904="(1|true)"', zf.read("xl/workbook.xml")) is not None
         except zipfile.BadZipFile as exc:
             raise UnreadableFileError(
                 f"{path.name}: looks like a damaged zip file. Open it in Excel or LibreOffice "
@@ -122,7 +125,8 @@ def read_book(path: Path) -> RawBook:
         if "content.xml" in names:
             return _read_workbook(path, "ods")
         if any(n.startswith("xl/") for n in names):
-            return _read_workbook(path, "xlsx")
+            return _read_workbook(path, "xlsx", has_errors=checked.error_cells,
+                                  is_1904=is_1904)
         raise UnsupportedFormatError(
             f"{path.name}: a zip archive that is not an Excel or OpenDocument workbook "
             "(e.g. an Apple Numbers file). Export your tracker as .xlsx or CSV."
@@ -138,17 +142,18 @@ def read_book(path: Path) -> RawBook:
 # --- workbooks --------------------------------------------------------------
 
 
-def _read_workbook(path: Path, kind: str) -> RawBook:
+def _read_workbook(path: Path, kind: str, *, has_errors: bool = False,
+                   is_1904: bool = False) -> RawBook:
     """Read with python-calamine (5-10x faster than openpyxl, see
     scripts/bench_xlsx_readers.py), falling back to openpyxl for xlsx files with
-    error cells: calamine turns ``#REF!`` into an empty string, which would hide
-    them from the load report."""
+    error cells (``has_errors``, found by the safety check's pass over the
+    sheets): calamine turns ``#REF!`` into an empty string, which would hide
+    them from the load report. ``is_1904``: the workbook's date system."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     notes: list[str] = []
     epoch = EPOCH_1900
     if kind == "xlsx":
-        has_errors, is_1904 = _scan_xlsx(path)
         if is_1904:
             epoch = EPOCH_1904
             notes.append("workbook uses the 1904 date system; serial numbers converted accordingly")
@@ -180,38 +185,6 @@ def _read_workbook(path: Path, kind: str) -> RawBook:
             "or LibreOffice and save it again as .xlsx or CSV."
         ) from exc
     return RawBook(path, kind, sheets, epoch, notes)
-
-
-def _scan_xlsx(path: Path) -> tuple[bool, bool]:
-    """Return (any worksheet has error cells, workbook uses the 1904 date system).
-
-    A byte search, not XML parsing: ``t="e"`` only occurs as the error cell type.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            is_1904 = False
-            names = zf.namelist()
-            if "xl/workbook.xml" in names:
-                wbxml = zf.read("xl/workbook.xml")
-                is_1904 = re.search(rb'date1904="(1|true)"', wbxml) is not None
-            has_errors = False
-            for name in names:
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    with zf.open(name) as fh:
-                        tail = b""
-                        while chunk := fh.read(1 << 20):
-                            if b't="e"' in tail + chunk:
-                                has_errors = True
-                                break
-                            tail = chunk[-8:]
-                if has_errors:
-                    break
-    except zipfile.BadZipFile as exc:
-        raise UnreadableFileError(
-            f"{path.name}: not a valid .xlsx file (damaged zip, or a file with the wrong "
-            "extension). Open it in Excel or LibreOffice and save it again as .xlsx or CSV."
-        ) from exc
-    return has_errors, is_1904
 
 
 def _read_openpyxl(path: Path) -> list[RawSheet]:

@@ -180,11 +180,11 @@ def build_tables(
     def text_field(fld: str) -> pd.Series:
         if fld in cm.fields:
             return _str_series(g.codes(cm.fields[fld]))
-        return pd.Series([pd.NA] * n, dtype="str")
+        return _take_str([], np.full(n, -1, dtype=np.intp))  # all missing
 
     nat = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     apps = pd.DataFrame({
-        "application_id": pd.Series(app_id, dtype="str"),
+        "application_id": pd.Series(app_id),
         "client": text_field("client"),
         "company": text_field("company"),
         "title": text_field("title"),
@@ -307,6 +307,12 @@ def _take_str(values: list[object] | np.ndarray, codes: np.ndarray) -> pd.Series
     are checked as text once, not every row."""
     arr = pd.array(np.asarray(values, dtype=object), dtype="str")
     return pd.Series(arr.take(np.asarray(codes, dtype=np.intp), allow_fill=True))
+
+
+def _const_str(value: str | None, n: int) -> pd.api.extensions.ExtensionArray:
+    """A ``str`` array of ``n`` times ``value`` (None: missing), without ``n`` objects."""
+    return _take_str([value], np.zeros(n, dtype=np.intp) if value is not None
+                     else np.full(n, -1, dtype=np.intp)).array
 
 
 def _require_applied(cm: ColumnMap, g: Grid, where: str) -> None:
@@ -509,11 +515,20 @@ def _milestone_dates(ctx: _Ctx, order: dict[str, bool], fmt: str, status: np.nda
 # --- ids, sources ------------------------------------------------------------
 
 
-def _ids(ctx: _Ctx) -> np.ndarray:
+def _ids(ctx: _Ctx) -> pd.api.extensions.ExtensionArray:
+    """Application ids (``str`` array): the file's id column, else ``"<sheet>:<row>"``.
+
+    The ``"<sheet>:<row>"`` ids are joined by pyarrow: no Python string per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     g, cm = ctx.g, ctx.cm
-    auto = np.array([f"{g.sheet}:{r}" for r in g.rows], dtype=object)
+    joined = pc.binary_join_element_wise(pa.scalar(f"{g.sheet}:"),
+                                         pc.cast(pa.array(ctx.rows), pa.string()), "")
+    auto_ids = pd.array(joined, dtype="str")
     if "application_id" not in cm.fields:
-        return auto
+        return auto_ids
+    auto = auto_ids.to_numpy(dtype=object)
     jid = cm.fields["application_id"]
     ids = _str_series(g.codes(jid))
     kept = ids.where(pd.Series(ctx.keep))
@@ -525,7 +540,8 @@ def _ids(ctx: _Ctx) -> np.ndarray:
                  + f"; id set to {auto[i]!r}")
     out = ids.to_numpy(dtype=object, na_value=None)
     out[bad] = auto[bad]
-    return np.array([str(x) for x in out], dtype=object) if len(out) else auto
+    return pd.array(np.array([str(x) for x in out], dtype=object), dtype="str") \
+        if len(out) else auto_ids
 
 
 def _sources(ctx: _Ctx) -> tuple[pd.Series, pd.Series]:
@@ -604,7 +620,6 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     base = np.where(intv, np.maximum(base, STAGE_RANK["interview"]), base)
     base = np.where(offer, np.maximum(base, STAGE_RANK["offer"]), base)
     stage_s = _take_str(list(STAGES), base)
-    stage = stage_s.to_numpy(dtype=object)
 
     fr = first.to_numpy()
     if "status" in cm.fields:
@@ -614,7 +629,8 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
                      f"status {status_raw.iat[i]!r} says no response, but a reply is dated "
                      f"{first.iat[i].date()}: the date is kept and the application counts as "
                      "replied")
-    early = ctx.keep & ~np.isnat(fr) & (first.dt.normalize() < applied.dt.normalize()).to_numpy()
+    # (days by numpy's cast, which floors as normalize() does; NaT compares False)
+    early = ctx.keep & (fr.astype("M8[D]") < applied.to_numpy().astype("M8[D]"))
     for i in np.flatnonzero(early):
         ctx.warn([i], first_src[i] or None,
                  f"reply dated {first.iat[i].date()} is before the application "
@@ -662,7 +678,7 @@ def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr
 # --- follow-ups ----------------------------------------------------------------
 
 
-def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: np.ndarray
+def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: pd.api.extensions.ExtensionArray
                 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Follow-up events from dated and yes/no columns, and the followed-up flag."""
     g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
@@ -671,17 +687,19 @@ def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: np.ndarray
     parts: list[pd.DataFrame] = []
     planned = undated = 0
 
-    def channel(j: int) -> np.ndarray:
+    def channel(j: int) -> pd.api.extensions.ExtensionArray:
         ch = cm.channel_of.get(j)
         if ch is None:
-            return np.full(n, None, dtype=object)
+            return _const_str(None, n)
         codes, uniq = g.codes(ch)
-        return np.array([parse_channel(u) for u in uniq] + [None], dtype=object)[codes]
+        return _take_str([parse_channel(u) for u in uniq], codes).array
 
     def add(idx: np.ndarray, j: int, dates: object) -> None:
+        k = len(idx)
         parts.append(pd.DataFrame({"application_id": app_id[idx], "date": dates,
-                                   "kind": "follow_up", "channel": channel(j)[idx],
-                                   "source_column": g.headers[j], "_pos": idx}))
+                                   "kind": _const_str("follow_up", k),
+                                   "channel": channel(j)[idx],
+                                   "source_column": _const_str(g.headers[j], k), "_pos": idx}))
         followed[idx] = True
 
     yes_cells: list[tuple[np.ndarray, int]] = []
@@ -804,14 +822,16 @@ def _decimal_comma_numbers(values: list[object]) -> np.ndarray | None:
     return out
 
 
-def _event_frame(app_id: np.ndarray, dates: pd.Series, kind: str, source: object,
-                 keep: np.ndarray) -> pd.DataFrame:
+def _event_frame(app_id: pd.api.extensions.ExtensionArray, dates: pd.Series, kind: str,
+                 source: object, keep: np.ndarray) -> pd.DataFrame:
     """Events of one kind from one date column (kept rows with a date)."""
     sel = keep & dates.notna().to_numpy()
-    src = source[sel] if isinstance(source, np.ndarray) else source
+    k = int(sel.sum())
+    src = (pd.array(source[sel], dtype="str") if isinstance(source, np.ndarray)
+           else _const_str(source, k))
     return pd.DataFrame({"application_id": app_id[sel], "date": dates.to_numpy()[sel],
-                         "kind": kind, "channel": None, "source_column": src,
-                         "_pos": np.flatnonzero(sel)})
+                         "kind": _const_str(kind, k), "channel": _const_str(None, k),
+                         "source_column": src, "_pos": np.flatnonzero(sel)})
 
 
 def _mapping(cm: ColumnMap, g: Grid, book: RawBook) -> pd.DataFrame:
@@ -862,14 +882,29 @@ def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
     company = key(fields["company"])
     title = (key(fields["title"]) if "title" in fields
              else np.full(len(g.rows), -1, dtype=np.int64))
-    sel = ctx.keep & (company >= 0)
-    df = pd.DataFrame({"c": company, "t": title, "d": applied_day, "i": np.arange(len(g.rows))})
-    df = df[sel]
-    df = df[df.duplicated(["c", "t", "d"], keep=False)]
-    if df.empty:
+    sel = np.flatnonzero(ctx.keep & (company >= 0))
+    if not len(sel):
         return
-    first = df.groupby(["c", "t", "d"], sort=False)["i"].transform("min")
-    for i, f in zip(df["i"], first):
+    # (company, title, day) as one integer per row: company and title codes and
+    # the day since the first one, packed (duplicates found on one int64 key,
+    # not a three-column groupby)
+    c, t = company[sel], title[sel] + 1
+    d = applied_day[sel].astype("M8[D]")
+    nat = np.isnat(d)  # (none on kept rows; NaT is its own day, as groupby has it)
+    day = d.astype(np.int64)
+    day = np.where(nat, 0, day - (day[~nat].min() if (~nat).any() else 0))
+    day = np.where(nat, day.max() + 1, day)
+    n_t, n_d = int(t.max()) + 1, int(day.max()) + 1
+    if (int(c.max()) + 1) * n_t * n_d < 2**62:
+        codes = pd.factorize((c * n_t + t) * n_d + day)[0]
+    else:  # (a key too wide to pack: one factorize of the three columns)
+        codes = pd.MultiIndex.from_arrays([c, t, day]).factorize()[0]
+    counts = np.bincount(codes)
+    # codes number the keys in order of first appearance: each key's first row
+    new_key = codes > np.maximum.accumulate(np.r_[-1, codes[:-1]])
+    first_at = sel[new_key]
+    for k, i in zip(codes[counts[codes] > 1], sel[counts[codes] > 1]):
+        f = first_at[k]
         if i != f:
             ctx.warn([i], None, f"possible duplicate of row {g.rows[f]} (same company, job "
                      "title and applied date); kept")
@@ -905,6 +940,35 @@ def _simplify_status_date(ctx: _Ctx, fmt: str, status: np.ndarray,
                              "rejection / interview / offer named by the status")
 
 
+_DAY_NS = 86_400 * 10**9
+
+
+def _event_order(pos: np.ndarray, date: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """``np.lexsort((rank, date, pos))``: by position (inf last), date (int64
+    nanoseconds, the largest for none), then kind rank; ties keep their order.
+
+    When every date is a whole day, the three keys are packed into one int64
+    and sorted once (stable): a third of lexsort's work on a million events.
+    """
+    big = np.iinfo(np.int64).max
+    dated = date != big
+    finite = np.isfinite(pos)
+    if len(pos) and not (date[dated] % _DAY_NS).any() and (pos[finite] % 1 == 0).all():
+        pos_i = np.where(finite, pos, 0).astype(np.int64)
+        n_pos = int(pos_i.max()) + 2
+        pos_i = np.where(finite, pos_i, n_pos - 1)
+        d0 = int(date[dated].min()) if dated.any() else 0
+        day = np.where(dated, (date - d0) // _DAY_NS, 0)
+        n_day = int(day.max()) + 2
+        day = np.where(dated, day, n_day - 1)
+        r = rank - int(rank.min())
+        n_rank = int(r.max()) + 1
+        if (pos_i.min() >= 0 and day.min() >= 0
+                and n_pos * n_day * n_rank < 2**62):  # (Python ints: no overflow here)
+            return np.argsort((pos_i * n_day + day) * n_rank + r, kind="stable")
+    return np.lexsort((rank, date, pos))
+
+
 def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
     """Canonical dtypes; sorted by application (file order), date, then kind.
 
@@ -912,8 +976,9 @@ def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
     events from a follow-ups sheet get it from their application id."""
     events = events.astype({"application_id": "str", "kind": "str", "source_column": "str"})
     events["date"] = pd.to_datetime(events["date"]).astype("datetime64[ns]")
-    ch_codes, ch_values = pd.factorize(events["channel"].to_numpy(dtype=object))
-    events["channel"] = _take_str(ch_values, ch_codes).array  # None -> missing
+    if events["channel"].dtype != "str":  # (the main sheet's events are built as str)
+        ch_codes, ch_values = pd.factorize(events["channel"].to_numpy(dtype=object))
+        events["channel"] = _take_str(ch_values, ch_codes).array  # None -> missing
     missing = events["_pos"].isna() if "_pos" in events else pd.Series(True, index=events.index)
     if missing.any():
         pos = pd.Series(np.arange(len(app_order)), index=app_order.to_numpy())
@@ -929,6 +994,6 @@ def _tidy_events(events: pd.DataFrame, app_order: pd.Series) -> pd.DataFrame:
     pos = events["_pos"].to_numpy(dtype=float)
     date = events["date"].to_numpy().view(np.int64)
     date = np.where(events["date"].isna().to_numpy(), np.iinfo(np.int64).max, date)
-    order = np.lexsort((rank, date, np.where(np.isnan(pos), np.inf, pos)))
+    order = _event_order(np.where(np.isnan(pos), np.inf, pos), date, rank)
     events = events.iloc[order]
     return events.drop(columns=["_pos"]).reset_index(drop=True)[list(EVENT_COLUMNS)]
