@@ -544,3 +544,28 @@ def test_far_reference_hint_cases(scan: bytes, far: bool) -> None:
     from jobstats.io import safety
 
     assert safety._may_hold_far_refs(scan) is far
+
+
+def test_a_tag_longer_than_the_limit_is_refused_not_let_go(tmp_path: Path) -> None:
+    """The streamed extent check keeps each tag whole; one over MAX_TAG_BYTES refuses
+    the part (dropping it could hide a far cell behind a long attribute)."""
+    from jobstats.io import safety
+
+    path = tmp_path / "long.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml",
+                   b'<sheetData><c x="' + b"a" * (safety.MAX_TAG_BYTES + 1) + b'" r="ZZ9"/>')
+    with zipfile.ZipFile(path) as zf:
+        (info,) = zf.infolist()
+        with pytest.raises(UnreadableFileError, match=r"long.zip.*more than 16 MiB"):
+            list(safety._tag_chunks(zf, info, "long.zip"))
+    # a tag longer than one 1 MiB read, after a long text, is kept whole with its reference
+    ok = tmp_path / "ok.zip"
+    with zipfile.ZipFile(ok, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("s.xml", b"<a>" + b"x" * (2 << 20) + b'<c x="' + b"a" * (3 << 20)
+                   + b'" r="ZZ9"/>')
+    with zipfile.ZipFile(ok) as zf:
+        (info,) = zf.infolist()
+        pieces = list(safety._tag_chunks(zf, info, "ok.zip"))
+    assert b"".join(pieces).endswith(b'r="ZZ9"/>')
+    assert any(p.startswith(b'<c x="') and p.endswith(b'r="ZZ9"/>') for p in pieces)

@@ -752,6 +752,25 @@ def b_far_stray_cell(p: Path) -> None:
         "</c></row></sheetData>"))
 
 
+def b_far_cell_long_tag(p: Path) -> None:
+    # A far cell whose tag starts more than 64 KiB before the end of a 1 MiB piece
+    # of the decompressed sheet (a 70 KB made-up attribute before its r="ZZ20000"):
+    # the streamed extent check must keep the whole tag, not let it go as a long text.
+    def edit(x: str) -> str:
+        head, tail = x.split("</sheetData>")
+        rows, size, n = [], len(head.encode()), 100
+        while size < (1 << 20) - 66_000:  # pad with small cells up to there
+            row = f'<row r="{n}"><c r="F{n}" t="inlineStr"><is><t>x</t></is></c></row>'
+            rows.append(row)
+            size += len(row)
+            n += 1
+        far = (f'<row r="20000"><c x="{"a" * 70_000}" r="ZZ20000" t="inlineStr"><is><t>x</t>'
+               "</is></c></row>")
+        return head + "".join(rows) + far + "</sheetData>" + tail
+
+    _with_sheet_xml(p, edit)
+
+
 def b_far_cell_wide(p: Path) -> None:
     # A stray cell at ZZ20000: 702 columns x 20,000 rows (14 million cells). Its
     # row alone is unremarkable (under 100,000); only the product is too large.

@@ -431,14 +431,21 @@ class _ErrorCells:
             self._tail = chunk[-8:]
 
 
+#: The longest tag with its text kept whole by the streamed checks; a cell's text
+#: is at most 32,767 characters in Excel (128 KiB in UTF-8), far below this.
+MAX_TAG_BYTES = 16 << 20
+
+
 def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                 seen: Callable[[bytes], None] | None = None) -> Iterator[bytes]:
     """Decompress one XML part in 1 MiB steps, each cut just before a ``<``.
 
-    So no tag is split between two chunks (a text run over 64 KiB with no tag
-    is let go: it holds nothing to scan). Memory stays bounded whatever the
-    part's size. ``seen``, when given, is called with every decompressed
-    piece as read (before the cut), e.g. :class:`_ErrorCells`.
+    So no tag is split between two chunks. A tag (with the text after it) is
+    kept whole, however long: dropping a long one would let a far cell hide
+    behind a long made-up attribute. Over :data:`MAX_TAG_BYTES` the part is
+    refused, so memory stays bounded whatever the part's size. ``seen``, when
+    given, is called with every decompressed piece as read (before the cut),
+    e.g. :class:`_ErrorCells`.
     """
     carry = b""
     try:
@@ -448,12 +455,17 @@ def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                     seen(chunk)
                 buf = carry + chunk
                 cut = buf.rfind(b"<")
-                if cut <= 0:
-                    cut = len(buf)
-                scan, carry = buf[:cut], buf[cut:]
-                if len(carry) > 1 << 16:
-                    carry = b""
-                yield scan
+                if cut < 0:  # text only: no tag begins in it
+                    scan, carry = buf, b""
+                else:  # the last tag may go on in the next chunk (cut 0: all of buf does)
+                    scan, carry = buf[:cut], buf[cut:]
+                if len(carry) > MAX_TAG_BYTES:
+                    raise UnreadableFileError(
+                        f"{name} (part {info.filename!r}): holds one tag or text of more than "
+                        f"{MAX_TAG_BYTES >> 20} MiB; no spreadsheet cell is that long (Excel "
+                        f"keeps 32,767 characters), so it is not read. {_REPAIR}")
+                if scan:
+                    yield scan
             if carry:
                 yield carry
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
