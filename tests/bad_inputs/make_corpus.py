@@ -771,6 +771,22 @@ def b_far_cell_long_tag(p: Path) -> None:
     _with_sheet_xml(p, edit)
 
 
+def b_far_cell_moved_sheet(p: Path) -> None:
+    # The far cell of b_far_cell_wide in a sheet stored at xl/data/sheet1.xml: the
+    # workbook's relationships lead readers there, so the extent check must go too.
+    far = p.with_suffix(".far.xlsx")
+    b_far_cell_wide(far)
+    with zipfile.ZipFile(far) as src, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data, name = src.read(info), info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "xl/data/sheet1.xml"
+            if name.endswith(".rels") or name == "[Content_Types].xml":
+                data = data.replace(b"worksheets/sheet1.xml", b"data/sheet1.xml")
+            z.writestr(name, data)
+    far.unlink()
+
+
 def b_far_cell_wide(p: Path) -> None:
     # A stray cell at ZZ20000: 702 columns x 20,000 rows (14 million cells). Its
     # row alone is unremarkable (under 100,000); only the product is too large.

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import lzma
 import os
+import posixpath
 import re
 import stat
 import struct
@@ -301,10 +302,13 @@ def _check_zip(path: Path) -> bool:
             _check_member(zf, info, member)
         if "content.xml" in zf.namelist():  # OpenDocument
             _check_ods_extent(zf, zf.getinfo("content.xml"), name)
-        sheets = [i for i in infos if _WORKSHEET_PART.fullmatch(i.filename)]
+        titles = _sheet_titles(zf) if "xl/workbook.xml" in zf.namelist() else {}
+        # every part the workbook names as a sheet, wherever it lies (a reader follows
+        # the relationships), and every part in xl/worksheets/
+        sheets = [i for i in infos
+                  if _WORKSHEET_PART.fullmatch(i.filename) or i.filename in titles]
         errors = False
         if sheets:
-            titles = _sheet_titles(zf)
             for info in sheets:
                 errors |= _check_sheet_extent(zf, info, name, titles.get(info.filename))
         if not errors:  # parts in sub-folders of xl/worksheets/ are not extent-checked
@@ -648,8 +652,10 @@ def _check_ods_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
 def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part name -> sheet title, from workbook.xml and its relationships.
 
-    Parsed with defusedxml (the parts have passed the DOCTYPE check anyway);
-    an unexpected layout only loses the titles, never the check.
+    Parsed with defusedxml (the parts have passed the DOCTYPE check anyway).
+    Also how sheets stored outside ``xl/worksheets/`` are found for the check;
+    an unexpected layout loses only the titles (the parts in ``xl/worksheets/``
+    are checked anyway, and a reader finds no sheet through broken relationships).
     """
     from defusedxml.ElementTree import fromstring
 
@@ -662,7 +668,7 @@ def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
     for rel in rels:
         target = rel.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[rel.get("Id")] = target
+        targets[rel.get("Id")] = posixpath.normpath(target)  # "xl/../x.xml" is "x.xml"
     titles = {}
     for el in wb.iter():
         if el.tag.endswith("}sheet"):
