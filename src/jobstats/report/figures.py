@@ -127,7 +127,11 @@ def new_figure() -> Figure:
     left, right, top, bottom = (m * em for m in MARGIN_EM)
     width, height = left + ax_w + right, bottom + ax_h + top
     fig = Figure(figsize=(width, height), layout="none")  # "none": whatever rcParams say
-    fig.add_axes((left / width, bottom / height, ax_w / width, ax_h / height))
+    # the title at the top of the Axes, where matplotlib's automatic placement puts it
+    # when nothing is drawn above the Axes; the automatic one measures every tick label
+    # of the x axis at each draw to check
+    with mpl.rc_context({"axes.titley": 1.0}):
+        fig.add_axes((left / width, bottom / height, ax_w / width, ax_h / height))
     return fig
 
 
