@@ -187,12 +187,11 @@ def followups_due(
     rows: list[dict[str, Any]] = []
 
     def add(kind: str, app_id: str, since: pd.Timestamp, overdue: int, reason: str) -> None:
-        r = a.loc[app_id]
+        # the application's columns are filled in below, for all rows at once
         rows.append({
-            "kind": kind, "application_id": app_id, "client": r.get("client"),
-            "company": r.get("company"), "title": r.get("title"), "applied_on": a_day[app_id],
-            "since": since, "days_waiting": int((as_of - since).days), "days_overdue": overdue,
-            "reason": reason, "sheet": r.get("sheet"), "row": r.get("row"),
+            "kind": kind, "application_id": app_id, "since": since,
+            "days_waiting": int((as_of - since).days), "days_overdue": overdue,
+            "reason": reason,
         })
 
     # 1. thank-you notes after recent interviews
@@ -263,6 +262,7 @@ def followups_due(
         notes.append("Your file has no reply or status column, so every application looks "
                      "unanswered: mark replies in it to shorten this list.")
 
+    _fill_application_columns(rows, a, a_day)
     out = pd.DataFrame(rows, columns=list(DUE_COLUMNS))
     if len(out):
         out["_k"] = out["kind"].map(KIND_ORDER)
@@ -273,6 +273,25 @@ def followups_due(
     out.attrs.update(as_of=as_of, n_applications=int(len(a)), after_days=int(after),
                      after_reason=after_reason, notes=notes)
     return out
+
+
+def _fill_application_columns(rows: list[dict[str, Any]], a: pd.DataFrame,
+                              a_day: pd.Series) -> None:
+    """Add each due row's client, company, title, applied_on, sheet and row.
+
+    One lookup of all the rows' applications (a lookup per row cost seconds for
+    the thousands of rows of a coach's cohort).
+    """
+    if not rows:
+        return
+    ids = [r["application_id"] for r in rows]
+    sub = a.loc[ids]
+    columns = {c: sub[c].tolist() if c in a.columns else [None] * len(ids)
+               for c in ("client", "company", "title", "sheet", "row")}
+    columns["applied_on"] = a_day.loc[ids].tolist()
+    for i, r in enumerate(rows):
+        for c, values in columns.items():
+            r[c] = values[i]
 
 
 # --- output for the CLI -----------------------------------------------------------
