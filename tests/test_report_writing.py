@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -239,6 +240,7 @@ def test_client_pages_in_worker_processes_equal_the_serial_ones(tmp_path: Path) 
     for rel in pages:
         assert (outs[1] / rel).read_bytes() == (outs[2] / rel).read_bytes(), rel
     assert (outs[1] / "report.html").read_bytes() == (outs[2] / "report.html").read_bytes()
+    assert gc.get_freeze_count() == 0  # frozen for the fork only: collected again afterwards
 
 
 class PageFailed(Exception):
@@ -261,3 +263,4 @@ def test_a_failing_client_page_in_a_worker_stops_the_run_before_the_main_page(
         report.write_report(data, tmp_path / "out", workers=2)
     assert not (tmp_path / "out" / "report.html").exists()
     assert not (tmp_path / "out").exists() or leftovers(tmp_path / "out") == []
+    assert gc.get_freeze_count() == 0
