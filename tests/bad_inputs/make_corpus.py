@@ -744,12 +744,24 @@ def _with_sheet_xml(p: Path, edit: Callable[[str], str]) -> None:
     tmp.unlink()
 
 
+def _stray_row(row: str, ref: str, text: str = "x", attrs: str = "") -> str:
+    """A ``<row r=row>`` holding one inline-text cell at ``ref``, both written as given
+    (``attrs`` go before the cell's ``r=``; a text with edge spaces is kept as typed)."""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return (f'<row r="{row}"><c{attrs} r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is>'
+            "</c></row>")
+
+
+def _with_stray_cell(p: Path, row: str, ref: str, text: str = "x") -> None:
+    """The base tracker with one :func:`_stray_row` after its last row."""
+    _with_sheet_xml(p, lambda x: x.replace("</sheetData>",
+                                           _stray_row(row, ref, text) + "</sheetData>"))
+
+
 def b_far_stray_cell(p: Path) -> None:
     # One cell at the last row and column Excel has: 2 KB on disk, 17 billion
     # cells if read as a rectangle (calamine aborted the process on it).
-    _with_sheet_xml(p, lambda x: x.replace(
-        "</sheetData>", '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is>'
-        "</c></row></sheetData>"))
+    _with_stray_cell(p, "1048576", "XFD1048576")
 
 
 def b_far_cell_long_tag(p: Path) -> None:
@@ -760,12 +772,11 @@ def b_far_cell_long_tag(p: Path) -> None:
         head, tail = x.split("</sheetData>")
         rows, size, n = [], len(head.encode()), 100
         while size < (1 << 20) - 66_000:  # pad with small cells up to there
-            row = f'<row r="{n}"><c r="F{n}" t="inlineStr"><is><t>x</t></is></c></row>'
+            row = _stray_row(str(n), f"F{n}")
             rows.append(row)
             size += len(row)
             n += 1
-        far = (f'<row r="20000"><c x="{"a" * 70_000}" r="ZZ20000" t="inlineStr"><is><t>x</t>'
-               "</is></c></row>")
+        far = _stray_row("20000", "ZZ20000", attrs=f' x="{"a" * 70_000}"')
         return head + "".join(rows) + far + "</sheetData>" + tail
 
     _with_sheet_xml(p, edit)
@@ -790,38 +801,28 @@ def b_far_cell_moved_sheet(p: Path) -> None:
 def b_far_cell_wide(p: Path) -> None:
     # A stray cell at ZZ20000: 702 columns x 20,000 rows (14 million cells). Its
     # row alone is unremarkable (under 100,000); only the product is too large.
-    _with_sheet_xml(p, lambda x: x.replace(
-        "</sheetData>", '<row r="20000"><c r="ZZ20000" t="inlineStr"><is><t>x</t></is>'
-        "</c></row></sheetData>"))
+    _with_stray_cell(p, "20000", "ZZ20000")
 
 
 def b_far_cell_leading_zeros(p: Path) -> None:
     # A reference written with a leading zero (AB0400000 = AB400000): the row
     # has six significant digits in a seven-digit field.
-    _with_sheet_xml(p, lambda x: x.replace(
-        "</sheetData>", '<row r="0400000"><c r="AB0400000" t="inlineStr"><is><t>x</t></is>'
-        "</c></row></sheetData>"))
+    _with_stray_cell(p, "0400000", "AB0400000")
 
 
 def b_far_row_tag(p: Path) -> None:
     # Only the <row> tag is far (999,999); its cell claims column Z of row 1.
-    _with_sheet_xml(p, lambda x: x.replace(
-        "</sheetData>", '<row r="999999"><c r="Z1" t="inlineStr"><is><t>x</t></is>'
-        "</c></row></sheetData>"))
+    _with_stray_cell(p, "999999", "Z1")
 
 
 def b_stray_cell_wide_nearby(p: Path) -> None:
     # A stray space at ZZ100: 702 columns x 100 rows, small enough to be read.
-    _with_sheet_xml(p, lambda x: x.replace(
-        "</sheetData>", '<row r="100"><c r="ZZ100" t="inlineStr"><is><t xml:space="preserve">'
-        " </t></is></c></row></sheetData>"))
+    _with_stray_cell(p, "100", "ZZ100", " ")
 
 
 def b_stray_cell_nearby(p: Path) -> None:
     # A stray space typed at Z5000 (common): a 5,000 x 26 area, to be read.
-    _with_sheet_xml(p, lambda x: x.replace(
-        "</sheetData>", '<row r="5000"><c r="Z5000" t="inlineStr"><is><t xml:space="preserve">'
-        " </t></is></c></row></sheetData>"))
+    _with_stray_cell(p, "5000", "Z5000", " ")
 
 
 _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
