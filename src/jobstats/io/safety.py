@@ -129,8 +129,8 @@ class FileCheck:
     kind : str
         ``"zip"``, ``"ole2"`` or ``"text"`` (see :func:`check_file`).
     error_cells : bool
-        A worksheet part (``xl/worksheets/*.xml``) holds ``t="e"``, the type of
-        an error cell (``#REF!``, ``#N/A``): found in the pass the extent check
+        A worksheet part (in ``xl/worksheets/``, or named as a sheet by the
+        workbook) holds ``t="e"``, the type of an error cell (``#REF!``, ``#N/A``): found in the pass the extent check
         makes over the sheet anyway, so the reader needs no second unzip.
     """
 
@@ -308,9 +308,8 @@ def _check_zip(path: Path) -> bool:
         sheets = [i for i in infos
                   if _WORKSHEET_PART.fullmatch(i.filename) or i.filename in titles]
         errors = False
-        if sheets:
-            for info in sheets:
-                errors |= _check_sheet_extent(zf, info, name, titles.get(info.filename))
+        for info in sheets:
+            errors |= _check_sheet_extent(zf, info, name, titles.get(info.filename))
         if not errors:  # parts in sub-folders of xl/worksheets/ are not extent-checked
             for info in infos:
                 f = info.filename
