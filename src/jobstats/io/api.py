@@ -109,7 +109,7 @@ def load(
                                        dayfirst=dayfirst, col=collector,
                                        statuses=user_statuses)
     when = parts["as_of"]
-    issues = pd.DataFrame(collector.issues, columns=list(ISSUE_COLUMNS)).astype(ISSUE_DTYPES)
+    issues = collector.issues_frame()[list(ISSUE_COLUMNS)].astype(ISSUE_DTYPES)
     issues = issues.sort_values(["sheet", "row"], kind="stable")
     report = LoadReport(
         file=path, files=[path], sheets=parts["sheets"], format=parts["format"],

@@ -15,17 +15,67 @@ from jobstats.io.vocab import EXCEL_ERRORS, is_missing, missing_mask
 
 @dataclass
 class Collector:
-    """Accumulates issues and report lines while one file is processed."""
+    """Accumulates issues and report lines while one file is processed.
+
+    Issues are kept in the order they were added, as single rows or as blocks
+    of many rows (:meth:`add_many`): a million-row file can doubt tens of
+    thousands of rows, and one dict per row costs more than the rest of the load.
+    """
 
     file: str
-    issues: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
     file_warnings: list[str] = field(default_factory=list)
+    _blocks: list[tuple] = field(default_factory=list, repr=False)
 
     def add(self, sheet: str, row: int, column: str | None, severity: str, reason: str) -> None:
-        self.issues.append({"file": self.file, "sheet": sheet, "row": int(row),
-                            "column": column, "severity": severity, "reason": reason})
+        self._blocks.append((sheet, int(row), column, severity, reason))
+
+    def add_many(self, sheet: str, rows: np.ndarray, column: str | None, severity: str,
+                 reasons: str | list[str]) -> None:
+        """One issue per row of ``rows`` (Excel row numbers), with one reason for
+        all or one per row."""
+        if len(rows):
+            self._blocks.append((sheet, np.asarray(rows, dtype=np.int64), column, severity,
+                                 reasons))
+
+    @property
+    def issues(self) -> list[dict]:
+        """Every issue as a dict (file, sheet, row, column, severity, reason)."""
+        out = []
+        for sheet, rows, column, severity, reasons in self._blocks:
+            if isinstance(rows, int):
+                rows, reasons = [rows], [reasons]
+            elif isinstance(reasons, str):
+                reasons = [reasons] * len(rows)
+            out += [{"file": self.file, "sheet": sheet, "row": int(r), "column": column,
+                     "severity": severity, "reason": why} for r, why in zip(rows, reasons)]
+        return out
+
+    def issues_frame(self) -> pd.DataFrame:
+        """The issues as a table (columns :data:`jobstats.io.report.ISSUE_COLUMNS`,
+        object values; the caller sets the dtypes), built column-wise."""
+        sizes = [1 if isinstance(b[1], int) else len(b[1]) for b in self._blocks]
+        n = sum(sizes)
+        cols = {c: np.empty(n, dtype=object) for c in ("sheet", "column", "severity", "reason")}
+        row = np.empty(n, dtype=np.int64)
+        at = 0
+        for (sheet, rows, column, severity, reasons), k in zip(self._blocks, sizes):
+            sl = slice(at, at + k)
+            row[sl] = rows
+            cols["sheet"][sl] = sheet
+            cols["column"][sl] = column
+            cols["severity"][sl] = severity
+            if isinstance(reasons, str) or k == 1:
+                cols["reason"][sl] = reasons if isinstance(reasons, str) else reasons[0]
+            else:
+                cols["reason"][sl] = reasons
+            at += k
+        file = np.empty(n, dtype=object)
+        file[:] = self.file
+        return pd.DataFrame({"file": file, "sheet": cols["sheet"], "row": row,
+                             "column": cols["column"], "severity": cols["severity"],
+                             "reason": cols["reason"]})
 
 
 @dataclass

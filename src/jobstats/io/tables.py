@@ -108,14 +108,15 @@ class _Ctx:
 
     def drop(self, idx: np.ndarray, column: str | None, reason: str) -> None:
         """Exclude rows ``idx`` (positions), each reported with ``reason``."""
-        for i in idx:
-            if self.keep[i]:
-                self.col.add(self.g.sheet, int(self.rows[i]), column, "dropped", reason)
+        idx = np.asarray(idx, dtype=np.intp)
+        self.col.add_many(self.g.sheet, self.rows[idx[self.keep[idx]]], column, "dropped",
+                          reason)
         self.keep[idx] = False
 
-    def warn(self, idx: np.ndarray, column: str | None, reason: str) -> None:
-        for i in idx:
-            self.col.add(self.g.sheet, int(self.rows[i]), column, "warning", reason)
+    def warn(self, idx: np.ndarray, column: str | None, reason: str | list[str]) -> None:
+        """Warn about rows ``idx`` (positions): one reason for all, or one per row."""
+        idx = np.asarray(idx, dtype=np.intp)
+        self.col.add_many(self.g.sheet, self.rows[idx], column, "warning", reason)
 
 
 def build_tables(
@@ -903,11 +904,11 @@ def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
     # codes number the keys in order of first appearance: each key's first row
     new_key = codes > np.maximum.accumulate(np.r_[-1, codes[:-1]])
     first_at = sel[new_key]
-    for k, i in zip(codes[counts[codes] > 1], sel[counts[codes] > 1]):
-        f = first_at[k]
-        if i != f:
-            ctx.warn([i], None, f"possible duplicate of row {g.rows[f]} (same company, job "
-                     "title and applied date); kept")
+    many = counts[codes] > 1
+    i, f = sel[many], first_at[codes[many]]
+    later = i != f
+    ctx.warn(i[later], None, [f"possible duplicate of row {r} (same company, job title and "
+                              "applied date); kept" for r in ctx.rows[f[later]].tolist()])
 
 
 def _simplify_status_date(ctx: _Ctx, fmt: str, status: np.ndarray,
