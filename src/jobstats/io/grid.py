@@ -3,6 +3,8 @@ collector of issues and report lines shared by the loader's steps."""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,13 +80,43 @@ class Collector:
                              "reason": cols["reason"]})
 
 
+class CodedColumn(Sequence):
+    """A column's cells as codes into its distinct values (code -1: missing, read
+    as None), looked at without building one Python reference per cell: the
+    loader converts columns through their codes and only looks at a few cells
+    one by one (a sample for yes/no and date checks, the rows it reports).
+    ``np.asarray(col)`` gives the object array of cells.
+    """
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray) -> None:
+        self.codes = codes
+        self._values = values  # distinct values, then None (code -1)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return self._values[self.codes[i]]
+        return self._values[self.codes[operator.index(i)]]
+
+    def __iter__(self) -> Iterator[object]:
+        step = 4096  # (chunks: a caller that stops early builds little)
+        for k in range(0, len(self.codes), step):
+            yield from self._values[self.codes[k:k + step]].tolist()
+
+    def __array__(self, dtype: object = None, copy: bool | None = None) -> np.ndarray:
+        out = self._values[self.codes]
+        return out if dtype is None else out.astype(dtype)
+
+
 @dataclass
 class Grid:
     """A sheet below its header: unique headers, column-wise values, Excel row numbers."""
 
     sheet: str
     headers: list[str]
-    cols: list[np.ndarray]
+    cols: list[np.ndarray] | list[CodedColumn]
     rows: list[int]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row i, col j) -> "#REF!"
     _codes: dict[int, tuple[np.ndarray, list[object]]] = field(default_factory=dict, repr=False)
@@ -147,13 +179,15 @@ def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
     for codes, _ in coded[:width]:
         filled |= codes >= 0
     keep = np.flatnonzero(filled)  # blank rows are layout, not data
+    every = len(keep) == n_body  # (no blank row: no copy of the codes)
     rownums = (keep + header_idx + 2).tolist()  # Python ints, in one call
-    cols: list[np.ndarray] = []
+    cols: list[CodedColumn] = []
     errors: dict[tuple[int, int], str] = {}
     grid_codes: dict[int, tuple[np.ndarray, list[object]]] = {}
     for j in range(width):
         codes, uniq = coded[j]
-        codes = codes[keep]
+        if not every:
+            codes = codes[keep]
         vals = np.empty(len(uniq) + 1, dtype=object)
         vals[:-1] = uniq
         vals[-1] = None
@@ -167,7 +201,7 @@ def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
                                 f"Excel error value {s} treated as missing")
                         errors[(int(i), j)] = s
                     codes = np.where(codes == u_i, -1, codes)
-        cols.append(vals[codes])
+        cols.append(CodedColumn(codes, vals))
         grid_codes[j] = (codes, uniq)
     g = Grid(sheet.name, headers, cols, rownums, errors)
     g._codes.update(grid_codes)
