@@ -176,7 +176,7 @@ def build_tables(
     source, source_raw = _sources(ctx)
     first_reply, first_src, stage, reply_kind = _replies(ctx, status, rank, status_raw,
                                                          applied, dcols, dsrc)
-    fu_events, followed = _follow_ups(ctx, order, app_id)
+    fu_events, followed = _follow_ups(ctx, order)
 
     def text_field(fld: str) -> pd.Series:
         if fld in cm.fields:
@@ -215,30 +215,34 @@ def build_tables(
 
     keep = ctx.keep
     ja = cm.fields["applied_on"]
-    parts = [_event_frame(app_id, applied, "applied", g.headers[ja], keep),
-             _event_frame(app_id, first_reply, "reply", first_src, keep), fu_events]
+    parts = [_event_rows(applied, "applied", g.headers[ja], keep),
+             _event_rows(first_reply, "reply", first_src, keep), *fu_events]
     for fld, d in dcols.items():
         if EVENT_OF.get(fld) and fld != "first_reply_on":
             if fld == "callback_due_on":
                 # The event is the promised day arriving (the column keeps any date).
                 d = d.where(d.dt.normalize() <= as_of)
-            parts.append(_event_frame(app_id, d, EVENT_OF[fld], dsrc[fld], keep))
-    events = pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
+            parts.append(_event_rows(d, EVENT_OF[fld], dsrc[fld], keep))
+    parts = [p for p in parts if len(p.pos)] or parts[:1]
 
     # --- a separate follow-ups sheet ------------------------------------
     # Events carry their row's position in the file order of the kept rows.
     new_pos = np.cumsum(keep) - 1
-    events["_pos"] = new_pos[events["_pos"].to_numpy(dtype=np.int64)]
     apps_kept = apps[keep].reset_index(drop=True)
     fu = find_follow_up_sheet(book, sheet)
+    extra_events = None
     if fu is not None:
         extra_events = follow_up_sheet_events(book, fu[0], fu[1], apps_kept, as_of,
                                               dayfirst, col)
-        if len(extra_events):
-            events = pd.concat([events, extra_events], ignore_index=True)
-            apps_kept["followed_up"] = apps_kept["followed_up"] | apps_kept[
-                "application_id"].isin(set(extra_events["application_id"]))
-    events = _tidy_events(events, apps_kept["application_id"])
+    if extra_events is not None and len(extra_events):
+        events = _events_frame(parts, app_id)
+        events["_pos"] = new_pos[events["_pos"].to_numpy(dtype=np.int64)]
+        events = pd.concat([events, extra_events], ignore_index=True)
+        apps_kept["followed_up"] = apps_kept["followed_up"] | apps_kept[
+            "application_id"].isin(set(extra_events["application_id"]))
+        events = _tidy_events(events, apps_kept["application_id"])
+    else:
+        events = _sorted_events(parts, app_id, new_pos)
     _stale_as_of(apps_kept, events, as_of, as_of_source, col)
     ctx.matches += _source_groups(source, source_raw, keep, cm, g)
     parts = {"format": fmt, "mapping": _mapping(cm, g, book), "extras": extras,
@@ -589,8 +593,9 @@ def _source_groups(source: pd.Series, raw: pd.Series, keep: np.ndarray, cm: Colu
 
 def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Series,
              applied: pd.Series, dcols: dict[str, pd.Series], dsrc: dict[str, str]
-             ) -> tuple[pd.Series, np.ndarray, pd.Series, pd.Series]:
-    """First reply date (and the header it came from), furthest stage and reply kind."""
+             ) -> tuple[pd.Series, tuple[np.ndarray, list[str]], pd.Series, pd.Series]:
+    """First reply date, the header it came from (codes into headers, "" for
+    none), furthest stage and reply kind."""
     g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
     nat = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     names = ("first_reply_on", "interview_on", "offer_on", "rejected_on")
@@ -606,7 +611,6 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     src_names = np.array([dsrc.get(k, "") for k in names] + [""], dtype=object)
     hit = (stacked == first.to_numpy()[:, None]) & ~np.isnat(stacked)
     which = np.where(hit.any(axis=1), hit.argmax(axis=1), len(names))
-    first_src = src_names[which]
 
     intv, offer, rej = (c.notna().to_numpy() for c in cols[1:])
     file_kind = np.full(n, None, dtype=object)
@@ -633,13 +637,13 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
     # (days by numpy's cast, which floors as normalize() does; NaT compares False)
     early = ctx.keep & (fr.astype("M8[D]") < applied.to_numpy().astype("M8[D]"))
     for i in np.flatnonzero(early):
-        ctx.warn([i], first_src[i] or None,
+        ctx.warn([i], src_names[which[i]] or None,
                  f"reply dated {first.iat[i].date()} is before the application "
                  f"({applied.iat[i].date()}); reply date ignored (stage kept)")
     first = first.mask(early)
-    first_src = np.where(early, "", first_src)
+    which = np.where(early, len(names), which)
     kind = _reply_kind(base, status, file_kind, first, *cols[1:])
-    return first, first_src, stage_s, kind
+    return first, (which, src_names.tolist()), stage_s, kind
 
 
 def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr: pd.Series,
@@ -679,28 +683,27 @@ def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr
 # --- follow-ups ----------------------------------------------------------------
 
 
-def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: pd.api.extensions.ExtensionArray
-                ) -> tuple[pd.DataFrame, np.ndarray]:
+def _follow_ups(ctx: _Ctx, order: dict[str, bool]) -> tuple[list[_EventRows], np.ndarray]:
     """Follow-up events from dated and yes/no columns, and the followed-up flag."""
     g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
     keep = ctx.keep
     followed = np.zeros(n, dtype=bool)
-    parts: list[pd.DataFrame] = []
+    parts: list[_EventRows] = []
     planned = undated = 0
 
-    def channel(j: int) -> pd.api.extensions.ExtensionArray:
+    def channel(j: int, idx: np.ndarray) -> tuple[np.ndarray, list[object]]:
         ch = cm.channel_of.get(j)
         if ch is None:
-            return _const_str(None, n)
+            return _const_coded(None, len(idx))
         codes, uniq = g.codes(ch)
-        return _take_str([parse_channel(u) for u in uniq], codes).array
+        return codes[idx], [parse_channel(u) for u in uniq]
 
-    def add(idx: np.ndarray, j: int, dates: object) -> None:
+    def add(idx: np.ndarray, j: int, dates: np.ndarray | None) -> None:
         k = len(idx)
-        parts.append(pd.DataFrame({"application_id": app_id[idx], "date": dates,
-                                   "kind": _const_str("follow_up", k),
-                                   "channel": channel(j)[idx],
-                                   "source_column": _const_str(g.headers[j], k), "_pos": idx}))
+        if dates is None:  # undated
+            dates = np.full(k, np.datetime64("NaT"), dtype="datetime64[ns]")
+        parts.append(_EventRows(idx, dates, "follow_up", channel(j, idx),
+                                _const_coded(g.headers[j], k)))
         followed[idx] = True
 
     yes_cells: list[tuple[np.ndarray, int]] = []
@@ -721,7 +724,7 @@ def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: pd.api.extensions.Ext
         idx = idx[~followed[idx]]
         if not len(idx):
             continue
-        add(idx, j, pd.NaT)
+        add(idx, j, None)
         undated += len(idx)
         yes_cols.append(j)
         for i in idx:
@@ -731,7 +734,7 @@ def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: pd.api.extensions.Ext
         codes, uniq = g.codes(j)
         yes = np.array([bool(yes_no(u)) for u in uniq] + [False])[codes]
         idx = np.flatnonzero(yes & keep & ~followed)
-        add(idx, j, pd.NaT)
+        add(idx, j, None)
         undated += len(idx)
     if undated:
         ctx.col.notes.append(
@@ -748,9 +751,7 @@ def _follow_ups(ctx: _Ctx, order: dict[str, bool], app_id: pd.api.extensions.Ext
     if planned:
         ctx.col.notes.append(f"{planned} follow-up(s) dated after the as-of date "
                              f"({ctx.as_of.date()}) are plans, not sent follow-ups: not counted")
-    events = (pd.concat(parts, ignore_index=True) if parts
-              else pd.DataFrame(columns=list(EVENT_COLUMNS)))
-    return events, followed
+    return parts, followed
 
 
 # --- extras, events, mapping ---------------------------------------------------
@@ -823,16 +824,87 @@ def _decimal_comma_numbers(values: list[object]) -> np.ndarray | None:
     return out
 
 
-def _event_frame(app_id: pd.api.extensions.ExtensionArray, dates: pd.Series, kind: str,
-                 source: object, keep: np.ndarray) -> pd.DataFrame:
-    """Events of one kind from one date column (kept rows with a date)."""
+@dataclass
+class _EventRows:
+    """Events of one kind from one column, coded: row positions, dates, and the
+    channel and source column as codes into a few labels (-1: none). Strings
+    are made once, for all events, after sorting (a random-order take of a
+    million strings costs more than everything else done to the events)."""
+
+    pos: np.ndarray  # positions of the rows in the sheet (int64)
+    date: np.ndarray  # datetime64[ns]; NaT: undated
+    kind: str
+    channel: tuple[np.ndarray, list[object]]
+    source: tuple[np.ndarray, list[object]]
+
+
+def _const_coded(value: object, k: int) -> tuple[np.ndarray, list[object]]:
+    return ((np.zeros(k, dtype=np.intp), [value]) if value is not None
+            else (np.full(k, -1, dtype=np.intp), []))
+
+
+def _event_rows(dates: pd.Series, kind: str, source: object, keep: np.ndarray) -> _EventRows:
+    """Events of one kind from one date column (kept rows with a date).
+
+    ``source`` is the header, or (codes per row, labels) when it varies by row."""
     sel = keep & dates.notna().to_numpy()
-    k = int(sel.sum())
-    src = (pd.array(source[sel], dtype="str") if isinstance(source, np.ndarray)
-           else _const_str(source, k))
-    return pd.DataFrame({"application_id": app_id[sel], "date": dates.to_numpy()[sel],
-                         "kind": _const_str(kind, k), "channel": _const_str(None, k),
-                         "source_column": src, "_pos": np.flatnonzero(sel)})
+    pos = np.flatnonzero(sel)
+    k = len(pos)
+    src = ((source[0][pos], source[1]) if isinstance(source, tuple)
+           else _const_coded(source, k))
+    return _EventRows(pos, dates.to_numpy()[pos], kind, _const_coded(None, k), src)
+
+
+def _coded_str(parts: list[tuple[np.ndarray, list[object]]]) -> pd.api.extensions.ExtensionArray:
+    """One ``str`` array from several (codes, labels) pieces, end to end."""
+    labels: list[object] = []
+    codes = []
+    for c, lab in parts:
+        codes.append(np.where(c >= 0, c + len(labels), -1))
+        labels += lab
+    return _take_str(labels, np.concatenate(codes) if codes else np.empty(0, np.intp)).array
+
+
+def _events_frame(parts: list[_EventRows], app_id: pd.api.extensions.ExtensionArray
+                  ) -> pd.DataFrame:
+    """The events (unsorted, with the row position ``_pos``), one part after another."""
+    pos = np.concatenate([p.pos for p in parts]).astype(np.int64)
+    return pd.DataFrame({
+        "application_id": app_id.take(pos),
+        "date": np.concatenate([p.date for p in parts]).astype("datetime64[ns]"),
+        "kind": _coded_str([_const_coded(p.kind, len(p.pos)) for p in parts]),
+        "channel": _coded_str([p.channel for p in parts]),
+        "source_column": _coded_str([p.source for p in parts]),
+        "_pos": pos})
+
+
+def _sorted_events(parts: list[_EventRows], app_id: pd.api.extensions.ExtensionArray,
+                   new_pos: np.ndarray) -> pd.DataFrame:
+    """The events table of one sheet, as :func:`_tidy_events` has it (sorted by
+    application, date and kind), sorted on the codes before any string is made."""
+    pos = np.concatenate([p.pos for p in parts]).astype(np.int64)
+    date = np.concatenate([p.date for p in parts]).astype("datetime64[ns]")
+    rank = np.concatenate([np.full(len(p.pos), EVENT_KINDS.index(p.kind)
+                                   if p.kind in EVENT_KINDS else -1, dtype=np.int64)
+                           for p in parts])
+    big = np.iinfo(np.int64).max
+    order = _event_order(new_pos[pos].astype(float),
+                         np.where(np.isnat(date), big, date.view(np.int64)), rank)
+
+    def coded(pieces: list[tuple[np.ndarray, list[object]]]) -> pd.api.extensions.ExtensionArray:
+        labels: list[object] = []
+        codes = []
+        for c, lab in pieces:
+            codes.append(np.where(c >= 0, c + len(labels), -1))
+            labels += lab
+        return _take_str(labels, np.concatenate(codes)[order]).array
+
+    return pd.DataFrame({
+        "application_id": app_id.take(pos[order]),
+        "date": date[order],
+        "kind": coded([_const_coded(p.kind, len(p.pos)) for p in parts]),
+        "channel": coded([p.channel for p in parts]),
+        "source_column": coded([p.source for p in parts])})[list(EVENT_COLUMNS)]
 
 
 def _mapping(cm: ColumnMap, g: Grid, book: RawBook) -> pd.DataFrame:
