@@ -196,7 +196,7 @@ def build_tables(
         "callback_due_on": dcols.get("callback_due_on", nat),
         "reply_kind": reply_kind,
         "stage": stage,
-        "status": pd.Series(status, dtype="str"),
+        "status": status.series(),
         "status_raw": status_raw,
         "followed_up": followed,
         "notes": text_field("notes"),
@@ -336,31 +336,58 @@ def _require_applied(cm: ColumnMap, g: Grid, where: str) -> None:
 # --- status ------------------------------------------------------------------
 
 
-def _statuses(ctx: _Ctx) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+class _Labels:
+    """A column as codes into a few labels (-1: none): compared and turned into
+    strings through its labels, never cell by cell."""
+
+    def __init__(self, codes: np.ndarray, labels: list[object]) -> None:
+        self.codes, self.labels = codes, labels
+
+    def eq(self, word: str) -> np.ndarray:
+        """Where the label is ``word``."""
+        hits = [k for k, lab in enumerate(self.labels) if lab == word]
+        if len(hits) == 1:
+            return self.codes == hits[0]
+        return np.isin(self.codes, hits)
+
+    def code_of(self, word: str) -> int:
+        """The code of ``word``, added as a label when new."""
+        if word not in self.labels:
+            self.labels.append(word)
+        return self.labels.index(word)
+
+    def series(self) -> pd.Series:
+        return _take_str(self.labels, self.codes)
+
+
+def _statuses(ctx: _Ctx) -> tuple[_Labels, np.ndarray, pd.Series]:
     """Status, stage-hint rank (-1 none) and raw status of every row; rows whose
     status says they are not applications are dropped (reported)."""
     cm, n = ctx.cm, len(ctx.g.rows)
-    status = np.full(n, "applied", dtype=object)
+    status = _Labels(np.zeros(n, dtype=np.intp), ["applied"])
     rank = np.full(n, _NO_RANK, dtype=np.int64)
-    raw = np.full(n, None, dtype=object)
+    raw = _Labels(np.full(n, -1, dtype=np.intp), [])
     if "status" in cm.fields:
         st, rank, raw = _read_status_column(ctx, cm.fields["status"], None)
-        status = np.where(st != None, st, status)  # noqa: E711
+        status.codes = np.where(st.codes >= 0, st.codes + len(status.labels), status.codes)
+        status.labels += st.labels
     if cm.second_status is not None:
         # A second status-like column ("Stage" beside "Status"): its stage counts
         # toward the furthest stage; it gives the status only where the status is empty.
-        empty = raw == None  # noqa: E711
+        empty = raw.codes < 0
         st, rk, rw = _read_status_column(ctx, cm.second_status, empty)
         rank = np.maximum(rank, rk)
-        give = empty & (st != None)  # noqa: E711
-        status = np.where(give, st, status)
-        raw = np.where(give, rw, raw)
-    _date_flags(ctx, status, rank, raw)
-    return status, rank, pd.Series(raw, dtype="str")
+        give = empty & (st.codes >= 0)
+        status.codes = np.where(give, st.codes + len(status.labels), status.codes)
+        status.labels += st.labels
+        raw.codes = np.where(give, rw.codes + len(raw.labels), raw.codes)
+        raw.labels += rw.labels
+    _date_flags(ctx, status, rank, raw.codes < 0)
+    return status, rank, raw.series()
 
 
 def _read_status_column(ctx: _Ctx, j: int, status_empty: np.ndarray | None
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                        ) -> tuple[_Labels, np.ndarray, _Labels]:
     """Read one status-like column through its distinct values.
 
     ``status_empty`` is None for the status column itself, else (for a second
@@ -408,7 +435,8 @@ def _read_status_column(ctx: _Ctx, j: int, status_empty: np.ndarray | None
         st_u[u_i] = m.status
         if m.stage is not None:
             rk_u[u_i] = STAGE_RANK[m.stage]
-    counts = _rows_of(codes, ctx.rows)
+    listed = [how not in ("exact", "flag") for how, _, _ in seen]
+    counts = _rows_of(codes, ctx.rows) if any(listed) else {}
     for u_i, (how, meaning, suggestion) in enumerate(seen):
         if how in ("exact", "flag") or u_i not in counts:
             continue
@@ -418,10 +446,15 @@ def _read_status_column(ctx: _Ctx, j: int, status_empty: np.ndarray | None
                 f"; close to a word meaning {suggestion!r}, not used" if suggestion else "") + ")"
         ctx.matches.append(("status" if main else "stage", header, rw_u[u_i], meaning or "",
                             how, c, rows))
-    return st_u[codes], rk_u[codes], rw_u[codes]
+    # codes into the distinct values (-1: none); st_u and rw_u are None in the
+    # last slot, which code -1 reads
+    gives = np.array([v is not None for v in st_u])
+    return (_Labels(np.where(gives[codes], codes, -1), st_u[:-1].tolist()), rk_u[codes],
+            _Labels(codes, rw_u[:-1].tolist()))
 
 
-def _date_flags(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, raw: np.ndarray) -> None:
+def _date_flags(ctx: _Ctx, status: _Labels, rank: np.ndarray, raw_missing: np.ndarray
+                ) -> None:
     """Yes/no columns under date headers: "Applied?" = no drops the row (reported),
     "Heard back" / "Interviewed?" / "Rejected?" = yes raise the stage ("Rejected?"
     also gives the status where the status is empty)."""
@@ -438,8 +471,9 @@ def _date_flags(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, raw: np.ndarray
                          f"{str(g.cols[j][i]).strip()!r}: not an application; row excluded")
             continue
         if fld == "rejected_on":
-            give = yes & pd.isna(raw)
-            status[give] = "rejected"
+            give = yes & raw_missing
+            if give.any():
+                status.codes[give] = status.code_of("rejected")
         if fld in stage_of:
             rank[yes] = np.maximum(rank[yes], STAGE_RANK[stage_of[fld]])
 
@@ -504,7 +538,7 @@ def _applied_dates(ctx: _Ctx, order: dict[str, bool]) -> pd.Series:
     return applied
 
 
-def _milestone_dates(ctx: _Ctx, order: dict[str, bool], fmt: str, status: np.ndarray
+def _milestone_dates(ctx: _Ctx, order: dict[str, bool], fmt: str, status: _Labels
                      ) -> tuple[dict[str, pd.Series], dict[str, str]]:
     """Date columns other than applied and follow-ups: field -> dates, field -> header."""
     dcols: dict[str, pd.Series] = {}
@@ -591,7 +625,7 @@ def _source_groups(source: pd.Series, raw: pd.Series, keep: np.ndarray, cm: Colu
 # --- replies and stage ---------------------------------------------------------
 
 
-def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Series,
+def _replies(ctx: _Ctx, status: _Labels, rank: np.ndarray, status_raw: pd.Series,
              applied: pd.Series, dcols: dict[str, pd.Series], dsrc: dict[str, str]
              ) -> tuple[pd.Series, tuple[np.ndarray, list[str]], pd.Series, pd.Series]:
     """First reply date, the header it came from (codes into headers, "" for
@@ -618,9 +652,10 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
         codes, uniq = g.codes(cm.fields["reply_kind"])
         file_kind = np.array([parse_reply_kind(u) for u in uniq] + [None], dtype=object)[codes]
     base = np.where(rank >= 0, rank,
-                    np.where(status == "accepted", STAGE_RANK["accepted"], _APPLIED))
+                    np.where(status.eq("accepted"), STAGE_RANK["accepted"], _APPLIED))
     has_kind = file_kind != None  # noqa: E711
-    replied = first.notna().to_numpy() | rej | (status == "rejected") | has_kind
+    rejected = status.eq("rejected")
+    replied = first.notna().to_numpy() | rej | rejected | has_kind
     base = np.where(replied, np.maximum(base, _REPLIED), base)
     base = np.where(intv, np.maximum(base, STAGE_RANK["interview"]), base)
     base = np.where(offer, np.maximum(base, STAGE_RANK["offer"]), base)
@@ -628,7 +663,7 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
 
     fr = first.to_numpy()
     if "status" in cm.fields:
-        clash = ctx.keep & (status == "no_response") & (rank < 0) & ~np.isnat(fr)
+        clash = ctx.keep & status.eq("no_response") & (rank < 0) & ~np.isnat(fr)
         for i in np.flatnonzero(clash):
             ctx.warn([i], g.headers[cm.fields["status"]],
                      f"status {status_raw.iat[i]!r} says no response, but a reply is dated "
@@ -642,11 +677,11 @@ def _replies(ctx: _Ctx, status: np.ndarray, rank: np.ndarray, status_raw: pd.Ser
                  f"({applied.iat[i].date()}); reply date ignored (stage kept)")
     first = first.mask(early)
     which = np.where(early, len(names), which)
-    kind = _reply_kind(base, status, file_kind, first, *cols[1:])
+    kind = _reply_kind(base, rejected, file_kind, first, *cols[1:])
     return first, (which, src_names.tolist()), stage_s, kind
 
 
-def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr: pd.Series,
+def _reply_kind(stage: np.ndarray, rejected: np.ndarray, file_kind: np.ndarray, fr: pd.Series,
                 intv: pd.Series, offer: pd.Series, rej: pd.Series) -> pd.Series:
     """What the first reply was: from the file's column, else from dates and status.
 
@@ -670,7 +705,7 @@ def _reply_kind(stage: np.ndarray, status: np.ndarray, file_kind: np.ndarray, fr
     code = np.select(
         [stage == r["applied"], ms_first,
          (stage == r["screen"]) | (stage == r["interview"]) | ~np.isnat(ms_day[:, 0]),
-         (stage == r["offer"]) | (stage == r["accepted"]), status == "rejected"],
+         (stage == r["offer"]) | (stage == r["accepted"]), rejected],
         [-1, k0, 0, 1, 2], default=3).astype(np.intp)
     has_kind = file_kind != None  # noqa: E711
     if has_kind.any():
@@ -983,7 +1018,7 @@ def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
                               "applied date); kept" for r in ctx.rows[f[later]].tolist()])
 
 
-def _simplify_status_date(ctx: _Ctx, fmt: str, status: np.ndarray,
+def _simplify_status_date(ctx: _Ctx, fmt: str, status: _Labels,
                           dcols: dict[str, pd.Series], dsrc: dict[str, str]) -> None:
     """Simplify exports only the date of the current status: use it as the date of
     the rejection / interview / offer the status names (stated in the report)."""
@@ -999,11 +1034,11 @@ def _simplify_status_date(ctx: _Ctx, fmt: str, status: np.ndarray,
               "offer": "offer_on", "accepted": "offer_on"}
     used = 0
     for st, fld in target.items():
-        sel = (status == st) & d.notna().to_numpy()
+        sel = status.eq(st) & d.notna().to_numpy()
         if not sel.any():
             continue
         if fld not in dcols:
-            dcols[fld] = pd.Series(pd.NaT, index=range(len(status)), dtype="datetime64[ns]")
+            dcols[fld] = pd.Series(pd.NaT, index=range(len(status.codes)), dtype="datetime64[ns]")
             dsrc[fld] = g.headers[j]
         fill = sel & dcols[fld].isna().to_numpy()
         dcols[fld] = dcols[fld].mask(fill, d)
