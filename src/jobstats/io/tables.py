@@ -631,29 +631,37 @@ def _replies(ctx: _Ctx, status: _Labels, rank: np.ndarray, status_raw: pd.Series
     """First reply date, the header it came from (codes into headers, "" for
     none), furthest stage and reply kind."""
     g, cm, n = ctx.g, ctx.cm, len(ctx.g.rows)
-    nat = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     names = ("first_reply_on", "interview_on", "offer_on", "rejected_on")
-    cols = [dcols.get(k, nat) for k in names]
-    stacked = np.column_stack([c.to_numpy() for c in cols]) if n else np.empty((0, 4), "M8[ns]")
-    # row-wise earliest date, NaT skipped (numpy's min would propagate NaT)
-    as_int = stacked.view(np.int64)
-    nat = np.isnat(stacked)
-    low = np.where(nat, np.iinfo(np.int64).max, as_int).min(axis=1, initial=np.iinfo(np.int64).max)
-    first = pd.Series(np.where(nat.all(axis=1), np.datetime64("NaT", "ns"),
-                               low.view("M8[ns]")), dtype="datetime64[ns]")
-    # Which column gave the first reply (the first of equal dates, in this order).
+    # Only the date columns the file has (a missing one would be all NaT: it
+    # never gives the earliest date, and most trackers have one or two).
+    have = [k for k, name in enumerate(names) if name in dcols]
     src_names = np.array([dsrc.get(k, "") for k in names] + [""], dtype=object)
-    hit = (stacked == first.to_numpy()[:, None]) & ~np.isnat(stacked)
-    which = np.where(hit.any(axis=1), hit.argmax(axis=1), len(names))
-
-    intv, offer, rej = (c.notna().to_numpy() for c in cols[1:])
-    file_kind = np.full(n, None, dtype=object)
+    if have and n:
+        stacked = np.column_stack([dcols[names[k]].to_numpy() for k in have])
+        # row-wise earliest date, NaT skipped (numpy's min would propagate NaT)
+        nat = np.isnat(stacked)
+        big = np.iinfo(np.int64).max
+        low = np.where(nat, big, stacked.view(np.int64)).min(axis=1, initial=big)
+        none = nat.all(axis=1)
+        first = pd.Series(np.where(none, np.datetime64("NaT", "ns"), low.view("M8[ns]")),
+                          dtype="datetime64[ns]")
+        # Which column gave the first reply (the first of equal dates, in this order).
+        hit = (stacked.view(np.int64) == low[:, None]) & ~nat
+        which = np.where(none, len(names), np.array(have)[hit.argmax(axis=1)])
+    else:
+        first = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+        which = np.full(n, len(names), dtype=np.intp)
+    cols = [dcols.get(k) for k in names]
+    intv, offer, rej = (np.zeros(n, dtype=bool) if c is None else c.notna().to_numpy()
+                        for c in cols[1:])
+    file_kind = None  # the file's own reply kind, where given
+    has_kind = np.zeros(n, dtype=bool)
     if "reply_kind" in cm.fields:
         codes, uniq = g.codes(cm.fields["reply_kind"])
         file_kind = np.array([parse_reply_kind(u) for u in uniq] + [None], dtype=object)[codes]
+        has_kind = file_kind != None  # noqa: E711
     base = np.where(rank >= 0, rank,
                     np.where(status.eq("accepted"), STAGE_RANK["accepted"], _APPLIED))
-    has_kind = file_kind != None  # noqa: E711
     rejected = status.eq("rejected")
     replied = first.notna().to_numpy() | rej | rejected | has_kind
     base = np.where(replied, np.maximum(base, _REPLIED), base)
@@ -681,37 +689,48 @@ def _replies(ctx: _Ctx, status: _Labels, rank: np.ndarray, status_raw: pd.Series
     return first, (which, src_names.tolist()), stage_s, kind
 
 
-def _reply_kind(stage: np.ndarray, rejected: np.ndarray, file_kind: np.ndarray, fr: pd.Series,
-                intv: pd.Series, offer: pd.Series, rej: pd.Series) -> pd.Series:
+def _reply_kind(stage: np.ndarray, rejected: np.ndarray, file_kind: np.ndarray | None,
+                fr: pd.Series, intv: pd.Series | None, offer: pd.Series | None,
+                rej: pd.Series | None) -> pd.Series:
     """What the first reply was: from the file's column, else from dates and status.
 
     ``stage`` is the furthest stage as its rank in :data:`STAGES` (integers
-    compare at C speed; a million stage words would not)."""
+    compare at C speed; a million stage words would not); a milestone column
+    the file lacks is None."""
     r = STAGE_RANK
+    n = len(stage)
     # The earliest dated milestone (interview, offer, rejection; first wins ties)
     # is the first reply's kind when it is on or before the reply date.
-    ms = np.column_stack([s.to_numpy() for s in (intv, offer, rej)]) if len(stage) else \
-        np.empty((0, 3), "M8[ns]")
-    ms_day = ms.astype("M8[D]")
-    big = np.datetime64("2262-01-01", "D")
-    filled = np.where(np.isnat(ms_day), big, ms_day)
-    k0 = filled.argmin(axis=1) if len(stage) else np.empty(0, int)
-    has_ms = ~np.isnat(ms_day).all(axis=1)
-    d0 = filled[np.arange(len(stage)), k0] if len(stage) else np.empty(0, "M8[D]")
-    fr_day = fr.to_numpy().astype("M8[D]")
-    ms_first = has_ms & (np.isnat(fr_day) | (d0 <= fr_day))
+    have = [k for k, c in enumerate((intv, offer, rej)) if c is not None]
+    k0 = np.zeros(n, dtype=np.intp)
+    ms_first = intv_dated = np.zeros(n, dtype=bool)
+    if have and n:
+        ms_day = np.column_stack([c.to_numpy() for c in (intv, offer, rej)
+                                  if c is not None]).astype("M8[D]")
+        big = np.datetime64("2262-01-01", "D")
+        nat = np.isnat(ms_day)
+        filled = np.where(nat, big, ms_day)
+        k_have = filled.argmin(axis=1)
+        k0 = np.array(have)[k_have]  # (of rows with a milestone: the others are not used)
+        has_ms = ~nat.all(axis=1)
+        d0 = filled[np.arange(n), k_have]
+        fr_day = fr.to_numpy().astype("M8[D]")
+        ms_first = has_ms & (np.isnat(fr_day) | (d0 <= fr_day))
+        if intv is not None:
+            intv_dated = ~nat[:, 0]
     # codes into labels (-1: no reply, so no kind); the file's own kind wins
     labels = ["interview", "offer", "rejection", "other"]
     code = np.select(
         [stage == r["applied"], ms_first,
-         (stage == r["screen"]) | (stage == r["interview"]) | ~np.isnat(ms_day[:, 0]),
+         (stage == r["screen"]) | (stage == r["interview"]) | intv_dated,
          (stage == r["offer"]) | (stage == r["accepted"]), rejected],
         [-1, k0, 0, 1, 2], default=3).astype(np.intp)
-    has_kind = file_kind != None  # noqa: E711
-    if has_kind.any():
-        fk_codes, fk_labels = pd.factorize(file_kind[has_kind])
-        code[has_kind] = fk_codes + len(labels)
-        labels += list(fk_labels)
+    if file_kind is not None:
+        has_kind = file_kind != None  # noqa: E711
+        if has_kind.any():
+            fk_codes, fk_labels = pd.factorize(file_kind[has_kind])
+            code[has_kind] = fk_codes + len(labels)
+            labels += list(fk_labels)
     return _take_str(labels, code)
 
 
