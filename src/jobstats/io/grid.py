@@ -117,7 +117,7 @@ class Grid:
     sheet: str
     headers: list[str]
     cols: list[np.ndarray] | list[CodedColumn]
-    rows: list[int]
+    rows: np.ndarray  # Excel row numbers (int64)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row i, col j) -> "#REF!"
     _codes: dict[int, tuple[np.ndarray, list[object]]] = field(default_factory=dict, repr=False)
 
@@ -180,7 +180,7 @@ def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
         filled |= codes >= 0
     keep = np.flatnonzero(filled)  # blank rows are layout, not data
     every = len(keep) == n_body  # (no blank row: no copy of the codes)
-    rownums = (keep + header_idx + 2).tolist()  # Python ints, in one call
+    rownums = keep + header_idx + 2  # (int64)
     cols: list[CodedColumn] = []
     errors: dict[tuple[int, int], str] = {}
     grid_codes: dict[int, tuple[np.ndarray, list[object]]] = {}

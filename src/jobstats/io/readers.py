@@ -282,7 +282,7 @@ def _trim_trailing_empty(row: list[str]) -> list[str]:
 def _read_text(path: Path, tab: bool) -> RawBook:
     data = path.read_bytes()
     text, enc = decode_text(data, path.name)
-    if not text.strip():
+    if not text or text.isspace():  # (as `not text.strip()`, without copying the text)
         raise UnreadableFileError(
             f"{path.name}: the file holds no data (only blank space). Export your tracker again."
         )

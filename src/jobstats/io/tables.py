@@ -161,7 +161,7 @@ def build_tables(
                          "there (pass --dayfirst / --monthfirst to change)")
     as_of, as_of_source = _as_of(book, g, cm, as_of, dayfirst, col)
     ctx = _Ctx(book, g, cm, col, as_of, dayfirst, lang, statuses or {},
-               np.ones(n, dtype=bool), np.asarray(g.rows, dtype=np.int64))
+               np.ones(n, dtype=bool), g.rows.astype(np.int64, copy=False))
     ctx.matches += [("header", h, h, f, how, int((g.codes(j)[0] >= 0).sum()), "")
                     for j, h, f, how in cm.matches]
 
