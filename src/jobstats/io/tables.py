@@ -284,11 +284,13 @@ def _stale_as_of(apps: pd.DataFrame, events: pd.DataFrame, as_of: pd.Timestamp, 
                  col: Collector) -> None:
     """Warn when the as-of date is long after the file's last activity: waiting
     applications would then count as waiting (and unanswered) for that long."""
-    dates = pd.concat([apps["applied_on"], events["date"]]).dropna()
-    dates = dates[dates.dt.normalize() <= as_of]
-    if dates.empty:
+    # (on days as numpy has them: its cast floors, as normalize() does)
+    day = np.concatenate([apps["applied_on"].to_numpy(), events["date"].to_numpy()]
+                         ).astype("M8[D]")
+    day = day[~np.isnat(day) & (day <= as_of.to_datetime64().astype("M8[D]"))]
+    if not len(day):
         return
-    last = dates.max().normalize()
+    last = pd.Timestamp(day.max())
     gap = (as_of - last).days
     if gap > STALE_DAYS:
         col.file_warnings.append(
@@ -310,8 +312,19 @@ def _str_series(coded: tuple[np.ndarray, list[object]]) -> pd.Series:
 def _take_str(values: list[object] | np.ndarray, codes: np.ndarray) -> pd.Series:
     """``str`` Series of ``values[codes]`` (code -1: missing): the distinct values
     are checked as text once, not every row."""
+    import pyarrow as pa
+
     arr = pd.array(np.asarray(values, dtype=object), dtype="str")
-    return pd.Series(arr.take(np.asarray(codes, dtype=np.intp), allow_fill=True))
+    codes = np.asarray(codes, dtype=np.intp)
+    if len(codes) and codes.min() == codes.max():
+        # one value in every row (a sheet name, a column the file lacks): Arrow
+        # repeats it without a take per row
+        k = int(codes[0])
+        one = None if k < 0 or pd.isna(arr[k]) else arr[k]
+        rep = (pa.nulls(len(codes), pa.large_string()) if one is None
+               else pa.repeat(pa.scalar(one, pa.large_string()), len(codes)))
+        return pd.Series(pd.array(rep, dtype="str"))
+    return pd.Series(arr.take(codes, allow_fill=True))
 
 
 def _const_str(value: str | None, n: int) -> pd.api.extensions.ExtensionArray:
