@@ -624,8 +624,21 @@ def _source_groups(source: pd.Series, raw: pd.Series, keep: np.ndarray, cm: Colu
         return []
     header = g.headers[cm.fields["source"]]
     # on (raw, label) pairs: a few distinct ones, however many rows
-    pairs = pd.DataFrame({"r": raw, "s": source})[keep].dropna()
-    counts = pairs.value_counts(sort=False)
+    if cm.referral_flag is None:
+        # both come from the source column's distinct values: count those
+        codes, uniq = g.codes(cm.fields["source"])
+        n_of = np.bincount(codes[keep & (codes >= 0)], minlength=len(uniq))
+
+        def text(values: list[object]) -> pd.api.extensions.ExtensionArray:
+            return pd.array(np.asarray(values, dtype=object), dtype="str")
+
+        pairs = pd.DataFrame({"r": text([str(u).strip() for u in uniq]),
+                              "s": text([parse_source(u) for u in uniq]), "n": n_of})
+        pairs = pairs[pairs["n"] > 0].dropna()
+        counts = pairs.groupby(["r", "s"], sort=False)["n"].sum()
+    else:
+        pairs = pd.DataFrame({"r": raw, "s": source})[keep].dropna()
+        counts = pairs.value_counts(sort=False)
     if counts.empty:
         return []
     r = counts.index.get_level_values("r").astype(object)
