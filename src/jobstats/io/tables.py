@@ -962,27 +962,29 @@ def _sorted_events(parts: list[_EventRows], app_id: pd.api.extensions.ExtensionA
                    new_pos: np.ndarray) -> pd.DataFrame:
     """The events table of one sheet, as :func:`_tidy_events` has it (sorted by
     application, date and kind), sorted on the codes before any string is made."""
+    sizes = [len(p.pos) for p in parts]
     pos = np.concatenate([p.pos for p in parts]).astype(np.int64)
     date = np.concatenate([p.date for p in parts]).astype("datetime64[ns]")
-    rank = np.concatenate([np.full(len(p.pos), EVENT_KINDS.index(p.kind)
-                                   if p.kind in EVENT_KINDS else -1, dtype=np.int64)
-                           for p in parts])
+    kind = np.repeat(np.arange(len(parts), dtype=np.intp), sizes)  # codes into the kinds
+    rank = np.array([EVENT_KINDS.index(p.kind) if p.kind in EVENT_KINDS else -1
+                     for p in parts] + [-1], dtype=np.int64)[kind]
     big = np.iinfo(np.int64).max
-    order = _event_order(new_pos[pos].astype(float),
-                         np.where(np.isnat(date), big, date.view(np.int64)), rank)
+    order = _event_order(new_pos[pos], np.where(np.isnat(date), big, date.view(np.int64)), rank)
 
     def coded(pieces: list[tuple[np.ndarray, list[object]]]) -> pd.api.extensions.ExtensionArray:
         labels: list[object] = []
-        codes = []
+        codes = np.empty(len(pos), dtype=np.intp)
+        at = 0
         for c, lab in pieces:
-            codes.append(np.where(c >= 0, c + len(labels), -1))
+            codes[at:at + len(c)] = np.where(c >= 0, c + len(labels), -1)
             labels += lab
-        return _take_str(labels, np.concatenate(codes)[order]).array
+            at += len(c)
+        return _take_str(labels, codes[order]).array
 
     return pd.DataFrame({
         "application_id": app_id.take(pos[order]),
         "date": date[order],
-        "kind": coded([_const_coded(p.kind, len(p.pos)) for p in parts]),
+        "kind": _take_str([p.kind for p in parts], kind[order]).array,
         "channel": coded([p.channel for p in parts]),
         "source_column": coded([p.source for p in parts])})[list(EVENT_COLUMNS)]
 
@@ -1097,7 +1099,7 @@ _DAY_NS = 86_400 * 10**9
 
 
 def _event_order(pos: np.ndarray, date: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """``np.lexsort((rank, date, pos))``: by position (inf last), date (int64
+    """``np.lexsort((rank, date, pos))``: by position (float, inf last; or int), date (int64
     nanoseconds, the largest for none), then kind rank; ties keep their order.
 
     When every date is a whole day, the three keys are packed into one int64
@@ -1105,11 +1107,14 @@ def _event_order(pos: np.ndarray, date: np.ndarray, rank: np.ndarray) -> np.ndar
     """
     big = np.iinfo(np.int64).max
     dated = date != big
-    finite = np.isfinite(pos)
-    if len(pos) and not (date[dated] % _DAY_NS).any() and (pos[finite] % 1 == 0).all():
-        pos_i = np.where(finite, pos, 0).astype(np.int64)
+    ints = pos.dtype.kind in "iu"  # (integer positions: all finite and whole)
+    finite = None if ints else np.isfinite(pos)
+    if len(pos) and not (date[dated] % _DAY_NS).any() and (
+            ints or (pos[finite] % 1 == 0).all()):
+        pos_i = pos.astype(np.int64) if ints else np.where(finite, pos, 0).astype(np.int64)
         n_pos = int(pos_i.max()) + 2
-        pos_i = np.where(finite, pos_i, n_pos - 1)
+        if not ints:
+            pos_i = np.where(finite, pos_i, n_pos - 1)
         d0 = int(date[dated].min()) if dated.any() else 0
         day = np.where(dated, (date - d0) // _DAY_NS, 0)
         n_day = int(day.max()) + 2
