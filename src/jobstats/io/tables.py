@@ -327,12 +327,6 @@ def _take_str(values: list[object] | np.ndarray, codes: np.ndarray) -> pd.Series
     return pd.Series(arr.take(codes, allow_fill=True))
 
 
-def _const_str(value: str | None, n: int) -> pd.api.extensions.ExtensionArray:
-    """A ``str`` array of ``n`` times ``value`` (None: missing), without ``n`` objects."""
-    return _take_str([value], np.zeros(n, dtype=np.intp) if value is not None
-                     else np.full(n, -1, dtype=np.intp)).array
-
-
 def _require_applied(cm: ColumnMap, g: Grid, where: str) -> None:
     if "applied_on" in cm.fields:
         return
@@ -935,14 +929,18 @@ def _event_rows(dates: pd.Series, kind: str, source: object, keep: np.ndarray) -
     return _EventRows(pos, dates.to_numpy()[pos], kind, _const_coded(None, k), src)
 
 
-def _coded_str(parts: list[tuple[np.ndarray, list[object]]]) -> pd.api.extensions.ExtensionArray:
-    """One ``str`` array from several (codes, labels) pieces, end to end."""
+def _coded_str(parts: list[tuple[np.ndarray, list[object]]],
+               order: np.ndarray | None = None) -> pd.api.extensions.ExtensionArray:
+    """One ``str`` array from several (codes, labels) pieces, end to end (then
+    taken in ``order``): the strings are made once, from the labels."""
     labels: list[object] = []
-    codes = []
+    codes = np.empty(sum(len(c) for c, _ in parts), dtype=np.intp)
+    at = 0
     for c, lab in parts:
-        codes.append(np.where(c >= 0, c + len(labels), -1))
+        codes[at:at + len(c)] = np.where(c >= 0, c + len(labels), -1)
         labels += lab
-    return _take_str(labels, np.concatenate(codes) if codes else np.empty(0, np.intp)).array
+        at += len(c)
+    return _take_str(labels, codes if order is None else codes[order]).array
 
 
 def _events_frame(parts: list[_EventRows], app_id: pd.api.extensions.ExtensionArray
@@ -971,22 +969,12 @@ def _sorted_events(parts: list[_EventRows], app_id: pd.api.extensions.ExtensionA
     big = np.iinfo(np.int64).max
     order = _event_order(new_pos[pos], np.where(np.isnat(date), big, date.view(np.int64)), rank)
 
-    def coded(pieces: list[tuple[np.ndarray, list[object]]]) -> pd.api.extensions.ExtensionArray:
-        labels: list[object] = []
-        codes = np.empty(len(pos), dtype=np.intp)
-        at = 0
-        for c, lab in pieces:
-            codes[at:at + len(c)] = np.where(c >= 0, c + len(labels), -1)
-            labels += lab
-            at += len(c)
-        return _take_str(labels, codes[order]).array
-
     return pd.DataFrame({
         "application_id": app_id.take(pos[order]),
         "date": date[order],
         "kind": _take_str([p.kind for p in parts], kind[order]).array,
-        "channel": coded([p.channel for p in parts]),
-        "source_column": coded([p.source for p in parts])})[list(EVENT_COLUMNS)]
+        "channel": _coded_str([p.channel for p in parts], order),
+        "source_column": _coded_str([p.source for p in parts], order)})[list(EVENT_COLUMNS)]
 
 
 def _mapping(cm: ColumnMap, g: Grid, book: RawBook) -> pd.DataFrame:
