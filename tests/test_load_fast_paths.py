@@ -151,3 +151,112 @@ def test_event_order_is_lexsort() -> None:
         date[rng.random(m) < 0.2] = big
         rank = rng.integers(-1, 6, m)
         assert (_event_order(pos, date, rank) == np.lexsort((rank, date, pos))).all()
+
+
+def test_event_order_integer_positions_is_lexsort() -> None:
+    """Integer positions (the main sheet's events) take the packed sort without
+    the float checks, and still order as np.lexsort does."""
+    from jobstats.io.tables import _DAY_NS, _event_order
+
+    rng = np.random.default_rng(1)
+    big = np.iinfo(np.int64).max
+    for trial in range(200):
+        m = int(rng.integers(0, 60))
+        pos = rng.integers(0, 10, m)
+        date = (rng.integers(-3, 5, m) + 19_000) * _DAY_NS
+        if trial % 3 == 0:
+            date[rng.random(m) < 0.3] += 3600 * 10**9
+        date[rng.random(m) < 0.2] = big
+        rank = rng.integers(-1, 6, m)
+        assert (_event_order(pos, date, rank) == np.lexsort((rank, date, pos))).all()
+
+
+def test_sorted_events_equal_the_tidied_frame() -> None:
+    """Events sorted on their codes (strings made after sorting) equal the plain
+    path: the unsorted frame put in order by _tidy_events."""
+    from jobstats.io.tables import _EventRows, _events_frame, _sorted_events, _tidy_events
+
+    rng = np.random.default_rng(2)
+    for _ in range(100):
+        n = int(rng.integers(1, 40))
+        keep = rng.random(n) < 0.8
+        app_id = pd.array([f"s:{i + 2}" for i in range(n)], dtype="str")
+        parts = []
+        for kind in rng.choice(["applied", "reply", "follow_up", "interview", "other"],
+                               int(rng.integers(1, 5))):
+            pos = np.flatnonzero(keep & (rng.random(n) < 0.7))
+            k = len(pos)
+            date = (np.datetime64("2025-01-01", "ns")
+                    + rng.integers(0, 9, k) * np.timedelta64(1, "D"))
+            date[rng.random(k) < 0.1] = np.datetime64("NaT")
+            parts.append(_EventRows(pos, date, str(kind),
+                                    (rng.integers(-1, 2, k), ["email", None]),
+                                    (rng.integers(-1, 3, k), ["A", "", "B"])))
+        parts = [p for p in parts if len(p.pos)] or parts[:1]
+        new_pos = np.cumsum(keep) - 1
+        plain = _events_frame(parts, app_id)
+        plain["_pos"] = new_pos[plain["_pos"].to_numpy()]
+        kept_ids = pd.Series(app_id[keep])
+        pd.testing.assert_frame_equal(_sorted_events(parts, app_id, new_pos),
+                                      _tidy_events(plain, kept_ids))
+
+
+def test_take_str_one_value_equals_a_take() -> None:
+    """A column of one repeated value (or all missing) is built by Arrow's repeat;
+    it equals the plain take."""
+    from jobstats.io.tables import _take_str
+
+    for values, codes in [(["Sheet1"], np.zeros(5, dtype=np.intp)),
+                          ([], np.full(4, -1, dtype=np.intp)),
+                          (["a", None], np.ones(3, dtype=np.intp)),
+                          (["a", "b"], np.array([1, 1, 1])),
+                          ([3.0, "x"], np.array([0, 0]))]:
+        plain = pd.Series(pd.array(np.asarray(values, dtype=object), dtype="str").take(
+            codes, allow_fill=True))
+        pd.testing.assert_series_equal(_take_str(values, codes), plain)
+
+
+def test_coded_column_reads_as_its_cells() -> None:
+    """A grid column kept as codes reads, cell by cell, slice by slice and as an
+    array, as the object array of its cells."""
+    from jobstats.io.grid import CodedColumn
+
+    rng = np.random.default_rng(3)
+    values = np.array(["a", 2.5, None, "  b "] + [None], dtype=object)  # last: code -1
+    for _ in range(20):
+        codes = rng.integers(-1, 4, int(rng.integers(0, 10_000)))
+        col = CodedColumn(codes, values)
+        cells = values[codes]
+        assert len(col) == len(cells)
+        assert list(col) == cells.tolist()
+        assert (np.asarray(col) == cells).all() or not len(cells)
+        if len(cells):
+            i = int(rng.integers(0, len(cells)))
+            assert col[i] == cells[i] and col[np.int64(i)] == cells[i]
+            assert col[i:].tolist() == cells[i:].tolist()
+
+
+def test_collector_issue_blocks_equal_one_dict_per_row() -> None:
+    """Issues added in blocks make the same table as one dict per row, in order."""
+    from jobstats.io.grid import Collector
+    from jobstats.io.report import ISSUE_COLUMNS, ISSUE_DTYPES
+
+    col = Collector(file="t.csv")
+    col.add("S", 7, "Status", "dropped", "one")
+    col.add_many("S", np.array([3, 9]), None, "warning", "same for both")
+    col.add_many("S", np.array([], dtype=np.int64), "X", "warning", "none")
+    col.add_many("T", np.array([4, 2, 5]), "Date", "warning", ["r4", "r2", "r5"])
+    col.add_many("S", np.array([1]), "Date", "dropped", ["only"])
+    rows = [("S", 7, "Status", "dropped", "one"), ("S", 3, None, "warning", "same for both"),
+            ("S", 9, None, "warning", "same for both"), ("T", 4, "Date", "warning", "r4"),
+            ("T", 2, "Date", "warning", "r2"), ("T", 5, "Date", "warning", "r5"),
+            ("S", 1, "Date", "dropped", "only")]
+    dicts = [{"file": "t.csv", "sheet": s, "row": r, "column": c, "severity": v, "reason": w}
+             for s, r, c, v, w in rows]
+    assert col.issues == dicts
+    expected = pd.DataFrame(dicts, columns=list(ISSUE_COLUMNS)).astype(ISSUE_DTYPES)
+    got = col.issues_frame()[list(ISSUE_COLUMNS)].astype(ISSUE_DTYPES)
+    pd.testing.assert_frame_equal(got, expected)
+    empty = Collector(file="t.csv").issues_frame()[list(ISSUE_COLUMNS)].astype(ISSUE_DTYPES)
+    pd.testing.assert_frame_equal(
+        empty, pd.DataFrame([], columns=list(ISSUE_COLUMNS)).astype(ISSUE_DTYPES))

@@ -96,7 +96,7 @@ class CodedColumn(Sequence):
         return len(self.codes)
 
     def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
+        if isinstance(i, (slice, np.ndarray, list)):
             return self._values[self.codes[i]]
         return self._values[self.codes[operator.index(i)]]
 
