@@ -149,8 +149,9 @@ def codes_of(values: object) -> tuple[np.ndarray, list[object]]:
         uniq = list(uniq)
     missing = missing_mask(uniq)
     if missing.any():
-        remap = np.where(missing, -1, np.arange(len(uniq)))
-        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+        # (one lookup: the table's last entry, -1, is where code -1 reads)
+        remap = np.append(np.where(missing, -1, np.arange(len(uniq))), -1)
+        codes = remap[codes]
     return codes, uniq
 
 

@@ -536,8 +536,9 @@ def _applied_dates(ctx: _Ctx, order: dict[str, bool]) -> pd.Series:
         ctx.drop(np.array([i]), g.headers[ja], reason)
     # An application dated after the as-of date cannot have happened yet: a typo
     # (2031 for 2021) or a wrong as-of; either way it must not enter the rates.
-    applied_day = applied.dt.normalize().to_numpy()
-    for i in np.flatnonzero(ctx.keep & (applied_day > ctx.as_of.to_datetime64())):
+    # (days by numpy's cast, which floors as normalize() does; NaT compares False)
+    applied_day = applied.to_numpy().astype("M8[D]")
+    for i in np.flatnonzero(ctx.keep & (applied_day > ctx.as_of.to_datetime64().astype("M8[D]"))):
         ctx.drop(np.array([i]), g.headers[ja],
                  f"applied date {applied.iat[i].date()} is after the as-of date "
                  f"({ctx.as_of.date()}): a typo, or pass a later as_of; row excluded")
@@ -1006,8 +1007,9 @@ def _summary_label(cells: list[object]) -> str | None:
 
 
 def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
-    """Warn (not drop) about rows with the same company, job title and applied day:
-    often a row pasted twice, sometimes two real applications."""
+    """Warn (not drop) about rows with the same company, job title and applied day
+    (``applied_day``: datetime64[D]): often a row pasted twice, sometimes two real
+    applications."""
     g, fields = ctx.g, ctx.cm.fields
     if "company" not in fields:
         return
@@ -1031,8 +1033,10 @@ def _warn_duplicates(ctx: _Ctx, applied_day: np.ndarray) -> None:
     # (company, title, day) as one integer per row: company and title codes and
     # the day since the first one, packed (duplicates found on one int64 key,
     # not a three-column groupby)
-    c, t = company[sel], title[sel] + 1
-    d = applied_day[sel].astype("M8[D]")
+    if len(sel) == len(company):  # (every row: no copies)
+        c, t, d = company, title + 1, applied_day
+    else:
+        c, t, d = company[sel], title[sel] + 1, applied_day[sel]
     nat = np.isnat(d)  # (none on kept rows; NaT is its own day, as groupby has it)
     day = d.astype(np.int64)
     day = np.where(nat, 0, day - (day[~nat].min() if (~nat).any() else 0))
