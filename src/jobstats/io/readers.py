@@ -171,7 +171,7 @@ def _read_workbook(path: Path, kind: str, *, has_errors: bool = False,
                     continue  # chart sheets / macro sheets hold no table
                 hidden = m is not None and m.visible != SheetVisibleEnum.Visible
                 rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                if not all(type(r) is list for r in rows):  # (calamine gives fresh lists)
+                if rows and type(rows[0]) is not list:  # (calamine gives fresh lists)
                     rows = [list(r) for r in rows]
                 sheets.append(RawSheet(name, rows, hidden))
         finally:
