@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 
 import numpy as np
 import pytest
 
+from jobstats.io import readers
 from jobstats.io.grid import Collector, _codes_of_rows, codes_of, make_grid
 from jobstats.io.readers import RawSheet
 
@@ -48,6 +50,9 @@ def test_one_factorize_equals_per_column(seed: int) -> None:
     got = _codes_of_rows(RawSheet("s", rows), start)
     assert got is not None
     assert _same(got, _plain(rows, start))
+    as_array = readers._as_array_rows([list(r) for r in rows])  # a workbook's rows
+    assert isinstance(as_array, readers.ArrayRows)
+    assert _same(_codes_of_rows(RawSheet("s", as_array), start), _plain(rows, start))
 
 
 @pytest.mark.parametrize("rows", [
@@ -85,3 +90,56 @@ def test_make_grid_same_through_rows_and_columns() -> None:
         assert a.tolist() == b.tolist()
     for j in range(3):
         assert _same([fast.codes(j)], [plain.codes(j)])
+
+
+def test_array_rows_read_like_the_lists_they_replace() -> None:
+    lists = [["Company", "Applied", ""], ["Acme", dt.date(2025, 1, 2), 3.0],
+             ["", "", ""], ["Beta", "n/a", "x"]]
+    rows = readers._as_array_rows([list(r) for r in lists])
+    assert isinstance(rows, readers.ArrayRows)
+    assert len(rows) == 4 and list(rows) == lists
+    assert rows[1] == lists[1] and rows[-1] == lists[-1] and rows[1:3] == lists[1:3]
+    assert all(type(r) is list for r in rows)
+    with pytest.raises(IndexError):
+        rows[4]
+    sheet = RawSheet("s", rows)
+    assert [c.tolist() for c in sheet.columns()] == [list(c) for c in zip(*lists)]
+
+
+@pytest.mark.parametrize("rows", [[], [["a", "b"], ["c"]], [[], []]])
+def test_ragged_or_empty_rows_stay_lists(rows: list[list[object]]) -> None:
+    got = readers._as_array_rows([list(r) for r in rows])
+    assert got == rows and all(type(r) is list for r in got)
+
+
+def test_tuples_from_a_reader_become_lists() -> None:
+    assert readers._as_array_rows([("a", 1.0), ("b",)]) == [["a", 1.0], ["b"]]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_gc_pause_restores_the_collector_state(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with pytest.raises(RuntimeError):
+            with readers._gc_paused():
+                assert not gc.isenabled()
+                raise RuntimeError("calamine failed")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_workbook_is_read_into_array_rows(tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in [["Company", "Date applied", "Status"], ["Acme", dt.datetime(2025, 1, 2), "Applied"],
+              ["Beta", dt.datetime(2025, 1, 3), None]]:
+        ws.append(r)
+    wb.save(tmp_path / "t.xlsx")
+    book = readers.read_book(tmp_path / "t.xlsx")
+    rows = book.sheets[0].rows
+    assert isinstance(rows, readers.ArrayRows)
+    assert list(rows) == [["Company", "Date applied", "Status"],
+                          ["Acme", dt.date(2025, 1, 2), "Applied"], ["Beta", dt.date(2025, 1, 3), ""]]

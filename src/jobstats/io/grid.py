@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from jobstats.io.columns import unique_headers
-from jobstats.io.readers import RawSheet
+from jobstats.io.readers import ArrayRows, RawSheet
 from jobstats.io.vocab import EXCEL_ERRORS, is_missing, missing_mask
 
 
@@ -93,15 +93,21 @@ def _codes_of_rows(sheet: RawSheet, start: int) -> list[tuple[np.ndarray, list[o
     or values of types that compare equal across types (``True == 1.0``).
     """
     rows = sheet.rows
-    if sheet.cols is not None or not isinstance(rows, list) or not rows:
+    if sheet.cols is not None:
         return None
-    lengths = set(map(len, rows))
-    width = lengths.pop()
-    if lengths or not width:  # ragged rows (a text file's) or none with a cell
-        return None
-    n = max(len(rows) - start, 0)
-    flat = np.fromiter(itertools.chain.from_iterable(itertools.islice(rows, start, None)),
-                       dtype=object, count=n * width)
+    if isinstance(rows, ArrayRows):  # (a workbook's sheet)
+        n, width = max(len(rows) - start, 0), rows.array.shape[1]
+        flat = rows.array[start:].reshape(-1)
+    else:
+        if not isinstance(rows, list) or not rows:
+            return None
+        lengths = set(map(len, rows))
+        width = lengths.pop()
+        if lengths or not width:  # ragged rows (a text file's) or none with a cell
+            return None
+        n = max(len(rows) - start, 0)
+        flat = np.fromiter(itertools.chain.from_iterable(itertools.islice(rows, start, None)),
+                           dtype=object, count=n * width)
     codes, uniq_arr = pd.factorize(flat, use_na_sentinel=True)
     uniq = uniq_arr.tolist()
     if not set(map(type, uniq)) <= _UNMIXED_TYPES:
