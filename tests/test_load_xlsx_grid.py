@@ -143,3 +143,18 @@ def test_a_workbook_is_read_into_array_rows(tmp_path) -> None:
     assert isinstance(rows, readers.ArrayRows)
     assert list(rows) == [["Company", "Date applied", "Status"],
                           ["Acme", dt.date(2025, 1, 2), "Applied"], ["Beta", dt.date(2025, 1, 3), ""]]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_filled_rows_of_a_workbook_sheet_counted_as_row_by_row(seed: int) -> None:
+    from jobstats.io.columns import count_filled_rows, is_blank_row
+
+    rng = random.Random(seed)
+    width = rng.randint(1, 5)
+    rows = [[rng.choice(["", " ", "N/A", None, float("nan"), "Acme", 2.0, dt.date(2025, 1, 2)])
+             for _ in range(width)] for _ in range(rng.randint(1, 40))]
+    sheet = RawSheet("s", readers._as_array_rows([list(r) for r in rows]))
+    for start in (0, 1, len(rows)):
+        expected = sum(not is_blank_row(r) for r in rows[start:])
+        assert count_filled_rows(sheet, start) == expected
+    assert sheet.cols is None  # (the grid still codes the rows in one pass)
