@@ -142,7 +142,8 @@ def test_a_workbook_is_read_into_array_rows(tmp_path) -> None:
     rows = book.sheets[0].rows
     assert isinstance(rows, readers.ArrayRows)
     assert list(rows) == [["Company", "Date applied", "Status"],
-                          ["Acme", dt.date(2025, 1, 2), "Applied"], ["Beta", dt.date(2025, 1, 3), ""]]
+                          ["Acme", dt.date(2025, 1, 2), "Applied"],
+                          ["Beta", dt.date(2025, 1, 3), ""]]
 
 
 @pytest.mark.parametrize("seed", range(10))
