@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import statistics
@@ -53,6 +54,85 @@ class Run:
     ok: bool
     error: str = ""
     cpu: float = float("nan")
+    low: float = float("nan")  # fastest and slowest run (wall)
+    high: float = float("nan")
+
+
+#: Runs one command and reports on stdout (JSON) its wall time, CPU time, peak RSS
+#: and exit status. A child's ``ru_maxrss`` on Linux includes the peak RSS of the
+#: process it was started from (the kernel keeps the pre-exec peak), so a child
+#: started by this suite directly (numpy, pandas, generated inputs: hundreds of
+#: MiB) could never report less than the suite's own peak. This launcher
+#: (``python -S``, ~10 MiB) starts it instead; it also times it, so its own
+#: start-up is not counted.
+_LAUNCHER = """
+import json, os, sys, time
+argv = sys.argv[1:]
+out = os.dup(1)
+devnull = os.open(os.devnull, os.O_WRONLY)
+os.dup2(devnull, 1)
+t0 = time.perf_counter()
+pid = os.posix_spawn(argv[0], argv, os.environ)
+_, status, ru = os.wait4(pid, 0)
+wall = time.perf_counter() - t0
+os.write(out, json.dumps({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+                          "peak_kib": ru.ru_maxrss,
+                          "code": os.waitstatus_to_exitcode(status)}).encode())
+"""
+
+
+def _spawn(argv: list[str]) -> tuple[dict, str]:
+    """Run ``argv`` once through :data:`_LAUNCHER`: its figures and its stderr's last line."""
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.run([PY, "-S", "-c", _LAUNCHER, *argv], stdout=subprocess.PIPE,
+                              stderr=err, cwd=ROOT, check=False)
+        err.seek(0)
+        text = err.read().decode(errors="replace").strip().splitlines()
+    try:
+        got = json.loads(proc.stdout)
+    except ValueError:
+        got = {"code": proc.returncode or 1}
+    return got, (text[-1] if text else f"exit {got['code']}")
+
+
+def measure_many(steps: list[tuple[str, list[str]]], repeat: int) -> list[Run]:
+    """Run the ``(label, argv)`` steps in turn, ``repeat`` rounds (one run of each
+    step per round); median wall and CPU time of each, largest peak RSS.
+
+    Interleaved so that a step and its baseline see the same load: on a shared
+    machine the others' load comes and goes over minutes, and steps measured one
+    after the other (all the runs of the baseline, then all of the step) can land
+    in a quiet and a busy spell. CPU time is printed too: wall time follows the
+    others' load, CPU time much less.
+    """
+    walls: list[list[float]] = [[] for _ in steps]
+    peaks: list[list[float]] = [[] for _ in steps]
+    cpus: list[list[float]] = [[] for _ in steps]
+    failed: dict[int, str] = {}
+    for _ in range(repeat):
+        for k, (_, argv) in enumerate(steps):
+            if k in failed:
+                continue
+            got, last = _spawn(argv)
+            if got["code"] != 0:
+                failed[k] = last
+                continue
+            walls[k].append(got["wall"])
+            peaks[k].append(got["peak_kib"] / 1024)  # KiB on Linux
+            cpus[k].append(got["cpu"])
+    runs = []
+    for k, (label, _) in enumerate(steps):
+        if k in failed:
+            runs.append(Run(label, float("nan"), float("nan"), len(walls[k]), False, failed[k]))
+            print(f"  {label:<46} FAILED: {failed[k]}", flush=True)
+            continue
+        run = Run(label, statistics.median(walls[k]), max(peaks[k]), repeat, True,
+                  cpu=statistics.median(cpus[k]), low=min(walls[k]), high=max(walls[k]))
+        spread = f", {run.low:.2f}-{run.high:.2f}" if repeat > 1 else ""
+        print(f"  {label:<46} {run.seconds:8.2f} s  {run.peak_mib:8.0f} MiB  {run.cpu:8.2f} s CPU"
+              f"  (median of {repeat}{spread}; load {os.getloadavg()[0]:.1f})", flush=True)
+        runs.append(run)
+    return runs
 
 
 def measure(label: str, argv: list[str], repeat: int) -> Run:
@@ -61,26 +141,7 @@ def measure(label: str, argv: list[str], repeat: int) -> Run:
     CPU time is printed because the machine may be shared: wall time then
     depends on the other users' load, CPU time much less.
     """
-    walls, peaks, cpus = [], [], []
-    for _ in range(repeat):
-        with tempfile.TemporaryFile() as err:
-            t0 = time.perf_counter()
-            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
-            _, status, usage = os.wait4(proc.pid, 0)
-            walls.append(time.perf_counter() - t0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
-            cpus.append(usage.ru_utime + usage.ru_stime)
-            if proc.returncode != 0:
-                err.seek(0)
-                text = err.read().decode(errors="replace").strip().splitlines()
-                return Run(label, float("nan"), float("nan"), len(walls), False,
-                           text[-1] if text else f"exit {proc.returncode}")
-    run = Run(label, statistics.median(walls), max(peaks), repeat, True,
-              cpu=statistics.median(cpus))
-    print(f"  {label:<46} {run.seconds:8.2f} s  {run.peak_mib:8.0f} MiB  {run.cpu:8.2f} s CPU"
-          f"  (median of {repeat}; load {os.getloadavg()[0]:.1f})", flush=True)
-    return run
+    return measure_many([(label, argv)], repeat)[0]
 
 
 def _code(body: str) -> list[str]:
@@ -198,21 +259,12 @@ def main(argv: list[str] | None = None) -> int:
         targets += startup_targets(args.repeat)
     runs: dict[tuple[str, str, int], Run] = {}
     report = has_report_command()
-    for n in sizes if parts & {"csv", "xlsx"} else []:
+    for n in sizes if "csv" in parts else []:
         rep = args.large_repeat if n >= 1_000_000 else args.repeat
         print(f"\n{n:,} applications")
-        if "csv" in parts:
-            csv_steps(runs, n, args.data_dir, rep, report)
-        if "xlsx" not in parts:
-            continue
-        if args.no_xlsx_at and n >= args.no_xlsx_at:
-            print(f"  XLSX at {n:,}: skipped (--no-xlsx-at)")
-            continue
-        xlsx = tracker_xlsx(n, args.data_dir)
-        runs["calamine", "xlsx", n] = measure(f"baseline: bare calamine read ({n:,})",
-                                              calamine_cmd(xlsx), rep)
-        runs["load", "xlsx", n] = measure(f"load XLSX ({n:,})", load_cmd(xlsx), rep)
-        runs["summary", "xlsx", n] = measure(f"summary XLSX ({n:,})", summary_cmd(xlsx), rep)
+        csv_steps(runs, n, args.data_dir, rep, report)
+    if "xlsx" in parts:
+        xlsx_steps(runs, sizes, args)
     targets += scale_targets(runs, sizes)
     if "duckdb" in parts and not args.skip_100m:
         targets += parquet_targets(args.full_size, args.data_dir, args.large_repeat)
@@ -256,6 +308,32 @@ def startup_targets(repeat: int) -> list[Target]:
     return targets
 
 
+def xlsx_steps(runs: dict, sizes: list[int], args: argparse.Namespace) -> None:
+    """Bare calamine read (baseline), load and summary of the XLSX trackers.
+
+    The steps of all sizes under 1M run interleaved (one run of each per round,
+    ``--repeat`` rounds), so the target's four steps (baseline and load, at the
+    smallest size and at 100k) see the same load; sizes from 1M on run
+    interleaved among themselves, ``--large-repeat`` rounds.
+    """
+    todo = [n for n in sizes if not (args.no_xlsx_at and n >= args.no_xlsx_at)]
+    for n in sorted(set(sizes) - set(todo)):
+        print(f"\nXLSX at {n:,}: skipped (--no-xlsx-at)")
+    for group, rep in (([n for n in todo if n < 1_000_000], args.repeat),
+                       ([n for n in todo if n >= 1_000_000], args.large_repeat)):
+        if not group:
+            continue
+        print(f"\nXLSX, {', '.join(f'{n:,}' for n in group)} applications (runs interleaved)")
+        steps, keys = [], []
+        for n in group:
+            xlsx = tracker_xlsx(n, args.data_dir)
+            steps += [(f"baseline: bare calamine read ({n:,})", calamine_cmd(xlsx)),
+                      (f"load XLSX ({n:,})", load_cmd(xlsx)),
+                      (f"summary XLSX ({n:,})", summary_cmd(xlsx))]
+            keys += [("calamine", "xlsx", n), ("load", "xlsx", n), ("summary", "xlsx", n)]
+        runs.update(zip(keys, measure_many(steps, rep)))
+
+
 def csv_steps(runs: dict, n: int, folder: Path, rep: int, report: bool) -> None:
     """pandas.read_csv (baseline), load, summary and report of an ``n``-row CSV tracker."""
     csv = tracker_csv(n, folder)
@@ -277,11 +355,13 @@ def scale_targets(runs: dict, sizes: list[int]) -> list[Target]:
     if not sizes:
         return targets
 
-    def marginal(step: str, kind: str, n: int) -> float:
+    def marginal(step: str, kind: str, n: int, cpu: bool = False) -> float:
         """Cost of the rows beyond the smallest size (start-up cancels)."""
         small = min(sizes)
         a, b = runs.get((step, kind, n)), runs.get((step, kind, small))
-        return a.seconds - b.seconds if a and b and a.ok and b.ok else float("nan")
+        if not (a and b and a.ok and b.ok):
+            return float("nan")
+        return a.cpu - b.cpu if cpu else a.seconds - b.seconds
 
     if ("summary", "csv", 1_000_000) in runs and min(sizes) < 1_000_000:
         base = marginal("read_csv", "csv", 1_000_000)
@@ -297,6 +377,10 @@ def scale_targets(runs: dict, sizes: list[int]) -> list[Target]:
         targets.append(Target("load 100k XLSX, marginal <= 1.3x calamine",
                               marginal("load", "xlsx", 100_000), 1.3 * base, base,
                               "bare calamine read, marginal", "s"))
+        # the same in CPU time (user + system), which the others' load moves much less
+        base = marginal("calamine", "xlsx", 100_000, cpu=True)
+        targets.append(Target("  same, in CPU time", marginal("load", "xlsx", 100_000, cpu=True),
+                              1.3 * base, base, "bare calamine read, marginal CPU", "s"))
     return targets
 
 

@@ -534,6 +534,91 @@ def test_far_reference_hint_never_misses_a_far_reference(parts: list[str]) -> No
         assert safety._may_hold_far_refs(scan)
 
 
+_REF_PARTS = st.lists(st.sampled_from(
+    ['<c r="', '<row r="', 'r="', "A", "H", "Z", "AB", "XFD", "0", "1", "9", "00", "123",
+     "99999", "100000", "1048576", "0000000", "12345678", '"', "<", ">", " ", "x", "</c>",
+     "r", "=", '"/>', '<c r="A2" t="e">']), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_REF_PARTS)
+def test_extent_hints_bound_what_the_regular_expressions_read(parts: list[str]) -> None:
+    """The numpy hints (far or not, the highest one-letter column, the tall rows'
+    bound) never fall below what the regular expressions of the bound and of the
+    exact scan read from the same bytes."""
+    from jobstats.io import safety
+
+    scan = "".join(parts).encode()
+    far, col, rows = safety._ref_hints(scan)
+    wide, tall = safety._WIDE_REF.findall(scan), safety._TALL_REF.findall(scan)
+    if wide or tall:
+        assert far
+    if rows >= 0:
+        assert far and not wide and all(int(t) <= rows for t in tall)
+    for letters, number in safety._CELL_REF.findall(scan):
+        if len(letters) == 1:
+            assert safety._col_number(letters) <= col
+        if rows >= 0:
+            assert int(number) <= max(rows, 99_999)
+    for number in safety._ROW_REF.findall(scan):
+        if rows >= 0:
+            assert int(number) <= max(rows, 99_999)
+
+
+@pytest.mark.parametrize(("scan", "hints"), [
+    (b'<row r="2"><c r="B2"/></row>', (False, 2, -1)),
+    (b'<row r="100000"><c r="H100000"/><c r="C100000"/></row>', (True, 8, 100_000)),
+    (b'<c r="A1000000"/><c r="A7"/>', (True, 1, 1_000_000)),
+    (b'<c r="A0000000100000"/>', (True, 1, -1)),  # leading zeros: the regex reads them
+    (b'<c r="AA2"/><c r="D100000"/>', (True, 4, -1)),  # a wide column: the regexes
+    (b"<c/>", (False, 0, -1)),
+])
+def test_extent_hints_cases(scan: bytes, hints: tuple[bool, int, int]) -> None:
+    from jobstats.io import safety
+
+    assert safety._ref_hints(scan) == hints
+
+
+@settings(max_examples=100, deadline=None)
+@given(_REF_PARTS)
+def test_extent_bound_is_never_below_the_exact_extent(tmp_path_factory: pytest.TempPathFactory,
+                                                       parts: list[str]) -> None:
+    """The cheap bound decides alone only when it is at most the limit; then the
+    exact extent is at most the bound, so the verdict is the exact scan's."""
+    from jobstats.io import safety
+
+    path = tmp_path_factory.mktemp("bound") / "s.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", "<sheetData>" + "".join(parts) + "</sheetData>")
+    with zipfile.ZipFile(path) as zf:
+        (info,) = zf.infolist()
+        bound = safety._sheet_extent_bound(zf, info, "s.zip")
+        rows, cols = safety._sheet_extent(zf, info, "s.zip")
+    assert bound > safety.MAX_SHEET_CELLS or rows * cols <= bound
+
+
+def test_a_million_rows_a_to_h_are_bounded_without_the_exact_scan(tmp_path: Path) -> None:
+    """A tall sheet of few columns (as the benchmark's 1M-row tracker) stays under
+    the cheap bound; a far column in its last row still goes to the exact scan."""
+    from jobstats.io import safety
+
+    def sheet(last: str) -> bytes:
+        body = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="H{r}"><v>2</v></c></row>'
+                       for r in range(999_990, 1_000_001))
+        far = f'<row r="1000001"><c r="{last}1000001"/></row>'
+        return f"<sheetData>{body}{far}</sheetData>".encode()
+
+    path = tmp_path / "tall.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", sheet("H"))
+        z.writestr("xl/worksheets/sheet2.xml", sheet("K"))
+    with zipfile.ZipFile(path) as zf:
+        assert safety._sheet_extent_bound(zf, zf.getinfo("xl/worksheets/sheet1.xml"), "t") \
+            == 1_000_001 * 8
+        assert safety._sheet_extent_bound(zf, zf.getinfo("xl/worksheets/sheet2.xml"), "t") \
+            == 1_000_001 * 11 > safety.MAX_SHEET_CELLS
+
+
 @pytest.mark.parametrize(("scan", "far"), [
     (b'<row r="2"><c r="A2" t="n"><v>1</v></c><c r="H99999"/></row>', False),
     (b'<c r="AA2"/>', True), (b'<c r="A100000"/>', True), (b'<row r="100000">', True),

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jobstats.io.dates import parse_dates
-from jobstats.io.readers import EPOCH_1900, RawBook, RawSheet
+from jobstats.io.readers import EPOCH_1900, ArrayRows, RawBook, RawSheet
 from jobstats.io.safety import column_letters
 from jobstats.io.fields import DATE_FIELDS
 from jobstats.io.vocab import (
@@ -81,10 +81,14 @@ def is_blank_row(row: list[object]) -> bool:
 
 def count_filled_rows(sheet: RawSheet, start: int) -> int:
     """Number of non-blank rows from row index ``start`` on (column-wise for big sheets)."""
-    if sheet.cols is None:
+    if isinstance(sheet.rows, ArrayRows):  # a workbook's sheet: its array's columns
+        cols = [sheet.rows.array[:, j] for j in range(sheet.rows.array.shape[1])]
+    elif sheet.cols is None:
         return sum(not is_blank_row(r) for r in sheet.rows[start:])
+    else:
+        cols = sheet.cols
     filled = np.zeros(max(len(sheet.rows) - start, 0), dtype=bool)
-    for c in sheet.cols:
+    for c in cols:
         codes, uniq = pd.factorize(c[start:], use_na_sentinel=True)
         present = np.append(~missing_mask(list(uniq)), False)
         filled |= present[codes]

@@ -3,6 +3,8 @@ collector of issues and report lines shared by the loader's steps."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from jobstats.io.columns import unique_headers
-from jobstats.io.readers import RawSheet
+from jobstats.io.readers import ArrayRows, RawSheet
 from jobstats.io.vocab import EXCEL_ERRORS, is_missing, missing_mask
 
 
@@ -155,6 +157,74 @@ def codes_of(values: object) -> tuple[np.ndarray, list[object]]:
     return codes, uniq
 
 
+#: Cell types whose values equal no value of another type (a whole float is
+#: checked apart), so one factorize over every column cannot merge two columns'
+#: values (``1 == 1.0 == True`` would).
+_UNMIXED_TYPES = frozenset({str, float, dt.date, dt.datetime, dt.time, dt.timedelta})
+
+
+def _codes_of_rows(sheet: RawSheet, start: int) -> list[tuple[np.ndarray, list[object]]] | None:
+    """:func:`codes_of` of each column of ``sheet.rows[start:]``, from one factorize.
+
+    For a workbook's rows (rectangular lists of Python values, as calamine
+    gives them): the cells go into one flat array without building the 2-D
+    grid, and one hash table over all of them costs about half of a factorize
+    per column (pandas checks each all-text column for strings, then hashes
+    it again). Each column's codes are then renumbered into its own distinct
+    values in the order they first appear, as :func:`codes_of` gives them.
+    None (the caller builds the columns) for a column-wise sheet, ragged rows,
+    or values of types that compare equal across types (``True == 1.0``).
+    """
+    rows = sheet.rows
+    if sheet.cols is not None:
+        return None
+    if isinstance(rows, ArrayRows):  # (a workbook's sheet)
+        n, width = max(len(rows) - start, 0), rows.array.shape[1]
+        flat = rows.array[start:].reshape(-1)
+    else:
+        if not isinstance(rows, list) or not rows:
+            return None
+        lengths = set(map(len, rows))
+        width = lengths.pop()
+        if lengths or not width:  # ragged rows (a text file's) or none with a cell
+            return None
+        n = max(len(rows) - start, 0)
+        flat = np.fromiter(itertools.chain.from_iterable(itertools.islice(rows, start, None)),
+                           dtype=object, count=n * width)
+    codes, uniq_arr = pd.factorize(flat, use_na_sentinel=True)
+    uniq = uniq_arr.tolist()
+    if not set(map(type, uniq)) <= _UNMIXED_TYPES:
+        return None
+    # A whole float (1.0) may stand for cells of other types it equals (True, 1)
+    # or for -0.0: the cells behind whole floats must all be floats, none -0.0.
+    whole = [k for k, u in enumerate(uniq) if type(u) is float and u.is_integer()]
+    if whole:
+        suspect = np.zeros(len(uniq) + 1, dtype=bool)
+        suspect[whole] = True
+        cells = flat[suspect[codes]]
+        if set(map(type, cells)) != {float} or np.signbit(cells.astype(float)).any():
+            return None
+    is_text = np.fromiter((type(u) is str for u in uniq), dtype=bool, count=len(uniq))
+    missing = np.zeros(len(uniq) + 1, dtype=bool)  # the last slot: NA cells (code -1)
+    missing[-1] = True
+    text_at = np.flatnonzero(is_text)
+    missing[text_at] = missing_mask([uniq[k] for k in text_at])
+    other_at = np.flatnonzero(~is_text)
+    missing[other_at] = [is_missing(uniq[k]) for k in other_at]
+    codes = np.where(codes >= 0, codes, len(uniq)).reshape(n, width)
+    out = []
+    for j in range(width):
+        c = codes[:, j]
+        # the column's distinct global codes in order of appearance (integer hashing)
+        seen = pd.unique(c)
+        seen = seen[seen < len(uniq)]
+        lut = np.full(len(uniq) + 1, -1, dtype=np.intp)
+        lut[seen] = np.arange(len(seen))
+        lut[missing] = -1
+        out.append((lut[c], [uniq[k] for k in seen]))
+    return out
+
+
 def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
     """Cut the sheet at its header, drop blank rows and trailing empty columns,
     turn Excel error values into missing (reported).
@@ -162,12 +232,16 @@ def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
     Works column-wise on the distinct values of each column (a million rows of a
     few thousand distinct values each cost a factorize, not a million checks).
     """
-    all_cols = sheet.columns()
-    header_cells_all = [c[header_idx] if header_idx < len(c) else None for c in all_cols]
-    body = [c[header_idx + 1:] for c in all_cols]
-    coded = [codes_of(b) for b in body]
+    coded = _codes_of_rows(sheet, header_idx + 1)
+    if coded is not None:  # a workbook's rectangular rows
+        header_cells_all = list(sheet.rows[header_idx]) if header_idx < len(sheet.rows) \
+            else [None] * len(coded)
+    else:
+        all_cols = sheet.columns()
+        header_cells_all = [c[header_idx] if header_idx < len(c) else None for c in all_cols]
+        coded = [codes_of(c[header_idx + 1:]) for c in all_cols]
     width = 0
-    for j in range(len(all_cols) - 1, -1, -1):
+    for j in range(len(coded) - 1, -1, -1):
         if not is_missing(header_cells_all[j]) or (coded[j][0] >= 0).any():
             width = j + 1
             break
@@ -175,7 +249,7 @@ def make_grid(sheet: RawSheet, header_idx: int, col: Collector) -> Grid:
     headers, dup_notes = unique_headers(header_cells)
     for n in dup_notes:
         col.add(sheet.name, header_idx + 1, None, "warning", n)
-    n_body = len(body[0]) if body else 0
+    n_body = len(coded[0][0]) if coded else 0
     filled = np.zeros(n_body, dtype=bool)
     for codes, _ in coded[:width]:
         filled |= codes >= 0

@@ -9,12 +9,15 @@ or dates; that is done on the grid so every format behaves the same.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import gc
 import io
+import itertools
 import re
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +49,9 @@ class RawSheet:
 
     def columns(self) -> list[np.ndarray] | list[pd.api.extensions.ExtensionArray]:
         """The cells column-wise (arrays of equal length), built once."""
+        if self.cols is None and isinstance(self.rows, ArrayRows):
+            grid = self.rows.array
+            self.cols = [grid[:, j] for j in range(grid.shape[1])]
         if self.cols is None:
             lengths = set(map(len, self.rows))
             width = max(lengths, default=0)
@@ -57,6 +63,56 @@ class RawSheet:
                     arr[i, :len(r)] = r
             self.cols = [arr[:, j] for j in range(width)]
         return self.cols
+
+
+class ArrayRows(Sequence):
+    """The rows of a workbook sheet kept as one 2-D object array (``array``, one row
+    per sheet row); a row is read as a list of its cells.
+
+    Rectangular sheets only (calamine gives every row the sheet's width). Holds
+    the cells without a Python list per row: 100,000 lists are what Python's
+    garbage collector walks again and again while they are alive.
+    """
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [r.tolist() for r in self.array[i]]
+        return self.array[i].tolist()
+
+
+def _as_array_rows(rows: list) -> Sequence[list[object]]:
+    """``rows`` (lists or tuples of cells) as :class:`ArrayRows` when all are as
+    long and hold a cell, else as a list of lists."""
+    lengths = set(map(len, rows))
+    if len(lengths) != 1 or not (width := lengths.pop()):
+        return rows if not rows or type(rows[0]) is list else [list(r) for r in rows]
+    cells = itertools.chain.from_iterable(rows)
+    return ArrayRows(np.fromiter(cells, dtype=object, count=len(rows) * width)
+                     .reshape(len(rows), width))
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (if it runs) for a block.
+
+    While calamine builds one Python list per sheet row, the collector walks
+    them again and again (~0.1 s on 100,000 rows, a seventh of the read); they
+    hold only text, numbers and dates, so they cannot form cycles, and they are
+    freed (by reference counting) once their cells are in one array.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class RowView(Sequence):
@@ -170,9 +226,9 @@ def _read_workbook(path: Path, kind: str, *, has_errors: bool = False,
                 if m is not None and m.typ != SheetTypeEnum.WorkSheet:
                     continue  # chart sheets / macro sheets hold no table
                 hidden = m is not None and m.visible != SheetVisibleEnum.Visible
-                rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                if not all(type(r) is list for r in rows):  # (calamine gives fresh lists)
-                    rows = [list(r) for r in rows]
+                with _gc_paused():
+                    rows = _as_array_rows(
+                        wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
                 sheets.append(RawSheet(name, rows, hidden))
         finally:
             wb.close()

@@ -533,12 +533,26 @@ def _sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
 _WIDE_REF = re.compile(rb'r="([A-Z]{2,3})[0-9]')
 _TALL_REF = re.compile(rb'r="[A-Z]{0,3}0*([1-9][0-9]{5,6})"')
 def _may_hold_far_refs(scan: bytes) -> bool:
-    """Whether some ``r="`` is followed by two capital letters, or by up to three
-    letters and six digits: true wherever :data:`_WIDE_REF` or :data:`_TALL_REF`
-    match (and on a few more, e.g. leading zeros), so a chunk where it is false
-    holds no match of either.
+    """Whether some ``r="`` is followed by two capital letters, or has a digit
+    six bytes after its first letter (after ``r="`` itself when no letter
+    follows): true wherever :data:`_WIDE_REF` or :data:`_TALL_REF` match (a
+    reference with at most one letter and six digits has its sixth digit
+    there), and on a few more (e.g. leading zeros), so a chunk where it is
+    false holds no match of either.
+    """
+    return _ref_hints(scan)[0]
 
-    Hand-written with numpy: it looks only at the bytes after each ``r="``,
+
+def _ref_hints(scan: bytes) -> tuple[bool, int, int]:
+    """:func:`_may_hold_far_refs`; the highest column a one-letter reference can
+    name: the largest capital letter right after an ``r="`` (1 for A, 26 for Z;
+    0 when none); and, when some reference may be far but none has two
+    capitals, the largest number in the run of digits after each ``r="`` and
+    its letter, which is at least every row :data:`_TALL_REF` captures there
+    (-1: not computed, or a run longer than 7 digits: leading zeros, which the
+    regular expression reads).
+
+    Hand-written with numpy: it looks only at three bytes after each ``r="``,
     where the regular expressions try a match at every one of a sheet's
     millions of references (2-3x the time on a 100k-row sheet).
     """
@@ -553,36 +567,56 @@ def _may_hold_far_refs(scan: bytes) -> bool:
         return a[np.minimum(i, last)]
 
     if not len(at):
-        return False
-    up = [(byte(at + k) >= ord("A")) & (byte(at + k) <= ord("Z")) for k in range(3)]
-    if (up[0] & up[1]).any():
-        return True
-    start = at + up[0] + (up[0] & up[1]) + (up[0] & up[1] & up[2])  # after the letters
-    digits = np.ones(len(at), dtype=bool)
-    for k in range(6):
+        return False, 0, -1
+    first = byte(at)
+    letter = (first >= ord("A")) & (first <= ord("Z"))
+    col = int(first[letter].max()) - ord("A") + 1 if letter.any() else 0
+    second = byte(at + 1)
+    if (letter & (second >= ord("A")) & (second <= ord("Z"))).any():
+        return True, col, -1
+    start = at + letter  # after the (at most one) letter
+    sixth = byte(start + 5)
+    if not ((sixth >= ord("0")) & (sixth <= ord("9"))).any():
+        return False, col, -1
+    # a tall row may be here: the value of each run of digits (up to 7)
+    row = np.zeros(len(at), dtype=np.int64)
+    alive = np.ones(len(at), dtype=bool)
+    for k in range(8):
         c = byte(start + k)
-        digits &= (c >= ord("0")) & (c <= ord("9"))
-    return bool(digits.any())
+        alive &= (c >= ord("0")) & (c <= ord("9"))
+        if k == 7:
+            return True, col, (-1 if alive.any() else int(row.max()))
+        row = np.where(alive, row * 10 + (c.astype(np.int64) - ord("0")), row)
+    raise AssertionError  # (the loop returns)
 
 
 def _sheet_extent_bound(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                         seen: Callable[[bytes], None] | None = None) -> int:
     """An upper bound of (last row x last column), from one cheap pass.
 
-    A reference without a wide column has a column of at most 26 (Z); one
-    without a tall row number, a row of at most 99,999. Hand-written bound (no
-    library gives a sheet's extent without reading every cell).
+    A reference without a wide column has a column of at most the largest
+    capital letter seen right after an ``r="`` (26 for Z); one without a tall
+    row number, a row of at most 99,999; tall rows are bounded by their digits
+    (numpy, :func:`_ref_hints`) or, in chunks with wide columns or long runs of
+    digits, by the regular expressions. So a tall sheet of few columns (a
+    million rows A-H) is bounded here, without the exact scan. Hand-written
+    bound (no library gives a sheet's extent without reading every cell).
     """
-    max_col, max_row = 26, 99_999
+    max_col, max_row = 0, 99_999
     for scan in _tag_chunks(zf, info, name, seen):
-        if not _may_hold_far_refs(scan):
+        far, col, rows = _ref_hints(scan)
+        max_col = max(max_col, col)
+        if not far:
             continue
-        wide = _WIDE_REF.findall(scan)
-        if wide:
-            max_col = max(max_col, max(map(_col_number, set(wide))))
-        tall = _TALL_REF.findall(scan)
-        if tall:
-            max_row = max(max_row, max(map(int, tall)))
+        if rows >= 0:  # no wide column; the rows' bound from the digits themselves
+            max_row = max(max_row, rows)
+        else:
+            wide = _WIDE_REF.findall(scan)
+            if wide:
+                max_col = max(max_col, max(map(_col_number, set(wide))))
+            tall = _TALL_REF.findall(scan)
+            if tall:
+                max_row = max(max_row, max(map(int, tall)))
         if max_row * max_col > MAX_SHEET_CELLS:
             break  # the exact scan decides
     return max_row * max_col
