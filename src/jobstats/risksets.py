@@ -14,6 +14,7 @@ group-by a database could run).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -330,10 +331,11 @@ def daily_risk_sets(
     dur, warnings = reply_durations(applications, as_of=as_of)
     require_usable(dur, warnings)
     keep = dur["use"].to_numpy()
-    apps = applications[keep]
     dur = dur[keep]
     cols = as_list(by)
-    groups = group_frame(apps, cols)
+    # the group columns of the applications used (a filter of the whole table would
+    # copy every column of it)
+    groups = group_frame(applications, cols)[keep]
     # Text keys as sorted integer codes (the same order as sorting the text):
     # grouping millions of segment rows by ints, not strings; labels put back below.
     labels: dict[str, pd.Index] = {}
@@ -343,7 +345,10 @@ def daily_risk_sets(
             groups[c] = codes_c
     t = dur["time"].to_numpy(np.int64)
     ev = dur["event"].to_numpy(bool)
-    n = len(apps)
+    n = len(groups)
+    # every key an integer code: combined with numpy below, no frame of the segments
+    coded = len(labels) == len(cols)
+    group_codes = [groups[c].to_numpy(np.int64) for c in cols] if coded else []
 
     # segments (application, state, first day, last day) at risk
     if followup:
@@ -353,10 +358,7 @@ def daily_risk_sets(
         f2 = fud["second"].to_numpy()
         f1i = np.where(np.isnan(f1), NEVER, f1).astype(np.int64)
         f2i = np.where(np.isnan(f2), NEVER, f2).astype(np.int64)
-        chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)").to_numpy()
-        chan_codes, labels["followup_channel"] = pd.factorize(
-            np.append(chan, "(none)").astype(object), sort=True)
-        none_code, chan = chan_codes[-1], chan_codes[:-1]
+        chan, labels["followup_channel"], none_code = _channel_codes(fud["channel"])
         seg_app = np.concatenate([np.arange(n)] * 3)
         seg_state = np.repeat([0, 1, 2], n)
         seg_lo = np.concatenate([np.zeros(n, np.int64), f1i + 1, f2i + 1])
@@ -365,32 +367,46 @@ def daily_risk_sets(
         seg_app, seg_state, seg_lo, seg_hi = seg_app[ok], seg_state[ok], seg_lo[ok], seg_hi[ok]
         # the state at the end (day t) holds the reply / censoring
         end_state = np.where(t > f2i, 2, np.where(t > f1i, 1, 0))
-        key = groups.iloc[seg_app].reset_index(drop=True)
-        key["followups"] = seg_state
-        key["followup_channel"] = np.where(seg_state == 0, none_code, chan[seg_app])
+        seg_chan = np.where(seg_state == 0, none_code, chan[seg_app])
+        end_chan = np.where(end_state == 0, none_code, chan)
         state_cols = ["followups", "followup_channel"]
-        end_key = groups.reset_index(drop=True)
-        end_key["followups"] = end_state
-        end_key["followup_channel"] = np.where(end_state == 0, none_code, chan)
+        if coded:
+            seg_parts = [g[seg_app] for g in group_codes] + [seg_state, seg_chan]
+            end_parts = [*group_codes, end_state, end_chan]
+        else:
+            key = groups.iloc[seg_app].reset_index(drop=True)
+            key["followups"] = seg_state
+            key["followup_channel"] = seg_chan
+            end_key = groups.reset_index(drop=True)
+            end_key["followups"] = end_state
+            end_key["followup_channel"] = end_chan
     else:
         seg_app = np.arange(n)
         seg_lo = np.zeros(n, np.int64)
         seg_hi = t
-        key = groups.reset_index(drop=True)
-        end_key = key
+        seg_parts = end_parts = group_codes
+        key = end_key = groups.reset_index(drop=True)
         state_cols = []
     key_cols = cols + state_cols
+    n_seg = len(seg_lo)
 
     # one integer code per combination of group and state
-    both = pd.concat([key, end_key], ignore_index=True)
-    if key_cols:
+    combined = None
+    if key_cols and coded:
+        combined = _combine([np.concatenate([a, b]) for a, b in zip(seg_parts, end_parts)],
+                            key_cols)
+    if combined is not None:
+        codes, uniques = combined
+    elif key_cols:
+        both = pd.concat([key, end_key], ignore_index=True)
         codes, uniques = _factorize(both, key_cols)
+    else:
+        codes, uniques = np.zeros(n_seg + n, np.int64), pd.DataFrame(index=[0])
+    if key_cols:
         for c, lab in labels.items():
             uniques[c] = lab.take(uniques[c].to_numpy()) if c != "followup_channel" else \
                 np.asarray(lab, dtype=object)[uniques[c].to_numpy()]
-    else:
-        codes, uniques = np.zeros(len(both), np.int64), pd.DataFrame(index=[0])
-    seg_code, end_code = codes[: len(key)], codes[len(key) :]
+    seg_code, end_code = codes[:n_seg], codes[n_seg:]
     n_keys = len(uniques)
 
     # dense day axis per code, from its first to last day: difference arrays
@@ -430,6 +446,51 @@ def daily_risk_sets(
     out = out.sort_values(key_cols + ["day"], kind="stable").reset_index(drop=True)
     out.attrs["warnings"] = warnings
     return out
+
+
+def _channel_codes(channel: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """Sorted codes of the first follow-up's channel (missing: ``"(unknown)"``), the
+    labels (``"(none)"`` among them, for the time before a follow-up) and its code.
+
+    Factorizes only the known channels (few applications have one) plus the two
+    labels, instead of one Python object per application.
+    """
+    known = channel.notna().to_numpy()
+    values = channel[known].astype(object).to_numpy()
+    extra = ["(none)"] + (["(unknown)"] if not known.all() else [])
+    codes, labels = pd.factorize(np.concatenate([values, np.array(extra, dtype=object)]),
+                                 sort=True)
+    out = np.empty(len(channel), dtype=np.int64)
+    out[known] = codes[: len(values)]
+    if not known.all():
+        out[~known] = codes[-1]
+    return out, labels, int(codes[len(values)])
+
+
+def _combine(parts: list[np.ndarray], cols: list[str]
+             ) -> tuple[np.ndarray, pd.DataFrame] | None:
+    """:func:`_factorize` of integer code columns (each >= 0), with numpy.
+
+    Combinations are numbered in sorted order (row-major ravel of the codes), as
+    a sorted group-by numbers them; None when the combinations are too many to
+    number that way (the caller then groups with pandas).
+    """
+    dims = [max(int(p.max(initial=-1)) + 1, 1) for p in parts]
+    total = math.prod(dims)
+    if total >= 2**62:
+        return None
+    flat = np.ravel_multi_index(parts, dims)
+    if total <= 4 * len(flat) + 1024:  # a table of every combination: no sort
+        present = np.flatnonzero(np.bincount(flat, minlength=total))
+        number = np.full(total, -1, dtype=np.int64)
+        number[present] = np.arange(len(present))
+        codes = number[flat]
+    else:
+        present, codes = np.unique(flat, return_inverse=True)
+    uniques = pd.DataFrame(dict(zip(range(len(cols)), np.unravel_index(present, dims))),
+                           dtype=np.int64)
+    uniques.columns = pd.Index(cols, dtype=object)  # as a group-by's (object) labels
+    return codes.astype(np.int64), uniques
 
 
 def _factorize(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
