@@ -30,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from jobstats.policy import ASSUMPTION, adjust_columns, followup_policy, overlap_reason
-from jobstats.results import Result, replied_by, require_rows, resolve_as_of, wilson
+from jobstats.results import (
+    Result,
+    has_str_dtype,
+    replied_by,
+    require_rows,
+    resolve_as_of,
+    wilson,
+)
 from jobstats.risksets import (
     daily_risk_sets,
     followup_days,
@@ -489,11 +496,16 @@ def followup_effect(
     fud, _ = followup_days(applications, events, as_of=as_of_ts)
     dur, _ = reply_durations(applications, as_of=as_of_ts)
     use = dur["use"].to_numpy()
-    chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)")
+    if has_str_dtype(fud["channel"]):
+        # the "str" column the frame infers from the Python strings below, kept as text
+        chan_used = fud["channel"].fillna("(unknown)").array[use]
+    else:
+        chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)")
+        chan_used = chan.to_numpy()[use]
     timing = pd.DataFrame({
         "t": dur["time"].to_numpy()[use], "event": dur["event"].to_numpy()[use],
         "f1": fud["first"].to_numpy()[use], "f2": fud["second"].to_numpy()[use],
-        "chan": chan.to_numpy()[use], "n": 1,
+        "chan": chan_used, "n": 1,
     })
     undated = 0
     if events is not None and len(events):
@@ -604,7 +616,10 @@ def effect_from_counts(
             else:
                 hr, lo, hi, p = row["hazard_ratio"], row["ci_low"], row["ci_high"], row["p_value"]
     # applications contributing time after a first follow-up, per channel
-    chan_code, chans = pd.factorize(timing["chan"].to_numpy()[in_1])
+    chan_col = timing["chan"]
+    # (Arrow text factorized as such: no Python string per application)
+    chan_code, chans = pd.factorize(chan_col.array[in_1] if has_str_dtype(chan_col)
+                                    else chan_col.to_numpy()[in_1])
     entries = dict(zip(chans, np.bincount(chan_code[chan_code >= 0], weights=w[in_1][
         chan_code >= 0], minlength=len(chans)).astype(np.int64).tolist()))
     by_channel = _breakdown(risk, "followup_channel", "(none)", adjust, entries)

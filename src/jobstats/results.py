@@ -45,6 +45,7 @@ __all__ = [
     "as_list",
     "group_frame",
     "group_keys",
+    "has_str_dtype",
     "replied_by",
     "require_rows",
     "resolve_as_of",
@@ -147,7 +148,7 @@ def group_frame(applications: pd.DataFrame, by: str | Sequence[str] | None) -> p
                 f"(columns: {known}; or use 'applied_week')."
             )
         s = applications[col]
-        if _is_str(s):
+        if has_str_dtype(s):
             # already the "str" dtype the other text branch ends in: fill the missing
             # values in place of a round trip through a million Python strings
             s = s.fillna(MISSING)
@@ -159,7 +160,7 @@ def group_frame(applications: pd.DataFrame, by: str | Sequence[str] | None) -> p
     return out
 
 
-def _is_str(s: pd.Series) -> bool:
+def has_str_dtype(s: pd.Series) -> bool:
     """Whether ``s`` has pandas' default ``str`` dtype (missing values NaN)."""
     return isinstance(s.dtype, pd.StringDtype) and s.dtype == pd.StringDtype(na_value=np.nan)
 

@@ -23,7 +23,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, stage_rank
+from jobstats.results import (
+    as_list,
+    group_frame,
+    has_str_dtype,
+    require_rows,
+    resolve_as_of,
+    stage_rank,
+)
 from jobstats.schema import STAGE_RANK, AnalysisError, has_info
 
 __all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable", "NEVER",
@@ -219,15 +226,17 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     """``followup_days`` and, for :func:`_followup_days_kept`: whether the ids are
     unique, the count of early follow-ups per application, the undated warning."""
     n = len(applications)
-    out = pd.DataFrame(
-        {"first": np.nan, "second": np.nan,
-         "channel": np.full(len(applications), pd.NA, dtype=object)},
-        index=applications.index,
-    )
     warnings: list[str] = []
     if events is None or len(events) == 0:
+        out = pd.DataFrame(
+            {"first": np.nan, "second": np.nan,
+             "channel": np.full(len(applications), pd.NA, dtype=object)},
+            index=applications.index,
+        )
         return out, warnings, (True, np.zeros(n, np.int64), "")
-    fu = events[events["kind"] == "follow_up"]
+    # the columns used, not the whole events table, filtered
+    wanted = [c for c in ("application_id", "date", "channel") if c in events.columns]
+    fu = events[wanted][(events["kind"] == "follow_up").to_numpy(dtype=bool, na_value=False)]
     undated = int(fu["date"].isna().sum())
     undated_msg = ""
     if undated:
@@ -270,13 +279,23 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     # positional, so a non-unique index of the applications table is fine
     first_day = np.full(n, np.nan)
     second_day = np.full(n, np.nan)
-    channel = np.full(n, pd.NA, dtype=object)
     first_day[pos_s[rank == 0]] = day_s[rank == 0]
     second_day[pos_s[rank == 1]] = day_s[rank == 1]
+    channel: Any = None
     if "channel" in fu.columns:
-        # only the first follow-ups' channels become Python objects
         at = np.flatnonzero(matched)[ok][order][rank == 0]
-        channel[pos_s[rank == 0]] = fu["channel"].iloc[at].astype(object).to_numpy()
+        if has_str_dtype(fu["channel"]) and fu["channel"].iloc[at].notna().any():
+            # Arrow text stays Arrow text: each application's first channel by
+            # position (-1: none, missing), the "str" column the frame below would
+            # infer from the Python strings, without a million Python objects
+            take = np.full(n, -1, dtype=np.int64)
+            take[pos_s[rank == 0]] = at
+            channel = fu["channel"].array.take(take, allow_fill=True)
+        else:
+            channel = np.full(n, pd.NA, dtype=object)
+            channel[pos_s[rank == 0]] = fu["channel"].iloc[at].astype(object).to_numpy()
+    if channel is None:
+        channel = np.full(n, pd.NA, dtype=object)
     out = pd.DataFrame(
         {"first": first_day, "second": second_day, "channel": channel}, index=applications.index
     )
