@@ -348,6 +348,13 @@ def _pct(x: Any) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
 
 
+def _followup_events(events: pd.DataFrame) -> pd.DataFrame:
+    """``application_id`` and ``date`` of the follow-up events (only the columns used
+    are filtered: a million-row events table has text columns that cost to copy)."""
+    is_fu = (events["kind"] == "follow_up").to_numpy(dtype=bool, na_value=False)
+    return events[["application_id", "date"]][is_fu]
+
+
 def naive_followup_rates(
     applications: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of: Any = None
 ) -> pd.DataFrame:
@@ -372,7 +379,7 @@ def naive_followup_rates(
     fu = applications["followed_up"].astype("boolean").fillna(False).to_numpy(bool)
     if events is not None and len(events):
         # follow-ups after as_of are not on record, like replies after it
-        ev = events[events["kind"] == "follow_up"]
+        ev = _followup_events(events)
         day = pd.to_datetime(ev["date"]).dt.normalize()
         known = ev.loc[~(day > as_of_ts).to_numpy(), "application_id"]  # by as_of, or undated
         later = ev.loc[(day > as_of_ts).to_numpy(), "application_id"]
@@ -510,7 +517,7 @@ def followup_effect(
     undated = 0
     if events is not None and len(events):
         # applications whose follow-ups are all undated
-        fu_ev = events[events["kind"] == "follow_up"]
+        fu_ev = _followup_events(events)
         undated_ids = fu_ev.loc[fu_ev["date"].isna(), "application_id"].drop_duplicates()
         if len(undated_ids):
             dated_ids = fu_ev.loc[fu_ev["date"].notna(), "application_id"].unique()
