@@ -90,6 +90,27 @@ def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
     return (pd.to_datetime(later).dt.normalize() - pd.to_datetime(earlier).dt.normalize()).dt.days
 
 
+def _waits(applied: pd.Series, reply_on: pd.Series, as_of_ts: pd.Timestamp
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Whole days from applying to ``as_of`` and to the first reply (float, NaN where
+    a date is missing), as :func:`_days` counts them."""
+    naive = (isinstance(applied.dtype, np.dtype) and isinstance(reply_on.dtype, np.dtype)
+             and as_of_ts.tz is None)
+    if not naive:  # (time zones: pandas' normalize, in local time)
+        censor = (as_of_ts - applied.dt.normalize()).dt.days
+        return censor.to_numpy(dtype=float), _days(reply_on, applied).to_numpy(dtype=float)
+    # numpy's day unit floors a time to its date, as normalize does: no Series of
+    # Timedeltas per step
+    a = applied.to_numpy().astype("datetime64[D]")
+    r = reply_on.to_numpy().astype("datetime64[D]")
+    as_of_day = as_of_ts.to_datetime64().astype("datetime64[D]")
+    censor = (as_of_day - a).astype(np.int64).astype(float)
+    reply = (r - a).astype(np.int64).astype(float)
+    censor[np.isnat(a)] = np.nan
+    reply[np.isnat(a) | np.isnat(r)] = np.nan
+    return censor, reply
+
+
 def reply_durations(
     applications: pd.DataFrame, *, as_of: Any = None
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -127,18 +148,16 @@ _REASONS = (pd.NA, "no applied date", "applied after the as-of date",
 def _reply_durations(applications: pd.DataFrame, as_of_ts: pd.Timestamp
                      ) -> tuple[pd.DataFrame, list[str]]:
     applied = pd.to_datetime(applications["applied_on"])
-    censor = (as_of_ts - applied.dt.normalize()).dt.days
-    reply = _days(applications["first_reply_on"], applied)
+    censor, reply_np = _waits(applied, pd.to_datetime(applications["first_reply_on"]), as_of_ts)
     rank = stage_rank(applications["stage"]).fillna(0)
-    event = reply.notna() & (reply <= censor)
-    time = reply.where(event, censor)
+    event = ~np.isnan(reply_np) & (reply_np <= censor)  # (NaN compares False)
+    time = np.where(event, reply_np, censor)
     # Why an application is left out, as a code into _REASONS (0: used); the
     # first reason that applies wins. Integer masks: no object Series of a
     # million rows written five times.
     code = np.zeros(len(applications), dtype=np.intp)
-    reply_np = reply.to_numpy(dtype=float)
     code[applied.isna().to_numpy()] = 1
-    code[(censor < 0).to_numpy()] = 2
+    code[censor < 0] = 2
     free = code == 0
     code[free & ~np.isnan(reply_np) & (reply_np < 0)] = 3
     code[(code == 0) & ~has_info(applications, "reply").to_numpy(dtype=bool)] = 4
@@ -159,8 +178,8 @@ def _reply_durations(applications: pd.DataFrame, as_of_ts: pd.Timestamp
         )
     out = pd.DataFrame(
         {
-            "time": time.fillna(-1).astype(np.int64),
-            "event": event.to_numpy(dtype=bool),
+            "time": np.where(np.isnan(time), -1, time).astype(np.int64),
+            "event": event,
             "use": use.to_numpy(dtype=bool),
             "reason": reason,
         },
@@ -253,11 +272,17 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     ids = pd.concat([applications["application_id"], fu["application_id"]],
                     ignore_index=True)
     codes = pd.factorize(ids)[0]
-    first_of = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
-    app_codes, first_idx = np.unique(codes[:n], return_index=True)
-    unique = len(app_codes) == n and (n == 0 or app_codes[0] >= 0)
-    first_of[app_codes] = first_idx  # (code -1, a missing id, stays unmatched)
-    app_pos = first_of[codes[n:]]
+    if np.array_equal(codes[:n], np.arange(n)):
+        # (codes count first appearances: the ids are unique, none missing, and an
+        # id's code is its application's position; no sort of a million codes)
+        unique = True
+        app_pos = np.where(codes[n:] < n, codes[n:], -1)
+    else:
+        first_of = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
+        app_codes, first_idx = np.unique(codes[:n], return_index=True)
+        unique = len(app_codes) == n and (n == 0 or app_codes[0] >= 0)
+        first_of[app_codes] = first_idx  # (code -1, a missing id, stays unmatched)
+        app_pos = first_of[codes[n:]]
     matched = app_pos >= 0
     pos_m = app_pos[matched]
     date = fu["date"].to_numpy(dtype="datetime64[ns]")[matched].astype("datetime64[D]")
