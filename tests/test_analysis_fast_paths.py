@@ -133,7 +133,7 @@ def test_followup_days_of_a_repeated_id_go_to_its_first_row():
 def test_policy_profiles_counted_on_a_table_equal_the_sorted_ones(monkeypatch):
     apps, events = _tables(seed=8)
     as_of = pd.Timestamp("2025-07-01")
-    args = dict(as_of=as_of, horizon=30, adjust=["source"])
+    args = {"as_of": as_of, "horizon": 30, "adjust": ["source"]}
     dense = policy.policy_inputs(apps, events, **args)
     monkeypatch.setattr(policy, "_dense_profiles", lambda keys, w: None)
     sorted_ = policy.policy_inputs(apps, events, **args)
