@@ -32,6 +32,7 @@ import pandas as pd
 from jobstats.policy import ASSUMPTION, adjust_columns, followup_policy, overlap_reason
 from jobstats.results import (
     Result,
+    dated_after,
     has_str_dtype,
     replied_by,
     require_rows,
@@ -374,15 +375,15 @@ def naive_followup_rates(
     """
     require_rows(applications, "follow-up rates")
     as_of_ts = resolve_as_of(as_of)
-    applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
-    sent = (applied <= as_of_ts).to_numpy()
+    applied_on = applications["applied_on"]
+    sent = applied_on.notna().to_numpy() & ~dated_after(applied_on, as_of_ts)
     fu = applications["followed_up"].astype("boolean").fillna(False).to_numpy(bool)
     if events is not None and len(events):
         # follow-ups after as_of are not on record, like replies after it
         ev = _followup_events(events)
-        day = pd.to_datetime(ev["date"]).dt.normalize()
-        known = ev.loc[~(day > as_of_ts).to_numpy(), "application_id"]  # by as_of, or undated
-        later = ev.loc[(day > as_of_ts).to_numpy(), "application_id"]
+        late = dated_after(ev["date"], as_of_ts)
+        known = ev.loc[~late, "application_id"]  # by as_of, or undated
+        later = ev.loc[late, "application_id"]
         if len(later):  # (else nothing to undo: skip two look-ups of every id)
             only_later = applications["application_id"].isin(later) & ~applications[
                 "application_id"

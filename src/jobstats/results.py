@@ -44,6 +44,7 @@ __all__ = [
     "APPLIED_WEEK",
     "as_list",
     "group_frame",
+    "dated_after",
     "group_keys",
     "has_str_dtype",
     "replied_by",
@@ -79,8 +80,8 @@ def sent_by(applications: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
     AnalysisError
         When none was: every application is dated after the as-of date.
     """
-    applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
-    sent = (applied <= as_of).to_numpy()
+    applied_on = applications["applied_on"]
+    sent = applied_on.notna().to_numpy() & ~dated_after(applied_on, as_of)
     if not sent.any():
         raise AnalysisError(
             f"All {len(sent)} applications are dated after the as-of date {as_of.date()}; "
@@ -204,8 +205,17 @@ def replied_by(applications: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
     an undated one (known from the stage only) is.
     """
     rank = stage_rank(applications["stage"]).fillna(0).to_numpy()
-    reply_on = pd.to_datetime(applications["first_reply_on"]).dt.normalize()
-    return (rank >= STAGE_RANK["replied"]) & ~(reply_on > as_of).to_numpy()
+    return (rank >= STAGE_RANK["replied"]) & ~dated_after(applications["first_reply_on"], as_of)
+
+
+def dated_after(dates: pd.Series, as_of: pd.Timestamp) -> np.ndarray:
+    """Whether each date (its day) is after ``as_of`` (bool array; missing: False)."""
+    d = pd.to_datetime(dates)
+    if isinstance(d.dtype, np.dtype) and as_of.tz is None:
+        # naive: numpy's day unit floors a time to its date, as normalize does
+        # (a million rows: no Series of normalized Timestamps)
+        return d.to_numpy().astype("datetime64[D]") > as_of.to_datetime64()
+    return (d.dt.normalize() > as_of).to_numpy()
 
 
 def wilson(events: Any, n: Any, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
