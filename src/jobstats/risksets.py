@@ -375,7 +375,6 @@ def daily_risk_sets(
     dur, warnings = reply_durations(applications, as_of=as_of)
     require_usable(dur, warnings)
     keep = dur["use"].to_numpy()
-    dur = dur[keep]
     cols = as_list(by)
     # the group columns of the applications used (a filter of the whole table would
     # copy every column of it)
@@ -387,8 +386,8 @@ def daily_risk_sets(
         if isinstance(groups[c].dtype, pd.StringDtype):
             codes_c, labels[c] = pd.factorize(groups[c], sort=True)
             groups[c] = codes_c
-    t = dur["time"].to_numpy(np.int64)
-    ev = dur["event"].to_numpy(bool)
+    t = dur["time"].to_numpy(np.int64)[keep]
+    ev = dur["event"].to_numpy(bool)[keep]
     n = len(groups)
     # every key an integer code: combined with numpy below, no frame of the segments
     coded = len(labels) == len(cols)
@@ -500,15 +499,17 @@ def _channel_codes(channel: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
     labels, instead of one Python object per application.
     """
     known = channel.notna().to_numpy()
-    values = channel[known].astype(object).to_numpy()
+    # the distinct channels first (hashed as text, few), then sorted with the two labels
+    codes, seen = pd.factorize(channel[known])
+    seen = np.asarray(seen, dtype=object)
     extra = ["(none)"] + (["(unknown)"] if not known.all() else [])
-    codes, labels = pd.factorize(np.concatenate([values, np.array(extra, dtype=object)]),
+    order, labels = pd.factorize(np.concatenate([seen, np.array(extra, dtype=object)]),
                                  sort=True)
     out = np.empty(len(channel), dtype=np.int64)
-    out[known] = codes[: len(values)]
+    out[known] = order[: len(seen)][codes]
     if not known.all():
-        out[~known] = codes[-1]
-    return out, labels, int(codes[len(values)])
+        out[~known] = order[-1]
+    return out, labels, int(order[len(seen)])
 
 
 def _combine(parts: list[np.ndarray], cols: list[str]
