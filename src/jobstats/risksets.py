@@ -402,12 +402,16 @@ def daily_risk_sets(
         f1i = np.where(np.isnan(f1), NEVER, f1).astype(np.int64)
         f2i = np.where(np.isnan(f2), NEVER, f2).astype(np.int64)
         chan, labels["followup_channel"], none_code = _channel_codes(fud["channel"])
-        seg_app = np.concatenate([np.arange(n)] * 3)
-        seg_state = np.repeat([0, 1, 2], n)
-        seg_lo = np.concatenate([np.zeros(n, np.int64), f1i + 1, f2i + 1])
-        seg_hi = np.concatenate([np.minimum(t, f1i), np.minimum(t, f2i), t])
-        ok = seg_lo <= seg_hi
-        seg_app, seg_state, seg_lo, seg_hi = seg_app[ok], seg_state[ok], seg_lo[ok], seg_hi[ok]
+        # the states an application reaches: waiting before its first follow-up (0),
+        # after it (1), after the second (2); only the non-empty segments are built
+        bounds = [(np.zeros(n, np.int64), np.minimum(t, f1i)),
+                  (f1i + 1, np.minimum(t, f2i)),
+                  (f2i + 1, t)]
+        reach = [np.flatnonzero(lo <= hi) for lo, hi in bounds]
+        seg_app = np.concatenate(reach)
+        seg_state = np.repeat([0, 1, 2], [len(r) for r in reach])
+        seg_lo = np.concatenate([lo[r] for (lo, _), r in zip(bounds, reach)])
+        seg_hi = np.concatenate([hi[r] for (_, hi), r in zip(bounds, reach)])
         # the state at the end (day t) holds the reply / censoring
         end_state = np.where(t > f2i, 2, np.where(t > f1i, 1, 0))
         seg_chan = np.where(seg_state == 0, none_code, chan[seg_app])
