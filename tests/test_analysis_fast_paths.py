@@ -143,3 +143,17 @@ def test_policy_profiles_counted_on_a_table_equal_the_sorted_ones(monkeypatch):
     pd.testing.assert_frame_equal(dense.overlap, sorted_.overlap)
     used = reply_durations(apps, as_of=as_of)[0]["use"]
     assert dense.count.sum() == used.sum()  # every usable application in one profile
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(["a", "a"], dtype="str"), pd.Series(["a", "b"], dtype="str"),
+    pd.Series(["a", None], dtype="str"), pd.Series([None, None], dtype="str"),
+    pd.Series([1, 1.0]), pd.Series([1, "1"], dtype=object), pd.Series([np.nan, 1.0, 1.0]),
+    pd.Series([], dtype="str"), pd.Series(["x"]), pd.Series(["a", "a", "b"], dtype="category"),
+    pd.Series(pd.Categorical(["a", "a"], categories=["a", "b"])),
+    pd.Series([pd.NA, "a"], dtype="string"), pd.Series([None, "a", "a"], dtype=object),
+    pd.Series(pd.to_datetime(["2025-01-01", None])),
+])
+@pytest.mark.parametrize("dropna", [False, True])
+def test_adjustment_column_varies_as_nunique_says(values, dropna):
+    assert policy._varies(values, dropna=dropna) == (values.nunique(dropna=dropna) > 1)

@@ -90,11 +90,25 @@ _Z = 1.959963984540054
 def adjust_columns(applications: pd.DataFrame, adjust_for: Sequence[str]) -> list[str]:
     """Adjustment columns present with more than one value (client added when pooled)."""
     cols = [c for c in adjust_for if c in applications.columns]
-    cols = [c for c in cols if applications[c].nunique(dropna=False) > 1]
+    cols = [c for c in cols if _varies(applications[c], dropna=False)]
     if "client" in applications.columns and "client" not in cols:
-        if applications["client"].nunique(dropna=True) > 1:
+        if _varies(applications["client"], dropna=True):
             cols.append("client")
     return cols
+
+
+def _varies(values: pd.Series, *, dropna: bool) -> bool:
+    """``values.nunique(dropna=dropna) > 1``, by comparing with the first value (one
+    vectorised comparison instead of hashing a million values)."""
+    missing = values.isna().to_numpy(dtype=bool)
+    if missing.any():
+        if not dropna:
+            return not missing.all()  # missing and a value, or only missing
+        values = values[~missing]
+    if len(values) < 2:
+        return False
+    differs = values != values.iloc[0]
+    return bool(np.asarray(differs, dtype=bool).any())
 
 
 def _day_bins(horizon: int) -> np.ndarray:
