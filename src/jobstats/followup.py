@@ -30,7 +30,15 @@ import numpy as np
 import pandas as pd
 
 from jobstats.policy import ASSUMPTION, adjust_columns, followup_policy, overlap_reason
-from jobstats.results import Result, replied_by, require_rows, resolve_as_of, wilson
+from jobstats.results import (
+    Result,
+    dated_after,
+    has_str_dtype,
+    replied_by,
+    require_rows,
+    resolve_as_of,
+    wilson,
+)
 from jobstats.risksets import (
     daily_risk_sets,
     followup_days,
@@ -341,6 +349,13 @@ def _pct(x: Any) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
 
 
+def _followup_events(events: pd.DataFrame) -> pd.DataFrame:
+    """``application_id`` and ``date`` of the follow-up events (only the columns used
+    are filtered: a million-row events table has text columns that cost to copy)."""
+    is_fu = (events["kind"] == "follow_up").to_numpy(dtype=bool, na_value=False)
+    return events[["application_id", "date"]][is_fu]
+
+
 def naive_followup_rates(
     applications: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of: Any = None
 ) -> pd.DataFrame:
@@ -360,15 +375,15 @@ def naive_followup_rates(
     """
     require_rows(applications, "follow-up rates")
     as_of_ts = resolve_as_of(as_of)
-    applied = pd.to_datetime(applications["applied_on"]).dt.normalize()
-    sent = (applied <= as_of_ts).to_numpy()
+    applied_on = applications["applied_on"]
+    sent = applied_on.notna().to_numpy() & ~dated_after(applied_on, as_of_ts)
     fu = applications["followed_up"].astype("boolean").fillna(False).to_numpy(bool)
     if events is not None and len(events):
         # follow-ups after as_of are not on record, like replies after it
-        ev = events[events["kind"] == "follow_up"]
-        day = pd.to_datetime(ev["date"]).dt.normalize()
-        known = ev.loc[~(day > as_of_ts).to_numpy(), "application_id"]  # by as_of, or undated
-        later = ev.loc[(day > as_of_ts).to_numpy(), "application_id"]
+        ev = _followup_events(events)
+        late = dated_after(ev["date"], as_of_ts)
+        known = ev.loc[~late, "application_id"]  # by as_of, or undated
+        later = ev.loc[late, "application_id"]
         if len(later):  # (else nothing to undo: skip two look-ups of every id)
             only_later = applications["application_id"].isin(later) & ~applications[
                 "application_id"
@@ -489,16 +504,21 @@ def followup_effect(
     fud, _ = followup_days(applications, events, as_of=as_of_ts)
     dur, _ = reply_durations(applications, as_of=as_of_ts)
     use = dur["use"].to_numpy()
-    chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)")
+    if has_str_dtype(fud["channel"]):
+        # the "str" column the frame infers from the Python strings below, kept as text
+        chan_used = fud["channel"].fillna("(unknown)").array[use]
+    else:
+        chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)")
+        chan_used = chan.to_numpy()[use]
     timing = pd.DataFrame({
         "t": dur["time"].to_numpy()[use], "event": dur["event"].to_numpy()[use],
         "f1": fud["first"].to_numpy()[use], "f2": fud["second"].to_numpy()[use],
-        "chan": chan.to_numpy()[use], "n": 1,
+        "chan": chan_used, "n": 1,
     })
     undated = 0
     if events is not None and len(events):
         # applications whose follow-ups are all undated
-        fu_ev = events[events["kind"] == "follow_up"]
+        fu_ev = _followup_events(events)
         undated_ids = fu_ev.loc[fu_ev["date"].isna(), "application_id"].drop_duplicates()
         if len(undated_ids):
             dated_ids = fu_ev.loc[fu_ev["date"].notna(), "application_id"].unique()
@@ -604,7 +624,10 @@ def effect_from_counts(
             else:
                 hr, lo, hi, p = row["hazard_ratio"], row["ci_low"], row["ci_high"], row["p_value"]
     # applications contributing time after a first follow-up, per channel
-    chan_code, chans = pd.factorize(timing["chan"].to_numpy()[in_1])
+    chan_col = timing["chan"]
+    # (Arrow text factorized as such: no Python string per application)
+    chan_code, chans = pd.factorize(chan_col.array[in_1] if has_str_dtype(chan_col)
+                                    else chan_col.to_numpy()[in_1])
     entries = dict(zip(chans, np.bincount(chan_code[chan_code >= 0], weights=w[in_1][
         chan_code >= 0], minlength=len(chans)).astype(np.int64).tolist()))
     by_channel = _breakdown(risk, "followup_channel", "(none)", adjust, entries)

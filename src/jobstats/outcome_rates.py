@@ -135,7 +135,8 @@ def rates(
     for measure, kind in (("response", "reply"), ("interview", "interview"),
                           ("offer", "interview")):
         known = info[kind]
-        n, k, out_ = (np.bincount(code, weights=w, minlength=len(keys)).astype(np.int64)
+        # (counts of the selected codes: integers, no float weight per application)
+        n, k, out_ = (np.bincount(code[w], minlength=len(keys)).astype(np.int64)
                       for w in (known, flags[measure] & known, ~known))
         est, lo, hi, notes = _proportion(n, k, out_, kind)
         for col, values in (("measure", [measure] * len(n)), ("n", n), ("events", k),

@@ -90,11 +90,25 @@ _Z = 1.959963984540054
 def adjust_columns(applications: pd.DataFrame, adjust_for: Sequence[str]) -> list[str]:
     """Adjustment columns present with more than one value (client added when pooled)."""
     cols = [c for c in adjust_for if c in applications.columns]
-    cols = [c for c in cols if applications[c].nunique(dropna=False) > 1]
+    cols = [c for c in cols if _varies(applications[c], dropna=False)]
     if "client" in applications.columns and "client" not in cols:
-        if applications["client"].nunique(dropna=True) > 1:
+        if _varies(applications["client"], dropna=True):
             cols.append("client")
     return cols
+
+
+def _varies(values: pd.Series, *, dropna: bool) -> bool:
+    """``values.nunique(dropna=dropna) > 1``, by comparing with the first value (one
+    vectorised comparison instead of hashing a million values)."""
+    missing = values.isna().to_numpy(dtype=bool)
+    if missing.any():
+        if not dropna:
+            return not missing.all()  # missing and a value, or only missing
+        values = values[~missing]
+    if len(values) < 2:
+        return False
+    differs = values != values.iloc[0]
+    return bool(np.asarray(differs, dtype=bool).any())
 
 
 def _day_bins(horizon: int) -> np.ndarray:
@@ -147,7 +161,7 @@ def policy_inputs(
     fud, fw = followup_days(applications, events, as_of=as_of)
     use = dur["use"].to_numpy()
     return inputs_from_durations(
-        group_frame(applications[use], adjust),
+        group_frame(applications, adjust)[use],  # (not a copy of the whole table, filtered)
         dur["time"].to_numpy()[use], dur["event"].to_numpy()[use], fud["first"].to_numpy()[use],
         horizon=horizon, adjust=adjust, n_followed_dated=int(fud["first"].notna().sum()),
         warnings=warnings + fw,
@@ -193,14 +207,19 @@ def inputs_from_durations(
     # profiles: distinct (last, replied, f, s), in sorted order, with their weights (numpy
     # on integer codes: the same table as a sorted group-by, without pandas' overhead)
     keys = [np.asarray(a, np.int64) for a in (last, replied, f_eff, codes)]
-    coded = [np.unique(a, return_inverse=True) for a in keys]
-    flat = np.ravel_multi_index([inv for _, inv in coded], [max(len(u), 1) for u, _ in coded])
-    prof_id, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
-    # integer weights: the float sums are exact
-    count = np.bincount(inverse, weights=w, minlength=len(prof_id)).astype(np.int64)
-    p_last, p_rep, p_f, p_s = (a[first] for a in keys)
+    profiles = _dense_profiles(keys, w)
+    if profiles is None:
+        coded = [np.unique(a, return_inverse=True) for a in keys]
+        flat = np.ravel_multi_index([inv for _, inv in coded],
+                                    [max(len(u), 1) for u, _ in coded])
+        prof_id, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
+        # integer weights: the float sums are exact
+        count = np.bincount(inverse, weights=w, minlength=len(prof_id)).astype(np.int64)
+        p_last, p_rep, p_f, p_s = (a[first] for a in keys)
+    else:
+        count, (p_last, p_rep, p_f, p_s) = profiles
     p_rep = p_rep.astype(bool)
-    k = len(prof_id)
+    k = len(count)
     days = np.arange(h + 1)
     alive = days[None, :] <= p_last[:, None]  # K x days
     since = np.where(p_f[:, None] >= 0, days[None, :] - p_f[:, None], 0)
@@ -237,6 +256,30 @@ def inputs_from_durations(
         n_followed_dated=n_fu,
         warnings=warnings,
     )
+
+
+def _dense_profiles(keys: list[np.ndarray], w: np.ndarray
+                    ) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """Weight and key values of each distinct row of ``keys`` (int arrays), rows in
+    sorted order, by counting on a table of every combination of the key ranges.
+
+    The same profiles as ``numpy.unique`` of the raveled keys, without sorting a
+    million rows: the keys (day, reply, follow-up day, stratum) span small ranges.
+    None when the table would be large (the caller then sorts).
+    """
+    if not len(keys[0]):
+        return None
+    lows = [int(a.min()) for a in keys]
+    dims = [int(a.max()) - lo + 1 for a, lo in zip(keys, lows)]
+    total = math.prod(dims)
+    if total > 4 * len(keys[0]) + 4096:
+        return None
+    flat = np.ravel_multi_index([a - lo for a, lo in zip(keys, lows)], dims)
+    # integer weights: the float sums are exact
+    weight = np.bincount(flat, weights=w, minlength=total)
+    present = np.flatnonzero(np.bincount(flat, minlength=total))
+    values = [v + lo for v, lo in zip(np.unravel_index(present, dims), lows)]
+    return weight[present].astype(np.int64), [v.astype(np.int64) for v in values]
 
 
 # --------------------------------------------------------------------------- identifiability

@@ -14,6 +14,7 @@ group-by a database could run).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,7 +23,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.results import as_list, group_frame, require_rows, resolve_as_of, stage_rank
+from jobstats.results import (
+    as_list,
+    group_frame,
+    has_str_dtype,
+    require_rows,
+    resolve_as_of,
+    stage_rank,
+)
 from jobstats.schema import STAGE_RANK, AnalysisError, has_info
 
 __all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable", "NEVER",
@@ -82,6 +90,27 @@ def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
     return (pd.to_datetime(later).dt.normalize() - pd.to_datetime(earlier).dt.normalize()).dt.days
 
 
+def _waits(applied: pd.Series, reply_on: pd.Series, as_of_ts: pd.Timestamp
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Whole days from applying to ``as_of`` and to the first reply (float, NaN where
+    a date is missing), as :func:`_days` counts them."""
+    naive = (isinstance(applied.dtype, np.dtype) and isinstance(reply_on.dtype, np.dtype)
+             and as_of_ts.tz is None)
+    if not naive:  # (time zones: pandas' normalize, in local time)
+        censor = (as_of_ts - applied.dt.normalize()).dt.days
+        return censor.to_numpy(dtype=float), _days(reply_on, applied).to_numpy(dtype=float)
+    # numpy's day unit floors a time to its date, as normalize does: no Series of
+    # Timedeltas per step
+    a = applied.to_numpy().astype("datetime64[D]")
+    r = reply_on.to_numpy().astype("datetime64[D]")
+    as_of_day = as_of_ts.to_datetime64().astype("datetime64[D]")
+    censor = (as_of_day - a).astype(np.int64).astype(float)
+    reply = (r - a).astype(np.int64).astype(float)
+    censor[np.isnat(a)] = np.nan
+    reply[np.isnat(a) | np.isnat(r)] = np.nan
+    return censor, reply
+
+
 def reply_durations(
     applications: pd.DataFrame, *, as_of: Any = None
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -119,18 +148,16 @@ _REASONS = (pd.NA, "no applied date", "applied after the as-of date",
 def _reply_durations(applications: pd.DataFrame, as_of_ts: pd.Timestamp
                      ) -> tuple[pd.DataFrame, list[str]]:
     applied = pd.to_datetime(applications["applied_on"])
-    censor = (as_of_ts - applied.dt.normalize()).dt.days
-    reply = _days(applications["first_reply_on"], applied)
+    censor, reply_np = _waits(applied, pd.to_datetime(applications["first_reply_on"]), as_of_ts)
     rank = stage_rank(applications["stage"]).fillna(0)
-    event = reply.notna() & (reply <= censor)
-    time = reply.where(event, censor)
+    event = ~np.isnan(reply_np) & (reply_np <= censor)  # (NaN compares False)
+    time = np.where(event, reply_np, censor)
     # Why an application is left out, as a code into _REASONS (0: used); the
     # first reason that applies wins. Integer masks: no object Series of a
     # million rows written five times.
     code = np.zeros(len(applications), dtype=np.intp)
-    reply_np = reply.to_numpy(dtype=float)
     code[applied.isna().to_numpy()] = 1
-    code[(censor < 0).to_numpy()] = 2
+    code[censor < 0] = 2
     free = code == 0
     code[free & ~np.isnan(reply_np) & (reply_np < 0)] = 3
     code[(code == 0) & ~has_info(applications, "reply").to_numpy(dtype=bool)] = 4
@@ -151,8 +178,8 @@ def _reply_durations(applications: pd.DataFrame, as_of_ts: pd.Timestamp
         )
     out = pd.DataFrame(
         {
-            "time": time.fillna(-1).astype(np.int64),
-            "event": event.to_numpy(dtype=bool),
+            "time": np.where(np.isnan(time), -1, time).astype(np.int64),
+            "event": event,
             "use": use.to_numpy(dtype=bool),
             "reason": reason,
         },
@@ -218,15 +245,17 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     """``followup_days`` and, for :func:`_followup_days_kept`: whether the ids are
     unique, the count of early follow-ups per application, the undated warning."""
     n = len(applications)
-    out = pd.DataFrame(
-        {"first": np.nan, "second": np.nan,
-         "channel": np.full(len(applications), pd.NA, dtype=object)},
-        index=applications.index,
-    )
     warnings: list[str] = []
     if events is None or len(events) == 0:
+        out = pd.DataFrame(
+            {"first": np.nan, "second": np.nan,
+             "channel": np.full(len(applications), pd.NA, dtype=object)},
+            index=applications.index,
+        )
         return out, warnings, (True, np.zeros(n, np.int64), "")
-    fu = events[events["kind"] == "follow_up"]
+    # the columns used, not the whole events table, filtered
+    wanted = [c for c in ("application_id", "date", "channel") if c in events.columns]
+    fu = events[wanted][(events["kind"] == "follow_up").to_numpy(dtype=bool, na_value=False)]
     undated = int(fu["date"].isna().sum())
     undated_msg = ""
     if undated:
@@ -243,11 +272,17 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     ids = pd.concat([applications["application_id"], fu["application_id"]],
                     ignore_index=True)
     codes = pd.factorize(ids)[0]
-    first_of = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
-    app_codes, first_idx = np.unique(codes[:n], return_index=True)
-    unique = len(app_codes) == n and (n == 0 or app_codes[0] >= 0)
-    first_of[app_codes] = first_idx  # (code -1, a missing id, stays unmatched)
-    app_pos = first_of[codes[n:]]
+    if np.array_equal(codes[:n], np.arange(n)):
+        # (codes count first appearances: the ids are unique, none missing, and an
+        # id's code is its application's position; no sort of a million codes)
+        unique = True
+        app_pos = np.where(codes[n:] < n, codes[n:], -1)
+    else:
+        first_of = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
+        app_codes, first_idx = np.unique(codes[:n], return_index=True)
+        unique = len(app_codes) == n and (n == 0 or app_codes[0] >= 0)
+        first_of[app_codes] = first_idx  # (code -1, a missing id, stays unmatched)
+        app_pos = first_of[codes[n:]]
     matched = app_pos >= 0
     pos_m = app_pos[matched]
     date = fu["date"].to_numpy(dtype="datetime64[ns]")[matched].astype("datetime64[D]")
@@ -269,13 +304,23 @@ def _followup_days(applications: pd.DataFrame, events: pd.DataFrame | None,
     # positional, so a non-unique index of the applications table is fine
     first_day = np.full(n, np.nan)
     second_day = np.full(n, np.nan)
-    channel = np.full(n, pd.NA, dtype=object)
     first_day[pos_s[rank == 0]] = day_s[rank == 0]
     second_day[pos_s[rank == 1]] = day_s[rank == 1]
+    channel: Any = None
     if "channel" in fu.columns:
-        # only the first follow-ups' channels become Python objects
         at = np.flatnonzero(matched)[ok][order][rank == 0]
-        channel[pos_s[rank == 0]] = fu["channel"].iloc[at].astype(object).to_numpy()
+        if has_str_dtype(fu["channel"]) and fu["channel"].iloc[at].notna().any():
+            # Arrow text stays Arrow text: each application's first channel by
+            # position (-1: none, missing), the "str" column the frame below would
+            # infer from the Python strings, without a million Python objects
+            take = np.full(n, -1, dtype=np.int64)
+            take[pos_s[rank == 0]] = at
+            channel = fu["channel"].array.take(take, allow_fill=True)
+        else:
+            channel = np.full(n, pd.NA, dtype=object)
+            channel[pos_s[rank == 0]] = fu["channel"].iloc[at].astype(object).to_numpy()
+    if channel is None:
+        channel = np.full(n, pd.NA, dtype=object)
     out = pd.DataFrame(
         {"first": first_day, "second": second_day, "channel": channel}, index=applications.index
     )
@@ -330,10 +375,10 @@ def daily_risk_sets(
     dur, warnings = reply_durations(applications, as_of=as_of)
     require_usable(dur, warnings)
     keep = dur["use"].to_numpy()
-    apps = applications[keep]
-    dur = dur[keep]
     cols = as_list(by)
-    groups = group_frame(apps, cols)
+    # the group columns of the applications used (a filter of the whole table would
+    # copy every column of it)
+    groups = group_frame(applications, cols)[keep]
     # Text keys as sorted integer codes (the same order as sorting the text):
     # grouping millions of segment rows by ints, not strings; labels put back below.
     labels: dict[str, pd.Index] = {}
@@ -341,9 +386,12 @@ def daily_risk_sets(
         if isinstance(groups[c].dtype, pd.StringDtype):
             codes_c, labels[c] = pd.factorize(groups[c], sort=True)
             groups[c] = codes_c
-    t = dur["time"].to_numpy(np.int64)
-    ev = dur["event"].to_numpy(bool)
-    n = len(apps)
+    t = dur["time"].to_numpy(np.int64)[keep]
+    ev = dur["event"].to_numpy(bool)[keep]
+    n = len(groups)
+    # every key an integer code: combined with numpy below, no frame of the segments
+    coded = len(labels) == len(cols)
+    group_codes = [groups[c].to_numpy(np.int64) for c in cols] if coded else []
 
     # segments (application, state, first day, last day) at risk
     if followup:
@@ -353,44 +401,59 @@ def daily_risk_sets(
         f2 = fud["second"].to_numpy()
         f1i = np.where(np.isnan(f1), NEVER, f1).astype(np.int64)
         f2i = np.where(np.isnan(f2), NEVER, f2).astype(np.int64)
-        chan = fud["channel"].astype(object).where(fud["channel"].notna(), "(unknown)").to_numpy()
-        chan_codes, labels["followup_channel"] = pd.factorize(
-            np.append(chan, "(none)").astype(object), sort=True)
-        none_code, chan = chan_codes[-1], chan_codes[:-1]
-        seg_app = np.concatenate([np.arange(n)] * 3)
-        seg_state = np.repeat([0, 1, 2], n)
-        seg_lo = np.concatenate([np.zeros(n, np.int64), f1i + 1, f2i + 1])
-        seg_hi = np.concatenate([np.minimum(t, f1i), np.minimum(t, f2i), t])
-        ok = seg_lo <= seg_hi
-        seg_app, seg_state, seg_lo, seg_hi = seg_app[ok], seg_state[ok], seg_lo[ok], seg_hi[ok]
+        chan, labels["followup_channel"], none_code = _channel_codes(fud["channel"])
+        # the states an application reaches: waiting before its first follow-up (0),
+        # after it (1), after the second (2); only the non-empty segments are built
+        bounds = [(np.zeros(n, np.int64), np.minimum(t, f1i)),
+                  (f1i + 1, np.minimum(t, f2i)),
+                  (f2i + 1, t)]
+        reach = [np.flatnonzero(lo <= hi) for lo, hi in bounds]
+        seg_app = np.concatenate(reach)
+        seg_state = np.repeat([0, 1, 2], [len(r) for r in reach])
+        seg_lo = np.concatenate([lo[r] for (lo, _), r in zip(bounds, reach)])
+        seg_hi = np.concatenate([hi[r] for (_, hi), r in zip(bounds, reach)])
         # the state at the end (day t) holds the reply / censoring
         end_state = np.where(t > f2i, 2, np.where(t > f1i, 1, 0))
-        key = groups.iloc[seg_app].reset_index(drop=True)
-        key["followups"] = seg_state
-        key["followup_channel"] = np.where(seg_state == 0, none_code, chan[seg_app])
+        seg_chan = np.where(seg_state == 0, none_code, chan[seg_app])
+        end_chan = np.where(end_state == 0, none_code, chan)
         state_cols = ["followups", "followup_channel"]
-        end_key = groups.reset_index(drop=True)
-        end_key["followups"] = end_state
-        end_key["followup_channel"] = np.where(end_state == 0, none_code, chan)
+        if coded:
+            seg_parts = [g[seg_app] for g in group_codes] + [seg_state, seg_chan]
+            end_parts = [*group_codes, end_state, end_chan]
+        else:
+            key = groups.iloc[seg_app].reset_index(drop=True)
+            key["followups"] = seg_state
+            key["followup_channel"] = seg_chan
+            end_key = groups.reset_index(drop=True)
+            end_key["followups"] = end_state
+            end_key["followup_channel"] = end_chan
     else:
         seg_app = np.arange(n)
         seg_lo = np.zeros(n, np.int64)
         seg_hi = t
-        key = groups.reset_index(drop=True)
-        end_key = key
+        seg_parts = end_parts = group_codes
+        key = end_key = groups.reset_index(drop=True)
         state_cols = []
     key_cols = cols + state_cols
+    n_seg = len(seg_lo)
 
     # one integer code per combination of group and state
-    both = pd.concat([key, end_key], ignore_index=True)
-    if key_cols:
+    combined = None
+    if key_cols and coded:
+        combined = _combine([np.concatenate([a, b]) for a, b in zip(seg_parts, end_parts)],
+                            key_cols)
+    if combined is not None:
+        codes, uniques = combined
+    elif key_cols:
+        both = pd.concat([key, end_key], ignore_index=True)
         codes, uniques = _factorize(both, key_cols)
+    else:
+        codes, uniques = np.zeros(n_seg + n, np.int64), pd.DataFrame(index=[0])
+    if key_cols:
         for c, lab in labels.items():
             uniques[c] = lab.take(uniques[c].to_numpy()) if c != "followup_channel" else \
                 np.asarray(lab, dtype=object)[uniques[c].to_numpy()]
-    else:
-        codes, uniques = np.zeros(len(both), np.int64), pd.DataFrame(index=[0])
-    seg_code, end_code = codes[: len(key)], codes[len(key) :]
+    seg_code, end_code = codes[:n_seg], codes[n_seg:]
     n_keys = len(uniques)
 
     # dense day axis per code, from its first to last day: difference arrays
@@ -430,6 +493,53 @@ def daily_risk_sets(
     out = out.sort_values(key_cols + ["day"], kind="stable").reset_index(drop=True)
     out.attrs["warnings"] = warnings
     return out
+
+
+def _channel_codes(channel: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """Sorted codes of the first follow-up's channel (missing: ``"(unknown)"``), the
+    labels (``"(none)"`` among them, for the time before a follow-up) and its code.
+
+    Factorizes only the known channels (few applications have one) plus the two
+    labels, instead of one Python object per application.
+    """
+    known = channel.notna().to_numpy()
+    # the distinct channels first (hashed as text, few), then sorted with the two labels
+    codes, seen = pd.factorize(channel[known])
+    seen = np.asarray(seen, dtype=object)
+    extra = ["(none)"] + (["(unknown)"] if not known.all() else [])
+    order, labels = pd.factorize(np.concatenate([seen, np.array(extra, dtype=object)]),
+                                 sort=True)
+    out = np.empty(len(channel), dtype=np.int64)
+    out[known] = order[: len(seen)][codes]
+    if not known.all():
+        out[~known] = order[-1]
+    return out, labels, int(order[len(seen)])
+
+
+def _combine(parts: list[np.ndarray], cols: list[str]
+             ) -> tuple[np.ndarray, pd.DataFrame] | None:
+    """:func:`_factorize` of integer code columns (each >= 0), with numpy.
+
+    Combinations are numbered in sorted order (row-major ravel of the codes), as
+    a sorted group-by numbers them; None when the combinations are too many to
+    number that way (the caller then groups with pandas).
+    """
+    dims = [max(int(p.max(initial=-1)) + 1, 1) for p in parts]
+    total = math.prod(dims)
+    if total >= 2**62:
+        return None
+    flat = np.ravel_multi_index(parts, dims)
+    if total <= 4 * len(flat) + 1024:  # a table of every combination: no sort
+        present = np.flatnonzero(np.bincount(flat, minlength=total))
+        number = np.full(total, -1, dtype=np.int64)
+        number[present] = np.arange(len(present))
+        codes = number[flat]
+    else:
+        present, codes = np.unique(flat, return_inverse=True)
+    uniques = pd.DataFrame(dict(zip(range(len(cols)), np.unravel_index(present, dims))),
+                           dtype=np.int64)
+    uniques.columns = pd.Index(cols, dtype=object)  # as a group-by's (object) labels
+    return codes.astype(np.int64), uniques
 
 
 def _factorize(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

@@ -439,8 +439,10 @@ def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: 
     warnings += [w for w in dur_warnings if _UNDATED_REASON not in w]
     if undated.any():
         warnings.append(undated_warning(int(undated.sum())))
-    applied = pd.to_datetime(apps["applied_on"]).dt.normalize()
-    c_undated = (as_of_ts - applied).dt.days.to_numpy()
+    # days from applying to as_of of the undated replies: their durations' time (an
+    # application without a dated reply is followed until as_of), no second pass
+    # over the dates
+    c_undated = dur["time"].to_numpy()
     if not (dur["use"].any() or undated.any()):
         require_usable(dur, warnings)  # raises, naming why
     groups = group_frame(apps, cols)
