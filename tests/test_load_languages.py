@@ -123,3 +123,16 @@ def test_open_words_never_promote(word: str, tmp_path: Path) -> None:
     a = load(path, as_of="2025-02-01").applications
     assert a["stage"].tolist() == ["applied", "applied"]
     assert a["status"].tolist() == ["applied", "applied"]
+
+
+def test_an_english_follow_up_header_does_not_make_the_file_portuguese(tmp_path: Path) -> None:
+    # "Follow-up" is in Portuguese trackers' table too; it voted an English
+    # tracker Portuguese, and dates that fit both orders were read day first.
+    path = tmp_path / "t.csv"
+    path.write_text("Company,Role,Date Applied,Status,Follow-up\n"
+                    "Acme,Analyst,03/04/2025,Applied,03/10/2025\n"
+                    "Beta,Engineer,04/06/2025,Rejected,\n", encoding="utf-8")
+    res = load(path, as_of="2025-06-30")
+    assert res.report.language is None
+    assert res.applications["applied_on"].dt.strftime("%Y-%m-%d").tolist() == \
+        ["2025-03-04", "2025-04-06"]

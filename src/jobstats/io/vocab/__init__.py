@@ -217,7 +217,10 @@ def language_of(words: list[str]) -> str | None:
     and clear (English words are shared by many trackers, so English is the default)."""
     votes: dict[str, int] = {}
     for w in words:
-        langs = LANGS_OF.get(norm(w), set())
+        key = norm(w)
+        if _english_pattern(key):
+            continue  # (Portuguese trackers write "Follow-up" too: it says nothing)
+        langs = LANGS_OF.get(key, set())
         if len(langs) == 1:
             lang = next(iter(langs))
             votes[lang] = votes.get(lang, 0) + 1
@@ -254,6 +257,14 @@ FOLLOW_UP_RE = re.compile(
 FOLLOW_UP_CHANNEL_RE = re.compile(r"^followup(\d*)(channel|via|method|how|medium)(\d*)$")
 GENERIC_CHANNEL = _n("channel", "via", "follow-up channel", "contact method", "how", "method",
                      "medium")
+
+
+def _english_pattern(key: str) -> bool:
+    """Whether an English header pattern reads the normalised word ``key`` (a
+    word English trackers use, whatever other table also lists it)."""
+    return bool(FOLLOW_UP_RE.match(key) or FOLLOW_UP_CHANNEL_RE.match(key)
+                or any(p.match(key) for p, _ in DATE_PATTERNS))
+
 
 #: Export formats recognised by their header sets: (name, signature headers, minimum hits).
 SIGNATURES: list[tuple[str, set[str], int]] = [
