@@ -260,3 +260,18 @@ def test_collector_issue_blocks_equal_one_dict_per_row() -> None:
     empty = Collector(file="t.csv").issues_frame()[list(ISSUE_COLUMNS)].astype(ISSUE_DTYPES)
     pd.testing.assert_frame_equal(
         empty, pd.DataFrame([], columns=list(ISSUE_COLUMNS)).astype(ISSUE_DTYPES))
+
+
+def test_report_lines_made_once_follow_a_new_issues_table(tmp_path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("Company,Role,Date applied\nA,X,2025-01-10\nA,X,2025-01-10\n"
+                    "B,Y,2031-01-01\n", encoding="utf-8")
+    rep = jobstats.load(path, as_of="2025-02-01").report
+    first = rep.lines
+    assert rep.lines == first and rep.warnings == rep.warnings
+    assert any("row 3: warning: possible duplicate of row 2" in w for w in rep.warnings)
+    assert any("row 4, column 'Date applied': dropped: applied date 2031-01-01" in ln
+               for ln in first)
+    rep.issues = rep.issues[rep.issues["severity"] == "dropped"].reset_index(drop=True)
+    assert not any("duplicate" in ln for ln in rep.lines + rep.warnings)
+    assert any("row 4, column 'Date applied': dropped" in ln for ln in rep.lines)

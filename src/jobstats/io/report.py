@@ -89,6 +89,10 @@ class LoadReport:
     as_of_source: str = "given"
     #: Files left out because they could not be read: (path, reason).
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    # (issues frame, its lines): a million-row load can doubt tens of thousands
+    # of rows, and the text, the JSON and the summary each ask for the lines
+    _issue_text: tuple[pd.DataFrame, list[str]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     @property
     def dropped(self) -> int:
@@ -105,7 +109,9 @@ class LoadReport:
         lines += [f"dates: {d}" for d in self.date_decisions if "ambiguous" in d]
         lines += [n for n in self.notes if n.startswith("NOT loaded")]
         lines += [_unrecognised_line(r) for r in self.unrecognised.itertuples(index=False)]
-        lines += _issue_lines(self.issues[self.issues["severity"] == "warning"])
+        issues = self._issue_lines()
+        lines += [ln for ln, w in zip(issues, (self.issues["severity"] == "warning").tolist())
+                  if w]
         return lines
 
     @property
@@ -115,8 +121,14 @@ class LoadReport:
         lines = [f"dates: {d}" for d in self.date_decisions] + list(self.notes)
         lines += list(self.file_warnings)
         lines += [_unrecognised_line(r) for r in self.unrecognised.itertuples(index=False)]
-        lines += _issue_lines(self.issues)
+        lines += self._issue_lines()
         return lines
+
+    def _issue_lines(self) -> list[str]:
+        """:func:`_issue_lines` of :attr:`issues`, made once per issues table."""
+        if self._issue_text is None or self._issue_text[0] is not self.issues:
+            self._issue_text = (self.issues, _issue_lines(self.issues))
+        return self._issue_text[1]
 
     @property
     def unrecognised(self) -> pd.DataFrame:
