@@ -51,7 +51,8 @@ REAL_TRACKER = REAL_DATA / "timhanneman_merged.csv"
 
 
 #: The slowest test files, slowest first (CPU seconds measured on the 2-core dev
-#: machine, 2026-11: properties ~90, Spark ~70, the rest 15-35). ``make test`` runs
+#: machine, 2026-11-26, load ~5: Spark ~50, properties ~45, bad inputs ~28, the rest
+#: 8-16; test_api ~9 since write_report's figures are not rasterised). ``make test`` runs
 #: ``--dist loadfile --no-loadscope-reorder``: pytest-xdist then hands out whole files
 #: in collection order, and this order makes the long files start first and the short
 #: ones fill in beside them. (xdist's own reorder sorts by number of tests, which put
@@ -59,9 +60,9 @@ REAL_TRACKER = REAL_DATA / "timhanneman_merged.csv"
 #: file still runs its tests in their own order.
 SLOWEST_FIRST = (
     "test_properties.py", "test_engine_spark.py", "test_bad_inputs.py", "test_privacy.py",
-    "test_api.py", "test_report_writing.py", "test_report_browser.py",
-    "04_workshop_charts.ipynb", "test_report.py", "test_missing_info.py", "test_followup.py",
-    "test_engine.py", "test_compare.py",
+    "test_report_writing.py", "test_report_browser.py", "04_workshop_charts.ipynb",
+    "test_report.py", "test_missing_info.py", "test_compare.py", "test_api.py",
+    "test_followup.py", "test_engine.py",
 )
 
 

@@ -194,19 +194,35 @@ def _turnbull(n_dated: np.ndarray, d_dated: np.ndarray, cnt: np.ndarray,
         s0, _ = _km_counts(n_dated, d_dated)
         p0 = 0.5 * _pmf(s0) + 0.5 * dens / max(dens.sum(), 1.0)
     p = p0
-    for _ in range(2000):
-        cdf = np.cumsum(p)
-        ratio = np.where(cnt > 0, cnt / np.where(cdf > 0, cdf, 1.0), 0.0)
-        r2 = _revcumsum(ratio)
-        cdf_before = np.concatenate([[0.0], cdf[:-1]])
-        events = d_dated + p * r2
-        at_risk = n_dated + r1 - cdf_before * r2
-        with np.errstate(divide="ignore", invalid="ignore"):
+    # A reply curve with undated replies runs this loop thousands of times (the
+    # estimate and each imputation): what does not change between iterations is
+    # computed once, the intervals' ends with replies are read only where they are,
+    # and results go into arrays made once. Same operations in the same order as the
+    # plain form (ratio = where(cnt > 0, cnt / cdf, 0); new = pmf(cumprod(1 - h))),
+    # so the same numbers, bit for bit.
+    ends = np.flatnonzero(cnt > 0)
+    cnt_ends = cnt[ends]
+    known = n_dated + r1
+    ratio = np.zeros(size)
+    cdf_before = np.zeros(size)
+    s_before = np.ones(size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(2000):
+            cdf = p.cumsum()
+            c = cdf[ends]
+            ratio[ends] = cnt_ends / np.where(c > 0, c, 1.0)
+            r2 = ratio[::-1].cumsum()[::-1]  # _revcumsum
+            cdf_before[1:] = cdf[:-1]
+            events = d_dated + p * r2
+            at_risk = known - cdf_before * r2
             h = np.where(at_risk > 1e-12, events / at_risk, 0.0)
-        new = _pmf(np.cumprod(1 - np.clip(h, 0.0, 1.0)))
-        if np.max(np.abs(new - p)) < 1e-9:
-            return new
-        p = new
+            # np.clip(h, 0, 1) (its wrapper costs more than the arithmetic here)
+            s = (1 - np.minimum(np.maximum(h, 0.0), 1.0)).cumprod()
+            s_before[1:] = s[:-1]
+            new = -(s - s_before)  # _pmf(s)
+            if np.abs(new - p).max() < 1e-9:
+                return new
+            p = new
     return p
 
 
