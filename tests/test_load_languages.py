@@ -136,3 +136,18 @@ def test_an_english_follow_up_header_does_not_make_the_file_portuguese(tmp_path:
     assert res.report.language is None
     assert res.applications["applied_on"].dt.strftime("%Y-%m-%d").tolist() == \
         ["2025-03-04", "2025-04-06"]
+
+
+def test_semicolon_separated_english_file_reads_decimal_commas(tmp_path: Path) -> None:
+    # Spreadsheets write semicolons where the comma is the decimal sign, whatever
+    # the language of the headers; the note says what was read and why.
+    path = tmp_path / "t.csv"
+    path.write_text("Company;Date Applied;Status;Salary (k€)\nA;10.02.2025;Applied;49,8\n"
+                    "B;11.02.2025;Rejected;1.048,5\n", encoding="utf-8")
+    res = load(path, as_of="2025-06-30")
+    assert res.applications["Salary (k€)"].tolist() == [49.8, 1048.5]
+    assert any("decimal comma (usual in semicolon-separated files" in n
+               for n in res.report.notes)
+    path.write_text("Company,Date Applied,Status,Salary\nA,2025-02-10,Applied,\"49,8\"\n",
+                    encoding="utf-8")
+    assert load(path, as_of="2025-06-30").applications["Salary"].tolist() == ["49,8"]

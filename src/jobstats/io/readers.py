@@ -150,6 +150,7 @@ class RawBook:
     sheets: list[RawSheet]
     epoch: pd.Timestamp = EPOCH_1900
     notes: list[str] = field(default_factory=list)
+    delimiter: str | None = None  # a text file's cell separator
 
 
 def read_book(path: Path) -> RawBook:
@@ -350,7 +351,7 @@ def _read_text(path: Path, tab: bool) -> RawBook:
         cols = _read_text_columns(data if enc in ("utf-8", "utf-8-sig") else text, delim, enc)
         if cols is not None:
             return RawBook(path, "text", [RawSheet(path.name, RowView(cols), cols=cols)],
-                           EPOCH_1900, notes)
+                           EPOCH_1900, notes, delim)
     try:
         # Trailing empty cells are dropped as rows are read: a file of bare
         # delimiters would otherwise cost ~18 bytes of memory per byte on disk.
@@ -360,7 +361,7 @@ def _read_text(path: Path, tab: bool) -> RawBook:
             f"{path.name}: cannot be parsed as delimited text ({exc}). "
             "Open it in a spreadsheet program and save it as CSV UTF-8."
         ) from exc
-    return RawBook(path, "text", [RawSheet(path.name, rows)], EPOCH_1900, notes)
+    return RawBook(path, "text", [RawSheet(path.name, rows)], EPOCH_1900, notes, delim)
 
 
 #: Text files larger than this are parsed by pandas' C reader, column-wise.

@@ -852,12 +852,16 @@ def _extras(ctx: _Ctx) -> tuple[list[str], list[str], dict[str, pd.Series]]:
         arr = np.empty(len(uniq) + 1, dtype=object)
         arr[:-1] = uniq
         arr[-1] = None
-        sep = DECIMAL.get(ctx.lang or "", ".")
-        numbers = _decimal_comma_numbers(uniq) if sep == "," else None
+        # A decimal comma is usual in the file's language, or in a file whose
+        # cells are separated by semicolons (what spreadsheets write where the
+        # comma is the decimal sign)
+        usual = (f"in {ctx.lang!r}" if DECIMAL.get(ctx.lang or "") == ","
+                 else "in semicolon-separated files" if ctx.book.delimiter == ";" else None)
+        numbers = _decimal_comma_numbers(uniq) if usual else None
         if numbers is not None:
             arr = np.append(numbers, np.nan)
             ctx.col.notes.append(f"column {h!r} read as numbers with a decimal comma "
-                                 f"(usual in {ctx.lang!r}: '1.234,5' = 1234.5)")
+                                 f"(usual {usual}: '1.234,5' = 1234.5)")
             extra_cols[name] = pd.Series(arr[codes], dtype="float64")
             continue
         extra_cols[name] = pd.Series(arr[codes], dtype=object)
