@@ -644,7 +644,7 @@ def test_a_tag_longer_than_the_limit_is_refused_not_let_go(tmp_path: Path) -> No
         (info,) = zf.infolist()
         with pytest.raises(UnreadableFileError, match=r"long.zip.*more than 16 MiB"):
             list(safety._tag_chunks(zf, info, "long.zip"))
-    # a tag longer than several reads (safety._READ_BYTES), after a long text, is kept whole with its reference
+    # a tag longer than several reads, after a long text, is kept whole with its reference
     ok = tmp_path / "ok.zip"
     with zipfile.ZipFile(ok, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("s.xml", b"<a>" + b"x" * (2 << 20) + b'<c x="' + b"a" * (3 << 20)
