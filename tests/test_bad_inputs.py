@@ -534,6 +534,29 @@ def test_far_reference_hint_never_misses_a_far_reference(parts: list[str]) -> No
         assert safety._may_hold_far_refs(scan)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=12) | st.lists(st.sampled_from([b'"', b"e", b"t", b"=", b'"e', b"x"]),
+                                         max_size=12).map(b"".join))
+def test_pair_search_is_a_byte_search(data: bytes) -> None:
+    """The error-cell watcher's pre-check: two bytes at an even or an odd offset."""
+    from jobstats.io import safety
+
+    for pair in (b'"e', b"ex", b"\x00\x00"):
+        assert safety._has_pair(data, pair) is (pair in data)
+
+
+@pytest.mark.parametrize("pieces", [[b'<c r="A1" t="e"><v>#REF!</v></c>'], [b"<c t=", b'"e">'],
+                                    [b'<c t="s"', b'>"e</c>'], [b'x"e"', b"t="]])
+def test_error_cells_watcher(pieces: list[bytes]) -> None:
+    """Found wherever the mark is in the bytes, also across two pieces; not elsewhere."""
+    from jobstats.io import safety
+
+    seen = safety._ErrorCells()
+    for p in pieces:
+        seen(p)
+    assert seen.found is (b't="e"' in b"".join(pieces))
+
+
 _REF_PARTS = st.lists(st.sampled_from(
     ['<c r="', '<row r="', 'r="', "A", "H", "Z", "AB", "XFD", "0", "1", "9", "00", "123",
      "99999", "100000", "1048576", "0000000", "12345678", '"', "<", ">", " ", "x", "</c>",
@@ -644,7 +667,7 @@ def test_a_tag_longer_than_the_limit_is_refused_not_let_go(tmp_path: Path) -> No
         (info,) = zf.infolist()
         with pytest.raises(UnreadableFileError, match=r"long.zip.*more than 16 MiB"):
             list(safety._tag_chunks(zf, info, "long.zip"))
-    # a tag longer than one 1 MiB read, after a long text, is kept whole with its reference
+    # a tag longer than several reads, after a long text, is kept whole with its reference
     ok = tmp_path / "ok.zip"
     with zipfile.ZipFile(ok, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("s.xml", b"<a>" + b"x" * (2 << 20) + b'<c x="' + b"a" * (3 << 20)

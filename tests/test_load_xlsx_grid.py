@@ -159,3 +159,30 @@ def test_filled_rows_of_a_workbook_sheet_counted_as_row_by_row(seed: int) -> Non
         expected = sum(not is_blank_row(r) for r in rows[start:])
         assert count_filled_rows(sheet, start) == expected
     assert sheet.cols is None  # (the grid still codes the rows in one pass)
+
+
+@pytest.mark.parametrize("offset", [(0, 0), (2, 1)])
+def test_a_sheet_streamed_from_a1_equals_its_whole_read(tmp_path, offset) -> None:
+    """Rows streamed with ``iter_rows`` (used area from A1) or read whole (an
+    area starting further in, which ``iter_rows`` would not pad): the same rows
+    as ``to_python(skip_empty_area=False)``, the reference."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from python_calamine import CalamineWorkbook
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    r0, c0 = offset
+    for i, r in enumerate([["Company", "Date applied", "Status", "Score"],
+                           ["Acme", dt.datetime(2025, 1, 2), "Applied", 3],
+                           ["Beta", None, None, 2.5], [None, None, None, True]]):
+        for j, v in enumerate(r):
+            if v is not None:
+                ws.cell(row=r0 + i + 1, column=c0 + j + 1, value=v)
+    wb.save(tmp_path / "t.xlsx")
+    sheet = CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_index(0)
+    expected = sheet.to_python(skip_empty_area=False)
+    assert sheet.start == offset  # (the case this test is about)
+    got = readers._sheet_rows(sheet)
+    assert isinstance(got, readers.ArrayRows)
+    assert list(got) == expected
+    assert [[type(v) for v in r] for r in got] == [[type(v) for v in r] for r in expected]

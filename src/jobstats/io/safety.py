@@ -430,18 +430,43 @@ class _ErrorCells:
 
     def __call__(self, chunk: bytes) -> None:
         if not self.found:
-            self.found = self._MARK in chunk or self._MARK in self._tail + chunk[:8]
+            # (the mark's '"e' first: the search for the mark itself stops at
+            # every '"' of the sheet, a 34 MB sheet's 2.9 million; see _has_pair)
+            self.found = ((_has_pair(chunk, b'"e') and self._MARK in chunk)
+                          or self._MARK in self._tail + chunk[:8])
             self._tail = chunk[-8:]
+
+
+def _has_pair(data: bytes, pair: bytes) -> bool:
+    """``pair in data`` for a two-byte ``pair``, as two whole-array comparisons
+    of the bytes read two at a time (from an even and from an odd offset).
+
+    Hand-written with numpy: a byte search for a needle made of common bytes
+    (as ``t="e"`` is in a sheet) is 3x slower; a pair that is rare there is
+    ruled out in one pass.
+    """
+    a = np.frombuffer(data, dtype=np.uint8)
+    n = len(a)
+    x = np.frombuffer(pair, dtype=np.uint16)[0]
+    return bool((a[:n // 2 * 2].view(np.uint16) == x).any()
+                or (a[1:1 + (n - 1) // 2 * 2].view(np.uint16) == x).any())
 
 
 #: The longest tag with its text kept whole by the streamed checks; a cell's text
 #: is at most 32,767 characters in Excel (128 KiB in UTF-8), far below this.
 MAX_TAG_BYTES = 16 << 20
 
+#: Decompressed bytes read per step by the streamed checks. 256 KiB, not 1 MiB:
+#: buffers this size are reused from the heap (and stay in the CPU cache) where
+#: 1 MiB ones were fresh memory at every step, page faults over the whole part
+#: (a 34 MB sheet: 8,000 faults; the check 0.13 -> 0.11 s CPU).
+_READ_BYTES = 256 << 10
+
 
 def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                 seen: Callable[[bytes], None] | None = None) -> Iterator[bytes]:
-    """Decompress one XML part in 1 MiB steps, each cut just before a ``<``.
+    """Decompress one XML part in steps of :data:`_READ_BYTES`, each cut just
+    before a ``<``.
 
     So no tag is split between two chunks. A tag (with the text after it) is
     kept whole, however long: dropping a long one would let a far cell hide
@@ -453,7 +478,7 @@ def _tag_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     carry = b""
     try:
         with zf.open(info) as fh:
-            while chunk := fh.read(1 << 20):
+            while chunk := fh.read(_READ_BYTES):
                 if seen is not None:
                     seen(chunk)
                 buf = carry + chunk
