@@ -133,36 +133,23 @@ def test_a_name_that_folds_to_a_placeholder_is_kept(tmp_path) -> None:
     assert apps["company"].iloc[0] == "ŃA" and pd.isna(apps["company"].iloc[1])
 
 
-def test_event_order_is_lexsort() -> None:
+@pytest.mark.parametrize("integer_positions", [False, True])
+def test_event_order_is_lexsort(integer_positions: bool) -> None:
     """The packed one-key sort of events orders them as np.lexsort of the three
     keys does (position, date, kind rank; ties in their order), with and without
-    times of day (which fall back to lexsort), missing positions and dates."""
+    times of day (which fall back to lexsort), missing positions and dates.
+    Integer positions (the main sheet's events) take the packed sort without the
+    float checks."""
     from jobstats.io.tables import _DAY_NS, _event_order
 
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(int(integer_positions))
     big = np.iinfo(np.int64).max
-    for trial in range(300):
-        m = int(rng.integers(0, 60))
-        pos = rng.integers(0, 10, m).astype(float)
-        pos[rng.random(m) < 0.2] = np.inf
-        date = (rng.integers(-3, 5, m) + 19_000) * _DAY_NS
-        if trial % 3 == 0:
-            date[rng.random(m) < 0.3] += 3600 * 10**9
-        date[rng.random(m) < 0.2] = big
-        rank = rng.integers(-1, 6, m)
-        assert (_event_order(pos, date, rank) == np.lexsort((rank, date, pos))).all()
-
-
-def test_event_order_integer_positions_is_lexsort() -> None:
-    """Integer positions (the main sheet's events) take the packed sort without
-    the float checks, and still order as np.lexsort does."""
-    from jobstats.io.tables import _DAY_NS, _event_order
-
-    rng = np.random.default_rng(1)
-    big = np.iinfo(np.int64).max
-    for trial in range(200):
+    for trial in range(200 if integer_positions else 300):
         m = int(rng.integers(0, 60))
         pos = rng.integers(0, 10, m)
+        if not integer_positions:
+            pos = pos.astype(float)
+            pos[rng.random(m) < 0.2] = np.inf
         date = (rng.integers(-3, 5, m) + 19_000) * _DAY_NS
         if trial % 3 == 0:
             date[rng.random(m) < 0.3] += 3600 * 10**9
