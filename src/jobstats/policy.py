@@ -49,7 +49,7 @@ import pandas as pd
 
 from jobstats.blas import one_blas_thread
 from jobstats.results import finish, group_frame, require_rows, resolve_as_of
-from jobstats.risksets import followup_days, reply_durations
+from jobstats.risksets import followup_days, number_combinations, reply_durations
 
 __all__ = [
     "followup_policy",
@@ -261,25 +261,16 @@ def inputs_from_durations(
 def _dense_profiles(keys: list[np.ndarray], w: np.ndarray
                     ) -> tuple[np.ndarray, list[np.ndarray]] | None:
     """Weight and key values of each distinct row of ``keys`` (int arrays), rows in
-    sorted order, by counting on a table of every combination of the key ranges.
-
-    The same profiles as ``numpy.unique`` of the raveled keys, without sorting a
-    million rows: the keys (day, reply, follow-up day, stratum) span small ranges.
-    None when the table would be large (the caller then sorts).
-    """
-    if not len(keys[0]):
+    sorted order (:func:`~jobstats.risksets.number_combinations`: the keys, day,
+    reply, follow-up day and stratum, span small ranges); None when they cannot be
+    numbered that way (the caller then sorts)."""
+    combined = number_combinations(keys)
+    if combined is None:
         return None
-    lows = [int(a.min()) for a in keys]
-    dims = [int(a.max()) - lo + 1 for a, lo in zip(keys, lows)]
-    total = math.prod(dims)
-    if total > 4 * len(keys[0]) + 4096:
-        return None
-    flat = np.ravel_multi_index([a - lo for a, lo in zip(keys, lows)], dims)
+    codes, values = combined
     # integer weights: the float sums are exact
-    weight = np.bincount(flat, weights=w, minlength=total)
-    present = np.flatnonzero(np.bincount(flat, minlength=total))
-    values = [v + lo for v, lo in zip(np.unravel_index(present, dims), lows)]
-    return weight[present].astype(np.int64), [v.astype(np.int64) for v in values]
+    weight = np.bincount(codes, weights=w, minlength=len(values[0]))
+    return weight.astype(np.int64), values
 
 
 # --------------------------------------------------------------------------- identifiability

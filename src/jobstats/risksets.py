@@ -516,30 +516,45 @@ def _channel_codes(channel: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
     return out, labels, int(order[len(seen)])
 
 
-def _combine(parts: list[np.ndarray], cols: list[str]
-             ) -> tuple[np.ndarray, pd.DataFrame] | None:
-    """:func:`_factorize` of integer code columns (each >= 0), with numpy.
+def number_combinations(parts: Sequence[np.ndarray]
+                        ) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """Code of each row's combination of the integer arrays ``parts``, and the
+    values of each combination; combinations numbered in sorted order (row-major),
+    as a sorted group-by numbers them.
 
-    Combinations are numbered in sorted order (row-major ravel of the codes), as
-    a sorted group-by numbers them; None when the combinations are too many to
-    number that way (the caller then groups with pandas).
+    Counted on a table of every combination of the arrays' ranges when it is small
+    (no sort of a million rows: days, flags and group codes span small ranges),
+    else sorted. None when the combinations are too many to number that way (the
+    caller then groups another way).
     """
-    dims = [max(int(p.max(initial=-1)) + 1, 1) for p in parts]
+    lows = [int(p.min(initial=0)) for p in parts]
+    dims = [max(int(p.max(initial=0)) - lo + 1, 1) for p, lo in zip(parts, lows)]
     total = math.prod(dims)
     if total >= 2**62:
         return None
-    flat = np.ravel_multi_index(parts, dims)
-    if total <= 4 * len(flat) + 1024:  # a table of every combination: no sort
+    flat = np.ravel_multi_index([p - lo for p, lo in zip(parts, lows)], dims)
+    if total <= 4 * len(flat) + 4096:  # a table of every combination: no sort
         present = np.flatnonzero(np.bincount(flat, minlength=total))
         number = np.full(total, -1, dtype=np.int64)
         number[present] = np.arange(len(present))
         codes = number[flat]
     else:
         present, codes = np.unique(flat, return_inverse=True)
-    uniques = pd.DataFrame(dict(zip(range(len(cols)), np.unravel_index(present, dims))),
-                           dtype=np.int64)
+    values = [(v + lo).astype(np.int64) for v, lo in zip(np.unravel_index(present, dims), lows)]
+    return codes.astype(np.int64), values
+
+
+def _combine(parts: list[np.ndarray], cols: list[str]
+             ) -> tuple[np.ndarray, pd.DataFrame] | None:
+    """:func:`_factorize` of integer code columns (each >= 0), with numpy
+    (:func:`number_combinations`); None when it cannot number them."""
+    combined = number_combinations(parts)
+    if combined is None:
+        return None
+    codes, values = combined
+    uniques = pd.DataFrame(dict(zip(range(len(cols)), values)), dtype=np.int64)
     uniques.columns = pd.Index(cols, dtype=object)  # as a group-by's (object) labels
-    return codes.astype(np.int64), uniques
+    return codes, uniques
 
 
 def _factorize(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
