@@ -82,7 +82,7 @@ def is_blank_row(row: list[object]) -> bool:
 def count_filled_rows(sheet: RawSheet, start: int) -> int:
     """Number of non-blank rows from row index ``start`` on (column-wise for big sheets)."""
     if isinstance(sheet.rows, ArrayRows):  # a workbook's sheet: its array's columns
-        cols = [sheet.rows.array[:, j] for j in range(sheet.rows.array.shape[1])]
+        cols = sheet.rows.columns()  # (not sheet.columns(): the grid codes the array whole)
     elif sheet.cols is None:
         return sum(not is_blank_row(r) for r in sheet.rows[start:])
     else:

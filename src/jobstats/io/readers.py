@@ -50,8 +50,7 @@ class RawSheet:
     def columns(self) -> list[np.ndarray] | list[pd.api.extensions.ExtensionArray]:
         """The cells column-wise (arrays of equal length), built once."""
         if self.cols is None and isinstance(self.rows, ArrayRows):
-            grid = self.rows.array
-            self.cols = [grid[:, j] for j in range(grid.shape[1])]
+            self.cols = self.rows.columns()
         if self.cols is None:
             lengths = set(map(len, self.rows))
             width = max(lengths, default=0)
@@ -79,6 +78,10 @@ class ArrayRows(Sequence):
 
     def __len__(self) -> int:
         return len(self.array)
+
+    def columns(self) -> list[np.ndarray]:
+        """The cells column-wise (views into :attr:`array`)."""
+        return [self.array[:, j] for j in range(self.array.shape[1])]
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
