@@ -24,12 +24,15 @@ The query follows :func:`jobstats.risksets.daily_risk_sets` step by step:
    after it is small. DuckDB runs it in slices of ``application_id``
    (:attr:`Query.ids`) when the follow-ups would not fit in memory at once;
    the slices' counts add up.
-4. ``points``: each pattern opens and closes at-risk segments per follow-up
-   state (``+n`` on the first day, ``-n`` the day after the last) and adds
-   its reply or censoring on its last day.
-5. ``risk``: a running sum of the openings per stratum gives ``at_risk`` at
-   each day where something changes; :func:`expand_runs` fills in the days
-   in between (where nothing changes) in pandas, on the small result.
+The patterns come back to pandas (the only table that does), where the rest
+is done on the small result:
+
+4. :func:`risk_points`: each pattern opens and closes at-risk segments per
+   follow-up state (``+n`` on the first day, ``-n`` the day after the
+   last) and adds its reply or censoring on its last day; a running sum of
+   the openings per stratum gives ``at_risk`` at each day where something
+   changes.
+5. :func:`expand_runs` fills in the days in between (where nothing changes).
 
 Why it is written this way (100M applications, 35M follow-ups, 2 cores):
 a ranking window over every follow-up, a second join and a ten-key GROUP BY
@@ -47,7 +50,7 @@ import pandas as pd
 
 from jobstats.schema import STAGE_RANK, STAGES
 
-__all__ = ["DIALECTS", "Dialect", "Query", "risk_sql", "expand_runs", "NEVER_DAY"]
+__all__ = ["DIALECTS", "Dialect", "Query", "risk_points", "expand_runs", "NEVER_DAY"]
 
 #: A follow-up day later than any reply or censoring day (days since applying).
 NEVER_DAY: int = 1_000_000_000
@@ -303,11 +306,6 @@ class Query:
             f"  ) g\n) m GROUP BY {dim_sql}"
         )
 
-    def risk(self, *, followup: bool) -> str:
-        """The daily risk-set query in one statement (see :func:`risk_sql`)."""
-        inner = self.patterns()
-        return risk_sql(f"({inner})", n_by=len(self.by), followup=followup)
-
     def exclusions(self, examples: int = 10) -> str:
         """Applications left out of time-to-reply estimates: count and first rows per reason."""
         return f"""SELECT {_reason_text('reason_code')} AS reason, lbl, cnt FROM (
@@ -365,75 +363,84 @@ def _reason_text(code: str) -> str:
     return f"CASE {whens} END"
 
 
-def risk_sql(patterns: str, *, n_by: int, followup: bool) -> str:
-    """Risk-set counts at each change point, from a ``patterns`` relation.
+def risk_points(patterns: pd.DataFrame, *, n_by: int, followup: bool) -> pd.DataFrame:
+    """Risk-set counts at each change point, from the ``patterns`` table.
 
-    ``patterns`` is a table/view name or a parenthesised sub-query with the
-    columns of :meth:`Query.patterns`; only rows with ``reason IS NULL`` count.
+    ``patterns`` has the columns of :meth:`Query.patterns` (brought back from
+    the engine); only rows with a missing ``reason`` count. Each pattern
+    opens and closes its at-risk segments per follow-up state (``+n`` on the
+    first day, ``-n`` the day after the last: ``[0, min(t, f1)]``,
+    ``[f1 + 1, min(t, f2)]``, ``[f2 + 1, t]``) and adds its reply or
+    censoring on day ``t``; a running sum per stratum gives ``at_risk``.
+
     Returns columns ``g0.., [followups, followup_channel,] day, at_risk,
     replied, censored, next_day``; ``at_risk`` holds from ``day`` to
-    ``next_day - 1`` (only ``day`` itself has replies or censorings).
+    ``next_day - 1`` (only ``day`` itself has replies or censorings), and
+    only rows with someone at risk are kept.
+
+    Done in pandas on the patterns the engine returns (one row per distinct
+    group, time, outcome and follow-up days, so small) rather than as a
+    second query: the summary reads the patterns anyway, and in Spark the
+    seven-part UNION of the same step cost seconds of query planning.
     """
-    g = "".join(f"{group_alias(i)}, " for i in range(n_by))
-    never = f"COALESCE(f1, {NEVER_DAY})"
-    never2 = f"COALESCE(f2, {NEVER_DAY})"
-    if followup:
-        state = "{s} AS followups, {c} AS followup_channel, "
-        none = state.format(s=0, c="'(none)'")
-        one = state.format(s=1, c="chan")
-        two = state.format(s=2, c="chan")
-        end_state = (
-            f"CASE WHEN t > {never2} THEN 2 WHEN t > {never} THEN 1 ELSE 0 END AS followups, "
-            f"CASE WHEN t > {never} THEN chan ELSE '(none)' END AS followup_channel, "
-        )
-        # segments per state: [0, min(t, f1)], [f1 + 1, min(t, f2)], [f2 + 1, t]
-        segs = [
-            (none, "0", f"LEAST(t, {never})", "TRUE"),
-            (one, f"{never} + 1", f"LEAST(t, {never2})", f"{never} + 1 <= LEAST(t, {never2})"),
-            (two, f"{never2} + 1", "t", f"{never2} + 1 <= t"),
-        ]
-        keys = "followups, followup_channel, "
-    else:
-        end_state = ""
-        segs = [("", "0", "t", "TRUE")]
-        keys = ""
+    g = [group_alias(i) for i in range(n_by)]
+    pat = patterns[patterns["reason"].isna()]
+    n = pat["n"].to_numpy(np.int64)
+    t = pat["t"].to_numpy(np.int64)
+    event = pat["event"].to_numpy(np.int64) == 1
+    groups = {c: pat[c].to_numpy(object) for c in g}
+    zero = np.zeros(len(pat), np.int64)
     parts = []
-    for st, lo, hi, ok in segs:
-        parts.append(f"SELECT {g}{st}{lo} AS day, n AS delta, 0 AS rep, 0 AS cen FROM pat WHERE {ok}")
-        parts.append(
-            f"SELECT {g}{st}{hi} + 1 AS day, -n AS delta, 0 AS rep, 0 AS cen FROM pat WHERE {ok}"
-        )
-    parts.append(
-        f"SELECT {g}{end_state}t AS day, 0 AS delta, "
-        "CASE WHEN event = 1 THEN n ELSE 0 END AS rep, "
-        "CASE WHEN event = 1 THEN 0 ELSE n END AS cen FROM pat"
-    )
-    union = "\n  UNION ALL ".join(parts)
-    part = f"{g}{keys}".rstrip(", ")
-    partition = f"PARTITION BY {part} " if part else ""
-    return f"""WITH pat AS (SELECT * FROM {patterns} WHERE reason IS NULL),
-points AS (
-  {union}
-),
-agg AS (
-  SELECT {g}{keys}day, SUM(delta) AS delta, SUM(rep) AS replied, SUM(cen) AS censored
-  FROM points GROUP BY {g}{keys}day
-),
-risk AS (
-  SELECT {g}{keys}day,
-    SUM(delta) OVER ({partition}ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-      AS at_risk,
-    replied, censored,
-    LEAD(day) OVER ({partition}ORDER BY day) AS next_day
-  FROM agg
-)
-SELECT * FROM risk WHERE at_risk > 0"""
+
+    def add(mask, day, delta, rep, cen, state=None, chan=None):
+        part = {c: v[mask] for c, v in groups.items()}
+        if followup:
+            part["followups"] = np.broadcast_to(state, len(pat))[mask]
+            part["followup_channel"] = np.broadcast_to(chan, len(pat))[mask]
+        part.update(day=day[mask], delta=delta[mask], rep=rep[mask], cen=cen[mask])
+        parts.append(pd.DataFrame(part))
+
+    everyone = np.ones(len(pat), bool)
+    if followup:
+        never = np.where(pat["f1"].isna(), NEVER_DAY, pat["f1"].to_numpy(float, na_value=0))
+        never2 = np.where(pat["f2"].isna(), NEVER_DAY, pat["f2"].to_numpy(float, na_value=0))
+        never, never2 = never.astype(np.int64), never2.astype(np.int64)
+        chan = pat["chan"].to_numpy(object)
+        none = np.full(len(pat), "(none)", dtype=object)
+        segs = [
+            (0, none, zero, np.minimum(t, never), everyone),
+            (1, chan, never + 1, np.minimum(t, never2), never + 1 <= np.minimum(t, never2)),
+            (2, chan, never2 + 1, t, never2 + 1 <= t),
+        ]
+        end_state = np.where(t > never2, 2, np.where(t > never, 1, 0)).astype(np.int64)
+        end_chan = np.where(t > never, chan, none)
+    else:
+        segs = [(None, None, zero, t, everyone)]
+        end_state = end_chan = None
+    for state, ch, lo, hi, ok in segs:
+        add(ok, lo, n, zero, zero, state, ch)
+        add(ok, hi + 1, -n, zero, zero, state, ch)
+    add(everyone, t, zero, np.where(event, n, 0), np.where(event, 0, n), end_state, end_chan)
+    keys = g + (["followups", "followup_channel"] if followup else [])
+    points = pd.concat(parts, ignore_index=True)
+    agg = points.groupby([*keys, "day"], sort=True).sum().reset_index()
+    agg = agg.rename(columns={"rep": "replied", "cen": "censored"})
+    if keys:
+        by_stratum = agg.groupby(keys, sort=False)
+        agg["at_risk"] = by_stratum["delta"].cumsum()
+        agg["next_day"] = by_stratum["day"].shift(-1)
+    else:
+        agg["at_risk"] = agg["delta"].cumsum()
+        agg["next_day"] = agg["day"].shift(-1)
+    out = agg.loc[agg["at_risk"] > 0, [*keys, "day", "at_risk", "replied", "censored",
+                                       "next_day"]]
+    return out.reset_index(drop=True)
 
 
 def expand_runs(points: pd.DataFrame, by: Sequence[str], *, followup: bool) -> pd.DataFrame:
     """Daily risk sets (the shape of ``daily_risk_sets``) from change points.
 
-    ``points`` is the result of :func:`risk_sql` with the group aliases
+    ``points`` is the result of :func:`risk_points` with the group aliases
     already renamed to ``by``. Each row stands for the days ``day ..
     next_day - 1`` with the same ``at_risk``; replies and censorings fall on
     its first day.
