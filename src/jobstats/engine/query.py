@@ -315,29 +315,24 @@ class Query:
   WHERE reason_code > 0
 ) x WHERE k <= {int(examples)} ORDER BY reason, lbl"""
 
-    def followup_counts(self, *, early: bool = True) -> str:
+    def followup_counts(self) -> str:
         """Follow-up counts for warnings: ``undated`` follow-ups, ``undated_apps``
-        (applications whose follow-ups are all undated), ``dated`` follow-ups and,
-        with ``early``, ``early`` (follow-ups of usable applications dated before the
-        application; the summary takes it from the patterns instead)."""
+        (applications whose follow-ups are all undated) and ``dated`` follow-ups.
+
+        One scan of the events counts both kinds (Spark runs each scalar
+        sub-query as a job of its own); the follow-ups dated before their
+        application come from the patterns (their ``early`` column).
+        """
         q, ev = self.d.ident, self.events
         kind, date, app = q("kind"), q("date"), q("application_id")
-        parts = [
-            f"(SELECT COUNT(*) FROM {ev} WHERE {kind} = 'follow_up' AND {date} IS NULL) AS undated",
-            # only applications with an undated follow-up are grouped (a semi-join)
-            f"""(SELECT COUNT(*) FROM (
+        # only applications with an undated follow-up are grouped (a semi-join)
+        undated_apps = f"""(SELECT COUNT(*) FROM (
     SELECT {app} FROM {ev} WHERE {kind} = 'follow_up' AND {app} IN (
       SELECT {app} FROM {ev} WHERE {kind} = 'follow_up' AND {date} IS NULL)
     GROUP BY {app} HAVING MAX(CASE WHEN {date} IS NULL THEN 0 ELSE 1 END) = 0) u
-  ) AS undated_apps""",
-            f"(SELECT COUNT(*) FROM {ev} WHERE {kind} = 'follow_up' AND {date} IS NOT NULL)"
-            " AS dated",
-        ]
-        if not early:
-            return "SELECT " + ",\n  ".join(parts)
-        parts.append(
-            "(SELECT COALESCE(SUM(n_early), 0) FROM per_app WHERE reason_code = 0) AS early")
-        return self._with("SELECT " + ",\n  ".join(parts))
+  )"""
+        return (f"SELECT COUNT(*) - COUNT({date}) AS undated,\n  {undated_apps} AS undated_apps,"
+                f"\n  COUNT({date}) AS dated\nFROM {ev} WHERE {kind} = 'follow_up'")
 
 
 #: Why an application is left out of time-to-reply estimates, by code (0: used);

@@ -152,7 +152,7 @@ class TableSource:
         q = self.query(as_of=as_of, by=by)
         # counts of follow-ups (events table alone), then the patterns: one pass over
         # the applications, whose rows give what the daily counts and the warnings need
-        counts = (self.sql(q.followup_counts(early=False)).iloc[0].copy()
+        counts = (self.sql(q.followup_counts()).iloc[0].copy()
                   if followup and self.events_table is not None else None)
         pat = self.patterns(q)
         warnings = self.exclusion_warnings(q, self.exclusions_if_any(q, pat))
@@ -212,14 +212,15 @@ class TableSource:
             )
         return out
 
-    def followup_warnings(self, q: Query, counts: pd.Series | None = None) -> list[str]:
+    def followup_warnings(self, q: Query, counts: pd.Series | None) -> list[str]:
         """Ignored follow-ups (undated; dated before the application).
 
-        ``counts``: the row of :meth:`Query.followup_counts` when already at hand.
+        ``counts``: the row of :meth:`Query.followup_counts` with ``early`` added
+        (the ``early`` follow-ups of the usable patterns); None without events.
         """
-        if self.events_table is None:
+        if self.events_table is None or counts is None:
             return []
-        c = self.sql(q.followup_counts()).iloc[0] if counts is None else counts
+        c = counts
         out = []
         if int(c["undated"]):
             out.append(

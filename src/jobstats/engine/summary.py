@@ -97,7 +97,7 @@ def summarize_source(source: TableSource, *, by: str | None = None):  # -> Summa
         adjust.append("client")
     q = source.query(as_of=as_of, by=adjust)
     fu_counts = (
-        source.sql(q.followup_counts(early=False)).iloc[0].copy() if source.events_table else None
+        source.sql(q.followup_counts()).iloc[0].copy() if source.events_table else None
     )
     pat = source.patterns(q)
     # the rows of left-out applications (named in the warnings): one more pass over
