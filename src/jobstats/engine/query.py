@@ -378,58 +378,82 @@ def risk_points(patterns: pd.DataFrame, *, n_by: int, followup: bool) -> pd.Data
     second query: the summary reads the patterns anyway, and in Spark the
     seven-part UNION of the same step cost seconds of query planning.
     """
+    # Numbers only until the end: each stratum (group values, follow-up state and
+    # channel) is an integer code and each point a (stratum, day) code, so the
+    # points of a million patterns take tens of MB, not the gigabyte that columns
+    # of text would (the 100M benchmark's patterns run to about a million rows).
     g = [group_alias(i) for i in range(n_by)]
     pat = patterns[patterns["reason"].isna()]
     n = pat["n"].to_numpy(np.int64)
     t = pat["t"].to_numpy(np.int64)
     event = pat["event"].to_numpy(np.int64) == 1
-    groups = {c: pat[c].to_numpy(object) for c in g}
     zero = np.zeros(len(pat), np.int64)
-    parts = []
-
-    def add(mask, day, delta, rep, cen, state=None, chan=None):
-        part = {c: v[mask] for c, v in groups.items()}
-        if followup:
-            part["followups"] = np.broadcast_to(state, len(pat))[mask]
-            part["followup_channel"] = np.broadcast_to(chan, len(pat))[mask]
-        part.update(day=day[mask], delta=delta[mask], rep=rep[mask], cen=cen[mask])
-        parts.append(pd.DataFrame(part))
-
-    everyone = np.ones(len(pat), bool)
+    # the group values' combination, numbered
+    group_code = np.zeros(len(pat), np.int64)
+    uniques = []
+    for col in g:
+        codes, values = pd.factorize(pat[col], use_na_sentinel=False)
+        group_code = group_code * len(values) + codes
+        uniques.append(values)
     if followup:
-        never = np.where(pat["f1"].isna(), NEVER_DAY, pat["f1"].to_numpy(float, na_value=0))
-        never2 = np.where(pat["f2"].isna(), NEVER_DAY, pat["f2"].to_numpy(float, na_value=0))
-        never, never2 = never.astype(np.int64), never2.astype(np.int64)
-        chan = pat["chan"].to_numpy(object)
-        none = np.full(len(pat), "(none)", dtype=object)
-        segs = [
-            (0, none, zero, np.minimum(t, never), everyone),
-            (1, chan, never + 1, np.minimum(t, never2), never + 1 <= np.minimum(t, never2)),
-            (2, chan, never2 + 1, t, never2 + 1 <= t),
+        # channel codes: 0 is "(none)" (not followed up yet), 1.. the channels
+        chan_codes, chans = pd.factorize(pat["chan"], use_na_sentinel=False)
+        chan = chan_codes.astype(np.int64) + 1
+        n_chan = len(chans) + 1
+        never = pat["f1"].to_numpy(float, na_value=np.nan)
+        never2 = pat["f2"].to_numpy(float, na_value=np.nan)
+        never = np.where(np.isnan(never), NEVER_DAY, never).astype(np.int64)
+        never2 = np.where(np.isnan(never2), NEVER_DAY, never2).astype(np.int64)
+        everyone = np.ones(len(pat), bool)
+        # state s, channel c: stratum (group * 3 + s) * n_chan + c
+        base = group_code * 3 * n_chan
+        segs = [  # [0, min(t, f1)], [f1 + 1, min(t, f2)], [f2 + 1, t]
+            (base, zero, np.minimum(t, never), everyone),
+            (base + n_chan + chan, never + 1, np.minimum(t, never2),
+             never + 1 <= np.minimum(t, never2)),
+            (base + 2 * n_chan + chan, never2 + 1, t, never2 + 1 <= t),
         ]
-        end_state = np.where(t > never2, 2, np.where(t > never, 1, 0)).astype(np.int64)
-        end_chan = np.where(t > never, chan, none)
+        end_state = np.where(t > never2, 2, np.where(t > never, 1, 0))
+        end_stratum = base + end_state * n_chan + np.where(t > never, chan, 0)
     else:
-        segs = [(None, None, zero, t, everyone)]
-        end_state = end_chan = None
-    for state, ch, lo, hi, ok in segs:
-        add(ok, lo, n, zero, zero, state, ch)
-        add(ok, hi + 1, -n, zero, zero, state, ch)
-    add(everyone, t, zero, np.where(event, n, 0), np.where(event, 0, n), end_state, end_chan)
-    keys = g + (["followups", "followup_channel"] if followup else [])
-    points = pd.concat(parts, ignore_index=True)
-    agg = points.groupby([*keys, "day"], sort=True).sum().reset_index()
-    agg = agg.rename(columns={"rep": "replied", "cen": "censored"})
-    if keys:
-        by_stratum = agg.groupby(keys, sort=False)
-        agg["at_risk"] = by_stratum["delta"].cumsum()
-        agg["next_day"] = by_stratum["day"].shift(-1)
+        segs = [(group_code, zero, t, np.ones(len(pat), bool))]
+        end_stratum = group_code
+    width = int(t.max(initial=0)) + 2  # every day is in [0, max t + 1]
+    # openings and closings (+n, -n) summed per (stratum, day), replies and
+    # censorings per (stratum, day) apart: the two add up on the days they share
+    keys, deltas = [], []
+    for stratum, lo, hi, ok in segs:
+        keys += [stratum[ok] * width + lo[ok], stratum[ok] * width + hi[ok] + 1]
+        deltas += [n[ok], -n[ok]]
+    opened = pd.Series(np.concatenate(deltas), index=np.concatenate(keys)).groupby(level=0).sum()
+    ends = pd.DataFrame({"replied": np.where(event, n, 0), "censored": np.where(event, 0, n)},
+                        index=end_stratum * width + t).groupby(level=0).sum()
+    agg = ends.reindex(opened.index.union(ends.index), fill_value=0)
+    agg["delta"] = opened.reindex(agg.index, fill_value=0)
+    key = agg.index.to_numpy(np.int64)
+    stratum, day = key // width, key % width
+    out = pd.DataFrame({"day": day,
+                        "at_risk": agg["delta"].groupby(stratum, sort=False).cumsum().to_numpy(),
+                        "replied": agg["replied"].to_numpy(np.int64),
+                        "censored": agg["censored"].to_numpy(np.int64)})
+    out["next_day"] = out["day"].groupby(stratum, sort=False).shift(-1)
+    keep = out["at_risk"].to_numpy() > 0
+    out, stratum = out[keep].reset_index(drop=True), stratum[keep]
+    # decode the strata into the columns the query had
+    if followup:
+        state, chan_code = stratum // n_chan % 3, stratum % n_chan
+        group_code = stratum // (3 * n_chan)
+        names = np.concatenate([np.array(["(none)"], dtype=object),
+                                np.asarray(chans, dtype=object)])
+        out.insert(0, "followup_channel", names[chan_code])
+        out.insert(0, "followups", state.astype(np.int64))
     else:
-        agg["at_risk"] = agg["delta"].cumsum()
-        agg["next_day"] = agg["day"].shift(-1)
-    out = agg.loc[agg["at_risk"] > 0, [*keys, "day", "at_risk", "replied", "censored",
-                                       "next_day"]]
-    return out.reset_index(drop=True)
+        group_code = stratum
+    for i in reversed(range(len(g))):
+        size = int(np.prod([len(u) for u in uniques[i + 1:]], dtype=np.int64))
+        codes = group_code // size % len(uniques[i])
+        out.insert(0, g[i], np.asarray(uniques[i], dtype=object)[codes])
+    return out
 
 
 def expand_runs(points: pd.DataFrame, by: Sequence[str], *, followup: bool) -> pd.DataFrame:
