@@ -2,10 +2,10 @@
 
 Everything that reads applications runs in the engine: an overview, the
 exclusions, and the ``patterns`` table (applications collapsed by group,
-time, outcome and follow-up days, with a count ``n``), from which the engine
-also computes the daily risk sets. Only those small tables come back to
-pandas, where the estimators of the pandas path run on them through their
-count-level entry points:
+time, outcome and follow-up days, with a count ``n``). Only those small
+tables come back to pandas, which computes the daily risk sets from the
+patterns (:func:`jobstats.engine.query.risk_points`) and runs the estimators
+of the pandas path on them through their count-level entry points:
 
 * response rate: :func:`jobstats.outcome_rates.proportion_rows`;
 * reply within k days: :func:`jobstats.timing.group_curve` (weighted) and
