@@ -24,12 +24,15 @@ The query follows :func:`jobstats.risksets.daily_risk_sets` step by step:
    after it is small. DuckDB runs it in slices of ``application_id``
    (:attr:`Query.ids`) when the follow-ups would not fit in memory at once;
    the slices' counts add up.
-4. ``points``: each pattern opens and closes at-risk segments per follow-up
-   state (``+n`` on the first day, ``-n`` the day after the last) and adds
-   its reply or censoring on its last day.
-5. ``risk``: a running sum of the openings per stratum gives ``at_risk`` at
-   each day where something changes; :func:`expand_runs` fills in the days
-   in between (where nothing changes) in pandas, on the small result.
+The patterns come back to pandas (the only table that does), where the rest
+is done on the small result:
+
+4. :func:`risk_points`: each pattern opens and closes at-risk segments per
+   follow-up state (``+n`` on the first day, ``-n`` the day after the
+   last) and adds its reply or censoring on its last day; a running sum of
+   the openings per stratum gives ``at_risk`` at each day where something
+   changes.
+5. :func:`expand_runs` fills in the days in between (where nothing changes).
 
 Why it is written this way (100M applications, 35M follow-ups, 2 cores):
 a ranking window over every follow-up, a second join and a ten-key GROUP BY
@@ -47,7 +50,7 @@ import pandas as pd
 
 from jobstats.schema import STAGE_RANK, STAGES
 
-__all__ = ["DIALECTS", "Dialect", "Query", "risk_sql", "expand_runs", "NEVER_DAY"]
+__all__ = ["DIALECTS", "Dialect", "Query", "risk_points", "expand_runs", "NEVER_DAY"]
 
 #: A follow-up day later than any reply or censoring day (days since applying).
 NEVER_DAY: int = 1_000_000_000
@@ -303,11 +306,6 @@ class Query:
             f"  ) g\n) m GROUP BY {dim_sql}"
         )
 
-    def risk(self, *, followup: bool) -> str:
-        """The daily risk-set query in one statement (see :func:`risk_sql`)."""
-        inner = self.patterns()
-        return risk_sql(f"({inner})", n_by=len(self.by), followup=followup)
-
     def exclusions(self, examples: int = 10) -> str:
         """Applications left out of time-to-reply estimates: count and first rows per reason."""
         return f"""SELECT {_reason_text('reason_code')} AS reason, lbl, cnt FROM (
@@ -317,29 +315,24 @@ class Query:
   WHERE reason_code > 0
 ) x WHERE k <= {int(examples)} ORDER BY reason, lbl"""
 
-    def followup_counts(self, *, early: bool = True) -> str:
+    def followup_counts(self) -> str:
         """Follow-up counts for warnings: ``undated`` follow-ups, ``undated_apps``
-        (applications whose follow-ups are all undated), ``dated`` follow-ups and,
-        with ``early``, ``early`` (follow-ups of usable applications dated before the
-        application; the summary takes it from the patterns instead)."""
+        (applications whose follow-ups are all undated) and ``dated`` follow-ups.
+
+        One scan of the events counts both kinds (Spark runs each scalar
+        sub-query as a job of its own); the follow-ups dated before their
+        application come from the patterns (their ``early`` column).
+        """
         q, ev = self.d.ident, self.events
         kind, date, app = q("kind"), q("date"), q("application_id")
-        parts = [
-            f"(SELECT COUNT(*) FROM {ev} WHERE {kind} = 'follow_up' AND {date} IS NULL) AS undated",
-            # only applications with an undated follow-up are grouped (a semi-join)
-            f"""(SELECT COUNT(*) FROM (
+        # only applications with an undated follow-up are grouped (a semi-join)
+        undated_apps = f"""(SELECT COUNT(*) FROM (
     SELECT {app} FROM {ev} WHERE {kind} = 'follow_up' AND {app} IN (
       SELECT {app} FROM {ev} WHERE {kind} = 'follow_up' AND {date} IS NULL)
     GROUP BY {app} HAVING MAX(CASE WHEN {date} IS NULL THEN 0 ELSE 1 END) = 0) u
-  ) AS undated_apps""",
-            f"(SELECT COUNT(*) FROM {ev} WHERE {kind} = 'follow_up' AND {date} IS NOT NULL)"
-            " AS dated",
-        ]
-        if not early:
-            return "SELECT " + ",\n  ".join(parts)
-        parts.append(
-            "(SELECT COALESCE(SUM(n_early), 0) FROM per_app WHERE reason_code = 0) AS early")
-        return self._with("SELECT " + ",\n  ".join(parts))
+  )"""
+        return (f"SELECT COUNT(*) - COUNT({date}) AS undated,\n  {undated_apps} AS undated_apps,"
+                f"\n  COUNT({date}) AS dated\nFROM {ev} WHERE {kind} = 'follow_up'")
 
 
 #: Why an application is left out of time-to-reply estimates, by code (0: used);
@@ -365,75 +358,108 @@ def _reason_text(code: str) -> str:
     return f"CASE {whens} END"
 
 
-def risk_sql(patterns: str, *, n_by: int, followup: bool) -> str:
-    """Risk-set counts at each change point, from a ``patterns`` relation.
+def risk_points(patterns: pd.DataFrame, *, n_by: int, followup: bool) -> pd.DataFrame:
+    """Risk-set counts at each change point, from the ``patterns`` table.
 
-    ``patterns`` is a table/view name or a parenthesised sub-query with the
-    columns of :meth:`Query.patterns`; only rows with ``reason IS NULL`` count.
+    ``patterns`` has the columns of :meth:`Query.patterns` (brought back from
+    the engine); only rows with a missing ``reason`` count. Each pattern
+    opens and closes its at-risk segments per follow-up state (``+n`` on the
+    first day, ``-n`` the day after the last: ``[0, min(t, f1)]``,
+    ``[f1 + 1, min(t, f2)]``, ``[f2 + 1, t]``) and adds its reply or
+    censoring on day ``t``; a running sum per stratum gives ``at_risk``.
+
     Returns columns ``g0.., [followups, followup_channel,] day, at_risk,
     replied, censored, next_day``; ``at_risk`` holds from ``day`` to
-    ``next_day - 1`` (only ``day`` itself has replies or censorings).
+    ``next_day - 1`` (only ``day`` itself has replies or censorings), and
+    only rows with someone at risk are kept.
+
+    Done in pandas on the patterns the engine returns (one row per distinct
+    group, time, outcome and follow-up days, so small) rather than as a
+    second query: the summary reads the patterns anyway, and in Spark the
+    seven-part UNION of the same step cost seconds of query planning.
     """
-    g = "".join(f"{group_alias(i)}, " for i in range(n_by))
-    never = f"COALESCE(f1, {NEVER_DAY})"
-    never2 = f"COALESCE(f2, {NEVER_DAY})"
+    # Numbers only until the end: each stratum (group values, follow-up state and
+    # channel) is an integer code and each point a (stratum, day) code, so the
+    # points of a million patterns take tens of MB, not the gigabyte that columns
+    # of text would (the 100M benchmark's patterns run to about a million rows).
+    g = [group_alias(i) for i in range(n_by)]
+    pat = patterns[patterns["reason"].isna()]
+    n = pat["n"].to_numpy(np.int64)
+    t = pat["t"].to_numpy(np.int64)
+    event = pat["event"].to_numpy(np.int64) == 1
+    zero = np.zeros(len(pat), np.int64)
+    # the group values' combination, numbered
+    group_code = np.zeros(len(pat), np.int64)
+    uniques = []
+    for col in g:
+        codes, values = pd.factorize(pat[col], use_na_sentinel=False)
+        group_code = group_code * len(values) + codes
+        uniques.append(values)
     if followup:
-        state = "{s} AS followups, {c} AS followup_channel, "
-        none = state.format(s=0, c="'(none)'")
-        one = state.format(s=1, c="chan")
-        two = state.format(s=2, c="chan")
-        end_state = (
-            f"CASE WHEN t > {never2} THEN 2 WHEN t > {never} THEN 1 ELSE 0 END AS followups, "
-            f"CASE WHEN t > {never} THEN chan ELSE '(none)' END AS followup_channel, "
-        )
-        # segments per state: [0, min(t, f1)], [f1 + 1, min(t, f2)], [f2 + 1, t]
-        segs = [
-            (none, "0", f"LEAST(t, {never})", "TRUE"),
-            (one, f"{never} + 1", f"LEAST(t, {never2})", f"{never} + 1 <= LEAST(t, {never2})"),
-            (two, f"{never2} + 1", "t", f"{never2} + 1 <= t"),
+        # channel codes: 0 is "(none)" (not followed up yet), 1.. the channels
+        chan_codes, chans = pd.factorize(pat["chan"], use_na_sentinel=False)
+        chan = chan_codes.astype(np.int64) + 1
+        n_chan = len(chans) + 1
+        never = pat["f1"].to_numpy(float, na_value=np.nan)
+        never2 = pat["f2"].to_numpy(float, na_value=np.nan)
+        never = np.where(np.isnan(never), NEVER_DAY, never).astype(np.int64)
+        never2 = np.where(np.isnan(never2), NEVER_DAY, never2).astype(np.int64)
+        everyone = np.ones(len(pat), bool)
+        # state s, channel c: stratum (group * 3 + s) * n_chan + c
+        base = group_code * 3 * n_chan
+        segs = [  # [0, min(t, f1)], [f1 + 1, min(t, f2)], [f2 + 1, t]
+            (base, zero, np.minimum(t, never), everyone),
+            (base + n_chan + chan, never + 1, np.minimum(t, never2),
+             never + 1 <= np.minimum(t, never2)),
+            (base + 2 * n_chan + chan, never2 + 1, t, never2 + 1 <= t),
         ]
-        keys = "followups, followup_channel, "
+        end_state = np.where(t > never2, 2, np.where(t > never, 1, 0))
+        end_stratum = base + end_state * n_chan + np.where(t > never, chan, 0)
     else:
-        end_state = ""
-        segs = [("", "0", "t", "TRUE")]
-        keys = ""
-    parts = []
-    for st, lo, hi, ok in segs:
-        parts.append(f"SELECT {g}{st}{lo} AS day, n AS delta, 0 AS rep, 0 AS cen FROM pat WHERE {ok}")
-        parts.append(
-            f"SELECT {g}{st}{hi} + 1 AS day, -n AS delta, 0 AS rep, 0 AS cen FROM pat WHERE {ok}"
-        )
-    parts.append(
-        f"SELECT {g}{end_state}t AS day, 0 AS delta, "
-        "CASE WHEN event = 1 THEN n ELSE 0 END AS rep, "
-        "CASE WHEN event = 1 THEN 0 ELSE n END AS cen FROM pat"
-    )
-    union = "\n  UNION ALL ".join(parts)
-    part = f"{g}{keys}".rstrip(", ")
-    partition = f"PARTITION BY {part} " if part else ""
-    return f"""WITH pat AS (SELECT * FROM {patterns} WHERE reason IS NULL),
-points AS (
-  {union}
-),
-agg AS (
-  SELECT {g}{keys}day, SUM(delta) AS delta, SUM(rep) AS replied, SUM(cen) AS censored
-  FROM points GROUP BY {g}{keys}day
-),
-risk AS (
-  SELECT {g}{keys}day,
-    SUM(delta) OVER ({partition}ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-      AS at_risk,
-    replied, censored,
-    LEAD(day) OVER ({partition}ORDER BY day) AS next_day
-  FROM agg
-)
-SELECT * FROM risk WHERE at_risk > 0"""
+        segs = [(group_code, zero, t, np.ones(len(pat), bool))]
+        end_stratum = group_code
+    width = int(t.max(initial=0)) + 2  # every day is in [0, max t + 1]
+    # openings and closings (+n, -n) summed per (stratum, day), replies and
+    # censorings per (stratum, day) apart: the two add up on the days they share
+    keys, deltas = [], []
+    for stratum, lo, hi, ok in segs:
+        keys += [stratum[ok] * width + lo[ok], stratum[ok] * width + hi[ok] + 1]
+        deltas += [n[ok], -n[ok]]
+    opened = pd.Series(np.concatenate(deltas), index=np.concatenate(keys)).groupby(level=0).sum()
+    ends = pd.DataFrame({"replied": np.where(event, n, 0), "censored": np.where(event, 0, n)},
+                        index=end_stratum * width + t).groupby(level=0).sum()
+    agg = ends.reindex(opened.index.union(ends.index), fill_value=0)
+    agg["delta"] = opened.reindex(agg.index, fill_value=0)
+    key = agg.index.to_numpy(np.int64)
+    stratum, day = key // width, key % width
+    out = pd.DataFrame({"day": day,
+                        "at_risk": agg["delta"].groupby(stratum, sort=False).cumsum().to_numpy(),
+                        "replied": agg["replied"].to_numpy(np.int64),
+                        "censored": agg["censored"].to_numpy(np.int64)})
+    out["next_day"] = out["day"].groupby(stratum, sort=False).shift(-1)
+    keep = out["at_risk"].to_numpy() > 0
+    out, stratum = out[keep].reset_index(drop=True), stratum[keep]
+    # decode the strata into the columns the query had
+    if followup:
+        state, chan_code = stratum // n_chan % 3, stratum % n_chan
+        group_code = stratum // (3 * n_chan)
+        names = np.concatenate([np.array(["(none)"], dtype=object),
+                                np.asarray(chans, dtype=object)])
+        out.insert(0, "followup_channel", names[chan_code])
+        out.insert(0, "followups", state.astype(np.int64))
+    else:
+        group_code = stratum
+    for i in reversed(range(len(g))):
+        size = int(np.prod([len(u) for u in uniques[i + 1:]], dtype=np.int64))
+        codes = group_code // size % len(uniques[i])
+        out.insert(0, g[i], np.asarray(uniques[i], dtype=object)[codes])
+    return out
 
 
 def expand_runs(points: pd.DataFrame, by: Sequence[str], *, followup: bool) -> pd.DataFrame:
     """Daily risk sets (the shape of ``daily_risk_sets``) from change points.
 
-    ``points`` is the result of :func:`risk_sql` with the group aliases
+    ``points`` is the result of :func:`risk_points` with the group aliases
     already renamed to ``by``. Each row stands for the days ``day ..
     next_day - 1`` with the same ``at_risk``; replies and censorings fall on
     its first day.

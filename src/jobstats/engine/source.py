@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from jobstats.engine.query import DIALECTS, Query, expand_runs, group_alias, risk_sql
+from jobstats.engine.query import DIALECTS, Query, expand_runs, group_alias, risk_points
 from jobstats.results import APPLIED_WEEK, as_list, resolve_as_of
 from jobstats.schema import AnalysisError, InputError
 
@@ -117,14 +117,9 @@ class TableSource:
         """Run a query in the engine and return its (small) result as pandas."""
         raise NotImplementedError
 
-    def _materialize(self, text: str) -> str:
-        """Keep a query's result in the engine; returns a relation name."""
-        raise NotImplementedError
-
-    def patterns_table(self, q: Query) -> str:
-        """The ``patterns`` table of :meth:`Query.patterns` (``extra=True``) kept in
-        the engine; returns its relation name."""
-        return self._materialize(q.patterns(extra=True))
+    def patterns(self, q: Query) -> pd.DataFrame:
+        """The ``patterns`` table of :meth:`Query.patterns` (``extra=True``), in pandas."""
+        return self.sql(q.patterns(extra=True))
 
     # --- analyses ---------------------------------------------------------
     def resolve_as_of(self, as_of: Any = None) -> pd.Timestamp:
@@ -155,10 +150,17 @@ class TableSource:
         """Daily risk sets computed in the engine; same result as
         :func:`jobstats.risksets.daily_risk_sets` on the same tables."""
         q = self.query(as_of=as_of, by=by)
-        warnings = self.exclusion_warnings(q)
+        # counts of follow-ups (events table alone), then the patterns: one pass over
+        # the applications, whose rows give what the daily counts and the warnings need
+        counts = (self.sql(q.followup_counts()).iloc[0].copy()
+                  if followup and self.events_table is not None else None)
+        pat = self.patterns(q)
+        warnings = self.exclusion_warnings(q, self.exclusions_if_any(q, pat))
         if followup:
-            warnings += self.followup_warnings(q)
-        points = self.sql(q.risk(followup=followup))
+            if counts is not None:
+                counts["early"] = int(pat.loc[pat["reason"].isna(), "early"].sum())
+            warnings += self.followup_warnings(q, counts)
+        points = risk_points(pat, n_by=len(q.by), followup=followup)
         if points.empty:
             raise AnalysisError(
                 "No application can be used for time-to-reply estimates: " + " ".join(warnings)
@@ -189,6 +191,13 @@ class TableSource:
         first rows, by ``row`` or ``application_id``) and ``cnt`` (all of that reason)."""
         return self.sql(q.exclusions())
 
+    def exclusions_if_any(self, q: Query, patterns: pd.DataFrame) -> pd.DataFrame:
+        """:meth:`exclusions`, queried only when ``patterns`` has left-out applications
+        (one more pass over the table, for the rows named in the warnings)."""
+        if patterns["reason"].notna().any():
+            return self.exclusions(q)
+        return pd.DataFrame({"reason": [], "lbl": [], "cnt": []})
+
     def exclusion_warnings(self, q: Query, ex: pd.DataFrame | None = None) -> list[str]:
         """One message per reason an application is left out, as ``reply_durations`` says it."""
         ex = self.exclusions(q) if ex is None else ex
@@ -203,14 +212,15 @@ class TableSource:
             )
         return out
 
-    def followup_warnings(self, q: Query, counts: pd.Series | None = None) -> list[str]:
+    def followup_warnings(self, q: Query, counts: pd.Series | None) -> list[str]:
         """Ignored follow-ups (undated; dated before the application).
 
-        ``counts``: the row of :meth:`Query.followup_counts` when already at hand.
+        ``counts``: the row of :meth:`Query.followup_counts` with ``early`` added
+        (the ``early`` follow-ups of the usable patterns); None without events.
         """
-        if self.events_table is None:
+        if self.events_table is None or counts is None:
             return []
-        c = self.sql(q.followup_counts()).iloc[0] if counts is None else counts
+        c = counts
         out = []
         if int(c["undated"]):
             out.append(
@@ -275,11 +285,6 @@ class DuckDBSource(TableSource):
     def sql(self, text: str) -> pd.DataFrame:
         return self.con.sql(text).to_arrow_table().to_pandas()
 
-    def _materialize(self, text: str) -> str:
-        name = f"jobstats_tmp_{next(_names)}"
-        self.con.execute(f"CREATE TEMP TABLE {name} AS {text}")
-        return name
-
     #: Follow-ups per slice of the patterns query: the per-application tables of
     #: one slice (follow-ups by application id, the join) must fit in DuckDB's
     #: memory limit, or it spills to disk and gets many times slower.
@@ -300,7 +305,9 @@ class DuckDBSource(TableSource):
         app, kind = q("application_id"), q("kind")
         types = {t for table in (self.applications_table, ev) for (t,) in self.con.execute(
             f"SELECT column_type FROM (DESCRIBE SELECT {app} FROM {table})").fetchall()}
-        n = self.con.execute(f"SELECT COUNT(*) FROM {ev} WHERE {kind} = 'follow_up'").fetchone()[0]
+        # fetchall, not fetchone: DuckDB refuses the next query while a result is unfinished
+        n = self.con.execute(
+            f"SELECT COUNT(*) FROM {ev} WHERE {kind} = 'follow_up'").fetchall()[0][0]
         k = math.ceil(n / self.rows_per_slice)
         if k <= 1 or types != {"VARCHAR"}:
             return [None]
@@ -316,11 +323,11 @@ class DuckDBSource(TableSource):
         lits = [None] + ["'" + b.replace("'", "''") + "'" for b in bounds] + [None]
         return list(zip(lits[:-1], lits[1:]))
 
-    def patterns_table(self, q: Query) -> str:
+    def patterns(self, q: Query) -> pd.DataFrame:
         """The patterns of each slice of :meth:`id_slices`, added up (one slice: one pass)."""
         slices = self.id_slices()
         if len(slices) == 1:
-            return self._materialize(q.patterns(extra=True))
+            return self.sql(q.patterns(extra=True))
         parts = f"jobstats_tmp_{next(_names)}"
         for i, ids in enumerate(slices):
             text = dataclasses.replace(q, ids=ids).patterns(extra=True)
@@ -328,11 +335,11 @@ class DuckDBSource(TableSource):
                              f"CREATE TEMP TABLE {parts} AS {text}")
         cols = [r[0] for r in self.con.execute(f"DESCRIBE {parts}").fetchall()]
         dims = ", ".join(c for c in cols if c not in ("n", "early"))
-        name = self._materialize(
+        out = self.sql(
             f"SELECT {dims}, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(early) AS BIGINT) AS early "
             f"FROM {parts} GROUP BY {dims}")
         self.con.execute(f"DROP TABLE {parts}")
-        return name
+        return out
 
 
 class SparkSource(TableSource):
@@ -354,10 +361,6 @@ class SparkSource(TableSource):
             warnings.filterwarnings("ignore", module=r"pyspark\..*")
             return self.spark.sql(text).toPandas()
 
-    def _materialize(self, text: str) -> str:
-        name = f"jobstats_tmp_{os.getpid()}_{next(_names)}"
-        self.spark.sql(text).cache().createOrReplaceTempView(name)
-        return name
 
 
 def _expand(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:

@@ -2,10 +2,10 @@
 
 Everything that reads applications runs in the engine: an overview, the
 exclusions, and the ``patterns`` table (applications collapsed by group,
-time, outcome and follow-up days, with a count ``n``), from which the engine
-also computes the daily risk sets. Only those small tables come back to
-pandas, where the estimators of the pandas path run on them through their
-count-level entry points:
+time, outcome and follow-up days, with a count ``n``). Only those small
+tables come back to pandas, which computes the daily risk sets from the
+patterns (:func:`jobstats.engine.query.risk_points`) and runs the estimators
+of the pandas path on them through their count-level entry points:
 
 * response rate: :func:`jobstats.outcome_rates.proportion_rows`;
 * reply within k days: :func:`jobstats.timing.group_curve` (weighted) and
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobstats.engine.query import group_alias, risk_sql
+from jobstats.engine.query import group_alias, risk_points
 from jobstats.engine.source import SourceReport, TableSource
 from jobstats.risksets import UNDATED_REASON
 from jobstats.schema import AnalysisError, InputError
@@ -97,19 +97,16 @@ def summarize_source(source: TableSource, *, by: str | None = None):  # -> Summa
         adjust.append("client")
     q = source.query(as_of=as_of, by=adjust)
     fu_counts = (
-        source.sql(q.followup_counts(early=False)).iloc[0].copy() if source.events_table else None
+        source.sql(q.followup_counts()).iloc[0].copy() if source.events_table else None
     )
-    patterns = source.patterns_table(q)
-    pat = source.sql(f"SELECT * FROM {patterns}")
+    pat = source.patterns(q)
     # the rows of left-out applications (named in the warnings): one more pass over
     # the table, only when the patterns say there are any
-    if pat["reason"].notna().any():
-        excluded = source.exclusions(q)
-    else:
-        excluded = pd.DataFrame({"reason": [], "lbl": [], "cnt": []})
+    excluded = source.exclusions_if_any(q, pat)
     exclusions = source.exclusion_warnings(q, excluded)
     for col in ("f1", "f2"):
         pat[col] = pat[col].astype("float64")
+    by_alias = pat  # group columns named g0.. (as risk_points reads them)
     pat = pat.rename(columns={group_alias(i): c for i, c in enumerate(adjust)})
     warnings = [PER_APPLICATION_NOTE.format(engine=source.engine)]
 
@@ -168,7 +165,7 @@ def summarize_source(source: TableSource, *, by: str | None = None):  # -> Summa
     policy = policy_table(inp, as_of=as_of, n_applications=n_apps, n_boot=200 if has_dated else 0)
     if has_dated:
         risk = source.finish(
-            source.sql(risk_sql(patterns, n_by=len(adjust), followup=True)), adjust, True,
+            risk_points(by_alias, n_by=len(adjust), followup=True), adjust, True,
             exclusions + fw,
         )
         naive = []
