@@ -177,7 +177,7 @@ def test_load(case_file: tuple[Case, Path]) -> None:
 
 
 # The child sets its own address-space limit before importing anything, then
-# runs ``{body}``. Not preexec_fn: these children are started from worker threads,
+# runs its body. Not preexec_fn: these children are started from worker threads,
 # and preexec_fn is not safe with threads (the forked child may deadlock on a lock
 # another thread held).
 _LIMITED = (
@@ -193,7 +193,8 @@ _LIMITED = (
 #: in ``sys.modules``, as in a fresh interpreter) in the request's folder, with its
 #: own stdout and stderr files, the limit (inherited), an alarm for the time limit,
 #: and its own exit code, which the server writes back as a JSON line. A guard that
-#: failed kills that one process, never the server or the test process.
+#: failed ends that one process (MemoryError, a traceback, exit 1), never the server
+#: or the test process.
 _SERVER = r"""
 import json, os, signal, traceback
 import jobstats.cli, jobstats.io.api, jobstats.summary
@@ -344,7 +345,7 @@ def _run_case_main(case: Case, src: Path, folder: Path) -> CliRun:
 @pytest.fixture(scope="session", autouse=True)
 def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path], cli_server: CliServer,
              tmp_path_factory: pytest.TempPathFactory):
-    """Start the child-process cases in the background, a few at a time.
+    """Start the child-process cases in the background, one at a time (one fork server).
 
     They run while the in-process tests run. Under pytest-xdist nothing is started
     ahead: a worker does not know which tests it will get (each starts its own
