@@ -12,13 +12,16 @@ except for the few cases that need a process boundary (see ``PROCESS_CASES``).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import sys
+import threading
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -44,7 +47,6 @@ from jobstats.schema import (
 #: long before it could make jobstats allocate this much.
 MEMORY_LIMIT = 2 * 1024**3
 CLI_TIMEOUT = 60  # seconds; the 300,000-row sheet and the bombs get three times that
-CLI_WORKERS = 2  # concurrent CLI child processes (beside the in-process tests)
 IDS = [c.name for c in CASES]
 
 
@@ -175,15 +177,59 @@ def test_load(case_file: tuple[Case, Path]) -> None:
 
 
 # The child sets its own address-space limit before importing anything, then
-# runs ``python -m jobstats.cli`` exactly (runpy). Not preexec_fn: these children
-# are started from worker threads, and preexec_fn is not safe with threads (the
-# forked child may deadlock on a lock another thread held).
+# runs its body. Not preexec_fn: these children are started from worker threads,
+# and preexec_fn is not safe with threads (the forked child may deadlock on a lock
+# another thread held).
 _LIMITED = (
     "import resource, runpy, sys; "
     f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT})); "
     "{body}"
 )
-_AS_CLI = "sys.argv[0] = 'jobstats'; runpy.run_module('jobstats.cli', run_name='__main__')"
+
+#: The body of the CLI child: a fork server. Under the memory limit it imports what
+#: a ``summary`` run imports (pandas, jobstats: 0.7 s of CPU, most of a refused
+#: file's run), once. Then for each request (a JSON line on stdin) it forks a process
+#: that runs ``python -m jobstats.cli ARGS`` exactly (runpy, ``jobstats.cli`` not yet
+#: in ``sys.modules``, as in a fresh interpreter) in the request's folder, with its
+#: own stdout and stderr files, the limit (inherited), an alarm for the time limit,
+#: and its own exit code, which the server writes back as a JSON line. A guard that
+#: failed ends that one process (MemoryError, a traceback, exit 1), never the server
+#: or the test process.
+_SERVER = r"""
+import json, os, signal, traceback
+import jobstats.cli, jobstats.io.api, jobstats.summary
+del sys.modules["jobstats.cli"]
+for line in sys.stdin:
+    req = json.loads(line)
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.chdir(req["cwd"])
+            fds = [os.open(os.devnull, os.O_RDONLY)] + [
+                os.open(req[k], os.O_WRONLY | os.O_CREAT | os.O_TRUNC) for k in ("out", "err")]
+            for i, fd in enumerate(fds):
+                os.dup2(fd, i)
+            signal.alarm(req["timeout"])
+            sys.argv = ["jobstats", *req["args"]]
+            try:
+                runpy.run_module("jobstats.cli", run_name="__main__")
+                code = 0
+            except SystemExit as exc:  # as the interpreter exits on it
+                if exc.code is None or isinstance(exc.code, int):
+                    code = exc.code or 0
+                else:
+                    print(exc.code, file=sys.stderr)
+            except BaseException:
+                traceback.print_exc()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"code": os.waitstatus_to_exitcode(status)}), flush=True)
+"""
 
 
 def _env() -> dict[str, str]:
@@ -193,20 +239,48 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run_cli(path: Path, timeout: float) -> subprocess.CompletedProcess[str]:
-    """``python -m jobstats.cli summary PATH --as-of AS_OF --json`` under the memory limit."""
-    # run in a scratch folder: a folder input is a coach's, whose pseudonym key is
-    # written to the current folder (never beside the input)
-    with tempfile.TemporaryDirectory() as scratch:
-        return subprocess.run(
-            [sys.executable, "-c", _LIMITED.format(body=_AS_CLI),
-             "summary", str(path.resolve()), "--as-of", AS_OF, "--json"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=_env(),
-            cwd=scratch,
-        )
+class CliServer:
+    """The fork server (:data:`_SERVER`), started on first use; one run at a time."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
+
+    def run(self, args: list[str], timeout: int) -> tuple[int | None, str, str]:
+        """``jobstats ARGS`` in a new process: (exit code or None on time-out, stdout, stderr).
+
+        Run in a scratch folder: a folder input is a coach's, whose pseudonym key is
+        written to the current folder (never beside the input)."""
+        with self._lock, tempfile.TemporaryDirectory() as scratch:
+            if self._proc is None:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-c", _LIMITED.format(body=_SERVER)], stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE, text=True, env=_env())
+            out, err = Path(scratch, ".stdout"), Path(scratch, ".stderr")
+            req = {"args": args, "cwd": scratch, "out": str(out), "err": str(err),
+                   "timeout": timeout}
+            assert self._proc.stdin is not None and self._proc.stdout is not None
+            self._proc.stdin.write(json.dumps(req) + "\n")
+            self._proc.stdin.flush()
+            reply = self._proc.stdout.readline()
+            assert reply, "the CLI fork server stopped"
+            code = json.loads(reply)["code"]
+            timed_out = code == -signal.SIGALRM
+            return (None if timed_out else code, out.read_text(encoding="utf-8"),
+                    err.read_text(encoding="utf-8"))
+
+    def close(self) -> None:
+        if self._proc is not None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+            self._proc.wait(timeout=60)
+
+
+@pytest.fixture(scope="session")
+def cli_server():
+    server = CliServer()
+    yield server
+    server.close()
 
 
 def test_memory_limit_is_enforced_in_the_child() -> None:
@@ -232,13 +306,14 @@ class CliRun:
     after: tuple[str | None, list[str]]
 
 
-#: Cases run through a real ``python -m jobstats.cli`` child under the memory
-#: limit: the files built to exhaust memory (a guard that failed would take the
-#: test process down, or swap) and the 300,000-row sheet, plus one error and one
-#: ok case as end-to-end checks of the installed entry point and its exit codes.
-#: Every other case runs in-process through ``jobstats.cli.main(argv)``, which is
-#: what the child runs too: starting an interpreter per case (1-3 s of imports
-#: each) is not what those cases test.
+#: Cases run through ``python -m jobstats.cli`` in a process of their own under the
+#: memory limit (forked by :class:`CliServer`): the files built to exhaust memory (a
+#: guard that failed would take the test process down, or swap) and the 300,000-row
+#: sheet, plus one error and one ok case as end-to-end checks of the module entry
+#: point and its exit codes. Every other case runs in-process through
+#: ``jobstats.cli.main(argv)``, which is what the child runs too: a process per case
+#: is not what those cases test. (A fresh interpreter running the installed script
+#: is tested in test_cli.py and test_cli_conventions.py.)
 PROCESS_CASES = frozenset({
     "zip_bomb_total", "zip_bomb_ratio", "zip_lying_size", "billion_laughs", "far_stray_cell",
     "ods_repeated_cells", "too_many_members", "long_sheet", "wide_sheet",
@@ -247,15 +322,13 @@ PROCESS_CASES = frozenset({
 assert PROCESS_CASES <= set(IDS)
 
 
-def _run_case_cli(case: Case, src: Path, folder: Path) -> CliRun:
+def _run_case_cli(server: CliServer, case: Case, src: Path, folder: Path) -> CliRun:
+    """``jobstats summary PATH --as-of AS_OF --json`` in its own process, under the limit."""
     dst = _place(case, src, folder)
     before = _state(dst, folder)
-    try:
-        proc = run_cli(dst, CLI_TIMEOUT * (3 if case.slow else 1))
-        code, out, err, timed_out = proc.returncode, proc.stdout, proc.stderr, False
-    except subprocess.TimeoutExpired:
-        code, out, err, timed_out = None, "", "", True
-    return CliRun(code, out, err, timed_out, dst, before, _state(dst, folder))
+    code, out, err = server.run(["summary", str(dst.resolve()), "--as-of", AS_OF, "--json"],
+                                CLI_TIMEOUT * (3 if case.slow else 1))
+    return CliRun(code, out, err, code is None, dst, before, _state(dst, folder))
 
 
 def _run_case_main(case: Case, src: Path, folder: Path) -> CliRun:
@@ -270,9 +343,9 @@ def _run_case_main(case: Case, src: Path, folder: Path) -> CliRun:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path],
+def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path], cli_server: CliServer,
              tmp_path_factory: pytest.TempPathFactory):
-    """Start the child-process cases in the background, a few at a time.
+    """Start the child-process cases in the background, one at a time (one fork server).
 
     They run while the in-process tests run. Under pytest-xdist nothing is started
     ahead: a worker does not know which tests it will get (each starts its own
@@ -285,19 +358,20 @@ def cli_runs(request: pytest.FixtureRequest, corpus: dict[str, Path],
     root = tmp_path_factory.mktemp("cli")
     by_name = {c.name: c for c in CASES}
     order = sorted(wanted, key=lambda n: not by_name[n].slow)  # slow ones first
-    pool = ThreadPoolExecutor(max_workers=CLI_WORKERS)
-    futures = {n: pool.submit(_run_case_cli, by_name[n], corpus[n], root / n) for n in order}
+    pool = ThreadPoolExecutor(max_workers=1)  # one fork server, one run at a time
+    futures = {n: pool.submit(_run_case_cli, cli_server, by_name[n], corpus[n], root / n)
+               for n in order}
     yield futures
     pool.shutdown(wait=True, cancel_futures=True)
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_cli(case: Case, cli_runs: dict[str, Future[CliRun]], corpus: dict[str, Path],
-             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+             cli_server: CliServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if case.name in cli_runs:
         run = cli_runs[case.name].result()
     elif case.name in PROCESS_CASES:
-        run = _run_case_cli(case, corpus[case.name], tmp_path / "in")
+        run = _run_case_cli(cli_server, case, corpus[case.name], tmp_path / "in")
     else:
         monkeypatch.delenv("JOBSTATS_DEBUG", raising=False)
         run = _run_case_main(case, corpus[case.name], tmp_path / "in")
@@ -512,9 +586,13 @@ def test_zip64_entry_count(tmp_path: Path) -> None:
     from jobstats.io import safety
 
     p = tmp_path / "many.xlsx"
-    with zipfile.ZipFile(p, "w") as z:
+    # written by zipfile into memory, then to disk: zipfile seeks back to each member's
+    # header on a real file, twice the time of the same 65,536 members in a BytesIO
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
         for i in range(65_536):
-            z.writestr(str(i), b"")
+            z.writestr(zipfile.ZipInfo(str(i)), b"")
+    p.write_bytes(buf.getvalue())
     assert safety._zip_declared_entries(p) == 65_536
     with pytest.raises(UnreadableFileError, match="declares 65536 parts"):
         safety.check_file(p)

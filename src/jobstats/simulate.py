@@ -432,39 +432,44 @@ def simulate_search(
     )
     apps = apps[list(APPLICATION_COLUMNS)]
 
-    def _ev(mask: np.ndarray, day: np.ndarray, kind_: str, col: str, channel=None) -> pd.DataFrame:
-        idx = np.flatnonzero(mask)
-        return pd.DataFrame(
-            {
-                "application_id": ids.to_numpy()[idx],  # str dtype kept below
-                "date": applied_on[idx] + pd.to_timedelta(day[idx], unit="D"),
-                "kind": kind_,
-                "channel": None if channel is None else _CHANNELS[channel[idx]],
-                "source_column": col,
-                "_order": idx,
-            }
-        )
-
+    # (mask, day, kind, source column, channel) of each kind of event; the table is
+    # built once from whole columns (a frame per kind and a concat cost more than the
+    # simulation itself on a small search)
     zero = np.zeros(n, dtype=np.int64)
-    parts = [
-        _ev(np.ones(n, bool), zero, "applied", "Date Applied"),
-        _ev(fu1, f1, "follow_up", "Follow-up 1", ch1),
-        _ev(fu2, f2, "follow_up", "Follow-up 2", ch2),
-        _ev(replied, reply, "reply", "First Response"),
+    kinds = [
+        (np.ones(n, bool), zero, "applied", "Date Applied", None),
+        (fu1, f1, "follow_up", "Follow-up 1", ch1),
+        (fu2, f2, "follow_up", "Follow-up 2", ch2),
+        (replied, reply, "reply", "First Response", None),
     ]
     for k in range(3):
         iv_k, ty_k = int_days[:, k], ty_days[:, k]
-        parts.append(_ev(iv_k <= censor_day, iv_k, "interview", f"Interview {k + 1}"))
-        parts.append(_ev(ty_k <= censor_day, ty_k, "thank_you", f"Thank-you {k + 1}"))
-    parts.append(_ev(seen_out == 2, outcome_day, "offer", "Offer Date"))
-    parts.append(_ev(seen_out == 1, outcome_day, "rejection", "Rejected Date"))
-    parts.append(_ev(declined, decide_day, "withdrawn", "Declined Date"))
+        kinds.append((iv_k <= censor_day, iv_k, "interview", f"Interview {k + 1}", None))
+        kinds.append((ty_k <= censor_day, ty_k, "thank_you", f"Thank-you {k + 1}", None))
+    kinds.append((seen_out == 2, outcome_day, "offer", "Offer Date", None))
+    kinds.append((seen_out == 1, outcome_day, "rejection", "Rejected Date", None))
+    kinds.append((declined, decide_day, "withdrawn", "Declined Date", None))
     # The event is the promised day arriving: on record once it is not after as_of.
-    parts.append(_ev(promised & (callback_day <= censor_day), callback_day, "callback_due",
-                     "Call-back promised by"))
-    events = pd.concat(parts, ignore_index=True)
-    events = events.sort_values(["_order", "date"], kind="stable").drop(columns="_order")
-    events["channel"] = events["channel"].astype("str")
-    events["application_id"] = events["application_id"].astype("str")
-    events = events.reset_index(drop=True)[list(EVENT_COLUMNS)]
+    kinds.append((promised & (callback_day <= censor_day), callback_day, "callback_due",
+                  "Call-back promised by", None))
+    at = [np.flatnonzero(mask) for mask, *_ in kinds]
+    sizes = [len(i) for i in at]
+    pos = np.concatenate(at)
+    date = applied_on[pos] + pd.to_timedelta(
+        np.concatenate([day[i] for i, (_, day, *_) in zip(at, kinds)]), unit="D")
+    channel = np.concatenate([np.full(len(i), None, dtype=object) if ch is None
+                              else _CHANNELS[ch[i]].astype(object)
+                              for i, (*_, ch) in zip(at, kinds)])
+    # by application, then date; ties keep the order above (np.lexsort is stable)
+    order = np.lexsort((date.asi8, pos))
+    events = pd.DataFrame(
+        {
+            "application_id": pd.Series(ids.to_numpy()[pos[order]], dtype="str"),
+            "date": date[order],
+            "kind": pd.Series(np.repeat([k[2] for k in kinds], sizes)[order], dtype="str"),
+            "channel": pd.Series(channel[order], dtype="str"),
+            "source_column": pd.Series(np.repeat([k[3] for k in kinds], sizes)[order],
+                                       dtype="str"),
+        }
+    )[list(EVENT_COLUMNS)]
     return apps, events

@@ -8,6 +8,7 @@ whole arrays, never cell by cell, so a million rows take seconds.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -691,23 +692,34 @@ def _replies(ctx: _Ctx, status: _Labels, rank: np.ndarray, status_raw: pd.Series
     stage_s = _take_str(list(STAGES), base)
 
     fr = first.to_numpy()
+    # One warning per row, built from whole columns: a long tracker can have tens of
+    # thousands of such rows, and a pandas lookup per row took most of its load.
     if "status" in cm.fields:
-        clash = ctx.keep & status.eq("no_response") & (rank < 0) & ~np.isnat(fr)
-        for i in np.flatnonzero(clash):
-            ctx.warn([i], g.headers[cm.fields["status"]],
-                     f"status {status_raw.iat[i]!r} says no response, but a reply is dated "
-                     f"{first.iat[i].date()}: the date is kept and the application counts as "
-                     "replied")
+        clash = np.flatnonzero(ctx.keep & status.eq("no_response") & (rank < 0) & ~np.isnat(fr))
+        ctx.warn(clash, g.headers[cm.fields["status"]],
+                 [f"status {raw!r} says no response, but a reply is dated {day}: the date is "
+                  "kept and the application counts as replied"
+                  for raw, day in zip(status_raw.to_numpy()[clash], _days(fr, clash))])
     # (days by numpy's cast, which floors as normalize() does; NaT compares False)
     early = ctx.keep & (fr.astype("M8[D]") < applied.to_numpy().astype("M8[D]"))
-    for i in np.flatnonzero(early):
-        ctx.warn([i], src_names[which[i]] or None,
-                 f"reply dated {first.iat[i].date()} is before the application "
-                 f"({applied.iat[i].date()}); reply date ignored (stage kept)")
+    at = np.flatnonzero(early)
+    reasons = [f"reply dated {day} is before the application ({a_day}); reply date ignored "
+               "(stage kept)" for day, a_day in zip(_days(fr, at), _days(applied.to_numpy(), at))]
+    # each run of rows whose reply came from the same column is one block: the issues
+    # stay in row order
+    cuts = np.flatnonzero(np.diff(which[at])).tolist()
+    for lo, hi in itertools.pairwise([0, *(c + 1 for c in cuts), len(at)] if len(at) else []):
+        ctx.warn(at[lo:hi], src_names[which[at[lo]]] or None, reasons[lo:hi])
     first = first.mask(early)
     which = np.where(early, len(names), which)
     kind = _reply_kind(base, rejected, file_kind, first, *cols[1:])
     return first, (which, src_names.tolist()), stage_s, kind
+
+
+def _days(values: np.ndarray, idx: np.ndarray) -> list[str]:
+    """``str(pd.Timestamp(values[i]).date())`` of each ``i`` in ``idx`` (no NaT), in one
+    numpy call: the cast to days floors, as ``.date()`` does."""
+    return np.datetime_as_string(values[idx].astype("M8[D]"), unit="D").tolist()
 
 
 def _reply_kind(stage: np.ndarray, rejected: np.ndarray, file_kind: np.ndarray | None,
