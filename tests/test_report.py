@@ -42,14 +42,6 @@ def hostile_csv(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hostile")
-    data = jobstats.load(hostile_csv(folder / "tracker.csv"), as_of="2025-06-30")
-    write_report(data, folder / "out")
-    return folder / "out"
-
-
 class Collector(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__()
