@@ -49,9 +49,15 @@ class _MeasuringRenderer(RendererAgg):
     figure out on one renderer and draws it on another (the cropped size), and every
     chart gets new ones, so the same titles, ticks and notes were measured again and
     again (about a tenth of a report's drawing time). The size of a text depends only on
-    the text, its font, the resolution and the hinting settings (the key here), not on
-    the renderer's canvas: the same numbers, so the same pixels.
+    the text, its font, the resolution and the font and hinting settings (the key
+    here, taken from rcParams at each draw: a font family such as "sans-serif" is
+    looked up in them), not on the renderer's canvas: the same numbers, so the same
+    pixels.
     """
+
+    #: rcParams that decide which font a text gets and how it is hinted (see
+    #: :func:`_text_settings`); set by :meth:`_SharedRendererCanvas.get_renderer`.
+    settings: tuple = ()
 
     def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any
                                       ) -> tuple[float, float, float]:
@@ -60,9 +66,7 @@ class _MeasuringRenderer(RendererAgg):
         sizes = getattr(_LOCAL, "text_sizes", None)
         if sizes is None or len(sizes) > _MAX_TEXT_SIZES:
             sizes = _LOCAL.text_sizes = {}
-        rc = mpl.rcParams
-        key = (s, prop.copy(), self.dpi, rc["text.hinting"], rc["text.hinting_factor"],
-               rc["text.kerning_factor"])
+        key = (s, prop.copy(), self.dpi, self.settings)
         size = sizes.get(key)
         if size is None:
             size = sizes[key] = super().get_text_width_height_descent(s, prop, ismath)
@@ -71,6 +75,13 @@ class _MeasuringRenderer(RendererAgg):
 
 #: Texts measured per thread before the memory of text sizes starts afresh.
 _MAX_TEXT_SIZES = 20_000
+
+
+def _text_settings() -> tuple:
+    """The rcParams a text's measured size depends on besides its FontProperties."""
+    rc = mpl.rcParams
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in rc.items()
+                 if k.startswith(("font.", "text.hinting", "text.kerning", "mathtext.")))
 
 
 class _SharedRendererCanvas(FigureCanvasAgg):
@@ -91,6 +102,7 @@ class _SharedRendererCanvas(FigureCanvasAgg):
             cached = _LOCAL.renderer = (key, _MeasuringRenderer(width, height,
                                                                 self.figure.dpi))
         self.renderer = cached[1]
+        self.renderer.settings = _text_settings()  # as they are for this drawing
         return self.renderer
 
 
