@@ -148,6 +148,24 @@ def _private_key_in_tmp(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("JOBSTATS_KEY", str(key))
 
 
+@pytest.fixture(scope="session")
+def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report folder of ``test_report.hostile_csv`` as of 2025-06-30, real figures.
+
+    Written once per test process for test_report.py and test_report_browser.py, which
+    only read it (a test that changes a report writes its own).
+    """
+    from test_report import hostile_csv
+
+    import jobstats
+    from jobstats.report import write_report
+
+    folder = tmp_path_factory.mktemp("hostile")
+    data = jobstats.load(hostile_csv(folder / "tracker.csv"), as_of="2025-06-30")
+    write_report(data, folder / "out")
+    return folder / "out"
+
+
 @pytest.fixture
 def quick_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     """The report's figures drawn but not rasterised (no ``savefig``).

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_report import EVIL, hostile_csv
+from test_report import EVIL
 
 import jobstats
 from jobstats.report import write_report
@@ -46,10 +46,10 @@ def _browser_page() -> Iterator[object]:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("browser")
-    data = jobstats.load(hostile_csv(folder / "tracker.csv"), as_of="2025-06-30")
-    return write_report(data, folder / "out")["report.html"]
+def report(hostile_report: Path) -> Path:
+    """The report of the hostile tracker (``conftest.hostile_report``, shared with
+    test_report.py: only read, never changed)."""
+    return hostile_report / "report.html"
 
 
 def test_report_renders_images_load_no_console_errors_and_names_stay_text(report: Path) -> None:

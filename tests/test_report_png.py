@@ -152,3 +152,50 @@ def test_client_charts_fit_the_fixed_canvas(tmp_path, style: str, n: int) -> Non
         fig_w, fig_h = (13.34, 7.5) if style == "workshop" else (9.6, 5.4)
         assert 0.85 * fig_w * CLIENT_DPI < width < 1.15 * fig_w * CLIENT_DPI
         assert 0.8 * fig_h * CLIENT_DPI < height < 1.5 * fig_h * CLIENT_DPI
+
+
+def _main_page_chart(title: str) -> Figure:
+    """A main-page chart (constrained layout, saved with savefig's tight box)."""
+    with figure_style("default"):
+        fig = new_figure()
+        ax = fig.axes[0]
+        ax.plot([0, 10], [0, 0.4])
+        ax.set_title(title, loc="left")
+        ax.set_xlabel("days since applying")
+        ax.set_ylabel("replied by then")
+    return fig
+
+
+def test_main_page_png_is_the_plain_savefig_png_byte_for_byte() -> None:
+    """The report's canvas remembers text sizes across renderers and charts; the PNG is
+    still exactly what a plain Agg canvas writes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    _render(_main_page_chart("An earlier chart"), "png")  # sizes remembered from it
+    ours = _render(_main_page_chart("A title"), "png")
+    plain = _main_page_chart("A title")
+    FigureCanvasAgg(plain)
+    buf = io.BytesIO()
+    plain.axes[0]._autotitlepos = True  # matplotlib's automatic title placement
+    plain.savefig(buf, format="png", dpi=150, bbox_inches="tight", pad_inches=0.15)
+    assert ours == buf.getvalue()
+
+
+def test_remembered_text_sizes_follow_the_font_settings() -> None:
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    from jobstats.report.png import png_canvas
+
+    canvas = png_canvas(Figure(figsize=(4, 3), dpi=100))
+    prop = FontProperties(family="sans-serif", size=12)
+    text = "Reply within 30 days"
+    sizes = {}
+    for fonts in (["DejaVu Sans"], ["DejaVu Sans Mono"], ["DejaVu Sans"]):
+        with mpl.rc_context({"font.sans-serif": fonts}):
+            got = canvas.get_renderer().get_text_width_height_descent(text, prop, False)
+            fresh = RendererAgg(400, 300, 100).get_text_width_height_descent(text, prop, False)
+            assert got == fresh, fonts
+            sizes[fonts[0]] = got
+    assert sizes["DejaVu Sans"] != sizes["DejaVu Sans Mono"]  # the check can fail

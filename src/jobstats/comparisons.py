@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2_contingency
 from statsmodels.duration.survfunc import survdiff
-from statsmodels.stats.multitest import multipletests
 
 from jobstats.results import (
     MISSING,
@@ -176,6 +175,22 @@ def _logrank(time, event, group, strata) -> tuple[float, float]:
         return np.nan, np.nan
     return float(stat), float(p)
 
+
+def _holm(pvals: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment of ``pvals`` (no NaN), in their order.
+
+    The k-th smallest p-value times the number of p-values not yet smaller, made
+    non-decreasing, at most 1: the same arithmetic, so the same numbers, as
+    statsmodels' ``multipletests(pvals, method="holm")[1]`` (the tests check it),
+    which also runs a full garbage collection on every call: 0.3 s each in a report,
+    longer in a larger process, for a few multiplications.
+    """
+    pvals = np.asarray(pvals, dtype=float)
+    order = np.argsort(pvals)
+    steps = np.maximum.accumulate(pvals[order] * np.arange(len(pvals), 0, -1))
+    adjusted = np.empty_like(steps)
+    adjusted[order] = np.minimum(steps, 1.0)
+    return adjusted
 
 def compare(
     data: Any,
@@ -377,7 +392,7 @@ def compare(
         # two groups: each against the rest is the same single test, no multiplicity
         table.loc[tested, "p_adjusted"] = test["p_value"]
     elif tested.sum() > 2:
-        table.loc[tested, "p_adjusted"] = multipletests(pvals[tested], method="holm")[1]
+        table.loc[tested, "p_adjusted"] = _holm(pvals[tested])
     table["credible"] = (table["p_adjusted"] < alpha).to_numpy(bool)
     table["direction"] = np.where(table["credible"], directions, "")
     for i in np.flatnonzero(~tested):

@@ -42,7 +42,7 @@ import pandas as pd
 from jobstats.report import analyses
 from jobstats.report.analyses import shared_results
 from jobstats.report.figures import FIGURES, draw_figures, fixed_layout, register_figure
-from jobstats.report.png import cropped_png
+from jobstats.report.png import cropped_png, png_canvas
 from jobstats.report.tables import TABLES, compute_tables, register_table
 from jobstats.report.writing import OutputGuard, atomic_write
 from jobstats.risksets import shared_steps
@@ -64,6 +64,8 @@ def _render(fig: Any, fmt: str, dpi: int = DPI, *, cropped: bool = False) -> byt
         png = cropped_png(fig, dpi, pad_inches=0.15)
         if png is not None:
             return png
+    if fmt == "png":
+        png_canvas(fig)  # measures each text once across the layout and drawing passes
     buf = io.BytesIO()
     # no creation date in the files: the same data gives the same bytes
     metadata = {"Date": None} if fmt == "svg" else {}

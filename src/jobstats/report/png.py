@@ -22,10 +22,11 @@ import io
 import threading
 from typing import Any
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
-__all__ = ["cropped_png"]
+__all__ = ["cropped_png", "png_canvas"]
 
 #: zlib level of the client PNGs: 1 is about half the time of Pillow's default 6 for
 #: about 10% more bytes on these charts (flat colours compress well at any level).
@@ -41,13 +42,56 @@ EDGE_INCHES = 0.2
 _LOCAL = threading.local()
 
 
+class _MeasuringRenderer(RendererAgg):
+    """An Agg renderer that measures each plain text once per thread, resolution and font.
+
+    matplotlib caches text sizes per renderer; ``savefig(bbox_inches="tight")`` lays a
+    figure out on one renderer and draws it on another (the cropped size), and every
+    chart gets new ones, so the same titles, ticks and notes were measured again and
+    again (about a tenth of a report's drawing time). The size of a text depends only on
+    the text, its font, the resolution and the font and hinting settings (the key
+    here, taken from rcParams at each draw: a font family such as "sans-serif" is
+    looked up in them), not on the renderer's canvas: the same numbers, so the same
+    pixels.
+    """
+
+    #: rcParams that decide which font a text gets and how it is hinted (see
+    #: :func:`_text_settings`); set by :meth:`_SharedRendererCanvas.get_renderer`.
+    settings: tuple = ()
+
+    def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any
+                                      ) -> tuple[float, float, float]:
+        if ismath is not False:  # mathtext and TeX: as matplotlib measures them
+            return super().get_text_width_height_descent(s, prop, ismath)
+        sizes = getattr(_LOCAL, "text_sizes", None)
+        if sizes is None or len(sizes) > _MAX_TEXT_SIZES:
+            sizes = _LOCAL.text_sizes = {}
+        key = (s, prop.copy(), self.dpi, self.settings)
+        size = sizes.get(key)
+        if size is None:
+            size = sizes[key] = super().get_text_width_height_descent(s, prop, ismath)
+        return size
+
+
+#: Texts measured per thread before the memory of text sizes starts afresh.
+_MAX_TEXT_SIZES = 20_000
+
+
+def _text_settings() -> tuple:
+    """The rcParams a text's measured size depends on besides its FontProperties."""
+    rc = mpl.rcParams
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in rc.items()
+                 if k.startswith(("font.", "text.hinting", "text.kerning", "mathtext.")))
+
+
 class _SharedRendererCanvas(FigureCanvasAgg):
     """An Agg canvas drawing on one renderer per thread and canvas size.
 
     matplotlib caches the size of each text per renderer; the charts of all the
     client pages a worker makes share most texts (titles, ticks, notes), so
-    one renderer measures each once. The pixels are copied out before the next
-    figure is drawn on it.
+    one renderer measures each once (and :class:`_MeasuringRenderer` keeps the
+    sizes across renderers). The pixels are copied out before the next figure is
+    drawn on it.
     """
 
     def get_renderer(self) -> RendererAgg:
@@ -55,9 +99,20 @@ class _SharedRendererCanvas(FigureCanvasAgg):
         key = (width, height, self.figure.dpi)
         cached = getattr(_LOCAL, "renderer", None)
         if cached is None or cached[0] != key:
-            cached = _LOCAL.renderer = (key, RendererAgg(width, height, self.figure.dpi))
+            cached = _LOCAL.renderer = (key, _MeasuringRenderer(width, height,
+                                                                self.figure.dpi))
         self.renderer = cached[1]
+        self.renderer.settings = _text_settings()  # as they are for this drawing
         return self.renderer
+
+
+def png_canvas(fig: Any) -> FigureCanvasAgg:
+    """Give ``fig`` the Agg canvas of the report (shared renderers and text sizes).
+
+    ``fig.savefig(..., format="png")`` then draws with it: the same pixels, fewer
+    measurements of the same texts.
+    """
+    return _SharedRendererCanvas(fig)
 
 
 def cropped_png(fig: Any, dpi: float, pad_inches: float) -> bytes | None:
