@@ -226,6 +226,53 @@ def _turnbull(n_dated: np.ndarray, d_dated: np.ndarray, cnt: np.ndarray,
     return p
 
 
+def _turnbull_many(n_dated: np.ndarray, d_dated: np.ndarray, cnt: np.ndarray,
+                   p0: np.ndarray) -> np.ndarray:
+    """:func:`_turnbull` of each row of 2-D ``n_dated``, ``d_dated``, ``cnt`` from ``p0``.
+
+    The multiple imputations each run the iterations on their own resample: run
+    side by side, one numpy call serves every imputation still iterating (a
+    row leaves when it converges), instead of one call per imputation and
+    iteration, which cost most of a reply curve with undated replies. Row by
+    row the same operations in the same order as :func:`_turnbull` (element-wise
+    arithmetic and cumulative sums / products along the row), so the same
+    numbers, bit for bit (checked in ``tests/test_missing_info.py``).
+    """
+    rows, size = cnt.shape
+    result = np.empty((rows, size))
+    live = np.arange(rows)
+    r1 = np.cumsum(cnt[:, ::-1], axis=1)[:, ::-1]  # _revcumsum of each row
+    known = n_dated + r1
+    d, cnt_live = d_dated, cnt
+    p = np.broadcast_to(p0, (rows, size))
+    cdf_before = np.zeros((rows, size))
+    s_before = np.ones((rows, size))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(2000):
+            cdf = p.cumsum(axis=1)
+            ratio = np.where(cnt_live > 0, cnt_live / np.where(cdf > 0, cdf, 1.0), 0.0)
+            r2 = ratio[:, ::-1].cumsum(axis=1)[:, ::-1]
+            cdf_before[:, 1:] = cdf[:, :-1]
+            events = d + p * r2
+            at_risk = known - cdf_before * r2
+            h = np.where(at_risk > 1e-12, events / at_risk, 0.0)
+            s = (1 - np.minimum(np.maximum(h, 0.0), 1.0)).cumprod(axis=1)
+            s_before[:, 1:] = s[:, :-1]
+            new = -(s - s_before)
+            done = np.abs(new - p).max(axis=1) < 1e-9
+            if done.any():
+                result[live[done]] = new[done]
+                keep = ~done
+                if not keep.any():
+                    return result
+                live, known, d, cnt_live = live[keep], known[keep], d[keep], cnt_live[keep]
+                new = new[keep]
+                cdf_before, s_before = cdf_before[keep], s_before[keep]
+            p = new
+    result[live] = p
+    return result
+
+
 def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
                    alpha: float) -> dict[str, np.ndarray]:
     """Reply curve (1 - S) on days ``0..size-1`` when some replies have no date.
@@ -254,13 +301,19 @@ def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
     est = np.cumsum(p)
     c_sorted = np.sort(c)
     g_draws, u_draws, f_draws = [], [], []
+    # proper imputation: the schedule is refitted on a bootstrap resample, the
+    # days are drawn for the undated replies of the data themselves; the draws in
+    # the order the imputations made them one after the other, then every refit at once
+    resampled, undated_counts, uniforms = [], [], []
     for _ in range(N_IMPUTATIONS):
-        # proper imputation: the schedule is refitted on a bootstrap resample,
-        # the days are drawn for the undated replies of the data themselves
-        nb, eb = dated(rng.multinomial(nd, cells / max(nd, 1)).astype(float))
-        pb = _turnbull(nb, eb, rng.multinomial(nu, cnt / nu).astype(float), p0=p)
+        resampled.append(dated(rng.multinomial(nd, cells / max(nd, 1)).astype(float)))
+        undated_counts.append(rng.multinomial(nu, cnt / nu).astype(float))
+        uniforms.append(rng.random(nu))
+    refits = _turnbull_many(np.array([nb for nb, _ in resampled]),
+                            np.array([eb for _, eb in resampled]), np.array(undated_counts), p)
+    for pb, uniform in zip(refits, uniforms):
         cdf = np.cumsum(pb)
-        u = rng.random(nu) * cdf[c_sorted]  # a day from pb restricted to [0, c]
+        u = uniform * cdf[c_sorted]  # a day from pb restricted to [0, c]
         day = np.minimum(np.searchsorted(cdf, u, side="right"), c_sorted)
         imputed = np.bincount(day, minlength=size).astype(float)
         s, gw = _km_counts(n_d + _revcumsum(imputed), e_d + imputed)
