@@ -271,3 +271,18 @@ def test_pooled_client_without_reply_dates_and_group_seen_in_one_client_only():
     assert t.attrs["test"]["groups_tested"] == ["X", "Y"]  # only-c: no within-client contrast
     assert np.isnan(t.at["only-c", "p_value"]) and not t.at["only-c", "credible"]
     assert t.at["only-c", "n"] == 90 and not np.isnan(t.at["only-c", "estimate"])
+
+
+def test_holm_gives_statsmodels_numbers() -> None:
+    """The written-out Holm adjustment equals statsmodels' multipletests exactly."""
+    from statsmodels.stats.multitest import multipletests
+
+    from jobstats.comparisons import holm
+
+    rng = np.random.default_rng(3)
+    for m in (1, 2, 3, 5, 12):
+        for _ in range(20):
+            p = rng.random(m) ** 3
+            p[rng.random(m) < 0.2] = p[0]  # ties
+            assert np.array_equal(holm(p), multipletests(p, method="holm")[1])
+    assert holm(np.array([0.01, 0.04, 0.03])).tolist() == pytest.approx([0.03, 0.06, 0.06])
