@@ -431,9 +431,11 @@ def finish(
     """
     out = ResultTable(table.reset_index(drop=True))
     if "note" in out.columns:
-        out["note"] = out["note"].astype(object).where(out["note"].notna(), "").astype(str)
+        note = out["note"]
+        if not (has_str_dtype(note) and not note.isna().any()):  # (else already so)
+            out["note"] = note.astype(object).where(note.notna(), "").astype(str)
         if "estimate" in out.columns:
-            silent = out["estimate"].isna() & (out["note"] == "")
+            silent = out["estimate"].isna().to_numpy() & (out["note"].to_numpy() == "")
             if silent.any():  # pragma: no cover - a bug, not bad input
                 raise AssertionError(f"{title}: NaN estimate without a note")
     out.attrs = {
