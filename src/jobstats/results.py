@@ -44,6 +44,7 @@ __all__ = [
     "APPLIED_WEEK",
     "as_list",
     "dated_after",
+    "group_codes",
     "group_frame",
     "group_keys",
     "has_str_dtype",
@@ -206,6 +207,7 @@ def group_codes(groups: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, np
         return grouped.size().reset_index()[cols], grouped.ngroup().to_numpy().astype(np.int64)
     _, first, code = np.unique(combined, return_index=True, return_inverse=True)
     keys = groups[cols].iloc[first].reset_index(drop=True)
+    keys.columns = pd.Index(cols, dtype=object)  # (the labels' dtype groupby gives)
     return keys, code.reshape(-1).astype(np.int64)
 
 
