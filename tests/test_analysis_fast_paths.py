@@ -157,3 +157,43 @@ def test_policy_profiles_counted_on_a_table_equal_the_sorted_ones(monkeypatch):
 @pytest.mark.parametrize("dropna", [False, True])
 def test_adjustment_column_varies_as_nunique_says(values, dropna):
     assert policy._varies(values, dropna=dropna) == (values.nunique(dropna=dropna) > 1)
+
+
+def _group_frames() -> dict[str, pd.DataFrame]:
+    week = pd.to_datetime(["2025-01-06", "2025-01-13", None, "2025-01-06", "2025-01-20",
+                           "2025-01-13"])
+    return {
+        "text": pd.DataFrame({"s": pd.Series(["b", "(missing)", "a", "b", "Zoë", "a"],
+                                             dtype="str")}),
+        "two texts": pd.DataFrame({"s": pd.Series(list("babbab"), dtype="str"),
+                                   "t": pd.Series(list("xyyxxz"), dtype="str")}),
+        "dates": pd.DataFrame({"w": week.fillna(pd.Timestamp("2025-01-27"))}),
+        "dates with a missing one": pd.DataFrame({"w": week}),
+        "int32 and float": pd.DataFrame({"i": np.array([3, 1, 3, 2, 1, 1], dtype="int32"),
+                                         "f": [0.5, 0.5, 2.0, 0.5, 2.0, 0.5]}),
+        "numbers and (missing)": pd.DataFrame({"m": [2.5, "(missing)", 1.0, 2.5, 1.0, 7.0]}),
+    }
+
+
+@pytest.mark.parametrize("name", list(_group_frames()))
+def test_group_codes_are_groupby_keys_and_group_numbers(name):
+    from jobstats.results import group_codes, group_keys
+
+    frame = _group_frames()[name]
+    cols = list(frame.columns)
+    keys, code = group_codes(frame, cols)
+    pd.testing.assert_frame_equal(keys, group_keys(frame, cols), check_exact=True)
+    want = frame.groupby(cols, sort=True, dropna=False, observed=True).ngroup().to_numpy()
+    np.testing.assert_array_equal(code, want)
+    assert code.dtype == np.int64
+
+
+def test_group_codes_by_hand():
+    from jobstats.results import group_codes
+
+    frame = pd.DataFrame({"s": pd.Series(["b", "(missing)", "a", "b"], dtype="str")})
+    keys, code = group_codes(frame, ["s"])
+    assert keys["s"].tolist() == ["(missing)", "a", "b"]  # "(" sorts before letters
+    assert code.tolist() == [2, 0, 1, 2]
+    keys, code = group_codes(frame, [])
+    assert len(keys) == 1 and code.tolist() == [0, 0, 0, 0]

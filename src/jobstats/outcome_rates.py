@@ -20,6 +20,7 @@ from jobstats.results import (
     NOT_IN_DATA,
     as_list,
     finish,
+    group_codes,
     group_frame,
     replied_by,
     require_rows,
@@ -118,56 +119,52 @@ def rates(
     flags = {"response": np.asarray(replied_by(applications, as_of_ts))[sent],
              "interview": rank >= STAGE_RANK["interview"],
              "offer": rank >= STAGE_RANK["offer"]}
-    g = groups[sent]
-    if cols:
-        # one group-by for the keys and each application's group (keys' order);
-        # the counts are then sums of integers per group code
-        grouped = g.groupby(cols, sort=True, dropna=False, observed=True)
-        keys = grouped.size().reset_index()[cols]  # as jobstats.results.group_keys
-        code = grouped.ngroup().to_numpy()
-    else:
-        keys = pd.DataFrame(index=[0])
-        code = np.zeros(len(g), dtype=np.int64)
-    # the three proportions as numpy columns, measure after measure (the rows
-    # proportion_rows gives), then one DataFrame: pandas' cost here was per operation
-    columns: dict[str, list[Any]] = {c: [] for c in ("measure", "n", "events", "estimate",
-                                                      "ci_low", "ci_high", "note")}
+    # one code per application for its group (keys in groupby's order); the counts
+    # are then sums of integers per code, and the table is built once from numpy
+    # columns, group after group and measure after measure: pandas' cost here was
+    # per operation, and a coach runs this per client
+    keys, code = group_codes(groups[sent], cols)
+    n_groups = len(keys)
+    parts: dict[str, list[Any]] = {c: [] for c in ("n", "events", "estimate", "ci_low",
+                                                    "ci_high", "method", "note")}
     for measure, kind in (("response", "reply"), ("interview", "interview"),
                           ("offer", "interview")):
         known = info[kind]
         # (counts of the selected codes: integers, no float weight per application)
-        n, k, out_ = (np.bincount(code[w], minlength=len(keys)).astype(np.int64)
+        n, k, out_ = (np.bincount(code[w], minlength=n_groups).astype(np.int64)
                       for w in (known, flags[measure] & known, ~known))
         est, lo, hi, notes = _proportion(n, k, out_, kind)
-        for col, values in (("measure", [measure] * len(n)), ("n", n), ("events", k),
-                            ("estimate", est), ("ci_low", lo), ("ci_high", hi),
+        for col, values in (("n", n), ("events", k), ("estimate", est), ("ci_low", lo),
+                            ("ci_high", hi), ("method", ["proportion, Wilson 95% CI"] * n_groups),
                             ("note", notes)):
-            columns[col].append(values)
-    props = keys.iloc[np.tile(np.arange(len(keys)), 3)].reset_index(drop=True) if cols \
-        else pd.DataFrame(index=range(3))
-    for col, parts in columns.items():
-        props[col] = (np.concatenate(parts) if col not in ("measure", "note")
-                      else [v for part in parts for v in part])
-    props["method"] = "proportion, Wilson 95% CI"
-    out_rows = [props]
+            parts[col].append(values)
     # (the table itself when all were sent: shared_steps then reuses its durations;
     # the block also lets reply_within and _ghosting share them inside this call)
     with shared_steps():
         ghost, ghost_warnings = _ghosting(applications if sent.all() else applications[sent],
-                                          cols, keys, as_of_ts, ghost_days)
-    out_rows.append(ghost)
-    out = pd.concat(out_rows, ignore_index=True)
-    small = (out["n"] < MIN_N) & (out["n"] > 0)
-    if small.any():
-        out.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
-        out.loc[small, "note"] = [f"too few applications (n={k})" for k in out.loc[small, "n"]]
-    if cols:  # (without groups the rows are already in the order of MEASURES)
-        out["measure"] = pd.Categorical(out["measure"], categories=MEASURES, ordered=True)
-        out = out.sort_values([*cols, "measure"], kind="stable").reset_index(drop=True)
-    out["measure"] = out["measure"].astype("str")
-    out["n"] = out["n"].astype(np.int64)
-    out["events"] = out["events"].astype(np.int64)
-    out = out[[*cols, *_COLUMNS]]
+                                          cols, keys, code, as_of_ts, ghost_days)
+    for col in parts:
+        parts[col].append(ghost[col])
+    # rows: group after group, the measures in the order of MEASURES
+    n_all = np.stack(parts["n"], axis=1).reshape(-1)
+    columns: dict[str, Any] = {}
+    if cols:
+        rows = np.repeat(np.arange(n_groups), len(MEASURES))
+        for c in cols:
+            columns[c] = keys[c].take(rows).reset_index(drop=True)
+    columns["measure"] = np.array(list(MEASURES) * n_groups, dtype=object)
+    columns["n"] = n_all
+    columns["events"] = np.stack(parts["events"], axis=1).reshape(-1).astype(np.int64)
+    small = (n_all < MIN_N) & (n_all > 0)
+    for c in ("estimate", "ci_low", "ci_high"):
+        columns[c] = np.where(small, np.nan, np.stack(parts[c], axis=1).reshape(-1))
+    columns["method"] = [v for group in zip(*parts["method"]) for v in group]
+    notes = [v for group in zip(*parts["note"]) for v in group]
+    columns["note"] = [f"too few applications (n={k})" if s_ else note
+                       for k, s_, note in zip(n_all.tolist(), small.tolist(), notes)]
+    out = pd.DataFrame(columns)
+    if cols:  # (the labels' dtype the table has always had)
+        out.columns = pd.Index(list(columns), dtype=object)
     return finish(out, title="Response, interview, offer and ghosting rates", as_of=as_of_ts,
                   n_applications=int(sent.sum()), warnings=warnings + ghost_warnings)
 
@@ -216,36 +213,42 @@ def _proportion(n: np.ndarray, k: np.ndarray, out_: np.ndarray, kind: str
 
 
 def _ghosting(
-    apps: pd.DataFrame, cols: list[str], keys: pd.DataFrame, as_of: pd.Timestamp,
-    ghost_days: int
-) -> tuple[pd.DataFrame, list[str]]:
-    """Censoring-aware ghosting rows: 1 - P(reply within ghost_days) (reply_within)."""
+    apps: pd.DataFrame, cols: list[str], keys: pd.DataFrame, code: np.ndarray,
+    as_of: pd.Timestamp, ghost_days: int
+) -> tuple[dict[str, Any], list[str]]:
+    """Censoring-aware ghosting of each group of ``keys``: 1 - P(reply within ghost_days).
+
+    ``code``: each application's group (its row in ``keys``). Columns ``n``,
+    ``events``, ``estimate``, ``ci_low``, ``ci_high``, ``method``, ``note`` as
+    arrays / lists in the order of ``keys``.
+    """
     within = reply_within(apps, (ghost_days,), by=cols or None, as_of=as_of)
     dur, _ = reply_durations(apps, as_of=as_of)
     # known ghosted: followed for ghost_days days with no reply
     replied_in_time = dur["event"] & (dur["time"] <= ghost_days)
-    ghosted = (dur["use"] & (dur["time"] >= ghost_days) & ~replied_in_time).astype(np.int64)
+    ghosted = (dur["use"] & (dur["time"] >= ghost_days) & ~replied_in_time).to_numpy()
+    n_groups = len(keys)
+    events = np.bincount(code[ghosted], minlength=n_groups).astype(np.int64)
+    # reply_within's rows are the groups with reply information: their rows in keys
     if cols:
-        g = group_frame(apps, cols).assign(_ghosted=ghosted.to_numpy())
-        known = g.groupby(cols, sort=True, dropna=False)["_ghosted"].sum().reset_index()
-        out = keys.merge(known, how="left", on=cols)
-        out = out.merge(within[[*cols, "n", "estimate", "ci_low", "ci_high", "bounds_low",
-                                "bounds_high", "note"]], how="left", on=cols)
+        where = {key: i for i, key in enumerate(keys.itertuples(index=False, name=None))}
+        pos = np.array([where[key] for key in
+                        within[cols].itertuples(index=False, name=None)], dtype=np.int64)
     else:
-        out = within[["n", "estimate", "ci_low", "ci_high", "bounds_low", "bounds_high",
-                      "note"]].copy()
-        out["_ghosted"] = int(ghosted.sum())
-    out["events"] = out.pop("_ghosted").fillna(0).astype(np.int64)
-    out["n"] = out["n"].fillna(0).astype(np.int64)
-    est = 1 - out["estimate"]
-    out["ci_low"], out["ci_high"] = 1 - out["ci_high"], 1 - out["ci_low"]
-    out["estimate"] = est
-    out["measure"] = "ghosting"
-    out["method"] = f"1 - P(reply within {ghost_days} days) (Kaplan-Meier), 95% CI"
+        pos = np.zeros(len(within), dtype=np.int64)
+    n = np.zeros(n_groups, dtype=np.int64)
+    n[pos] = within["n"].to_numpy()
+    got = {}
+    for c in ("estimate", "ci_low", "ci_high", "bounds_low", "bounds_high"):
+        got[c] = np.full(n_groups, np.nan)
+        got[c][pos] = within[c].to_numpy(dtype=float)
+    notes = [""] * n_groups
+    for i, note in zip(pos.tolist(), within["note"].astype(object).fillna("").tolist()):
+        notes[i] = note
+    estimate = 1 - got["estimate"]
     # the notes, one group at a time (a few rows: a Python loop, not masked pandas writes)
-    notes = out["note"].astype(object).fillna("").tolist()
-    rows = zip(notes, out["bounds_low"].tolist(), out["bounds_high"].tolist(),
-               out["estimate"].isna().tolist())
+    rows = zip(notes, got["bounds_low"].tolist(), got["bounds_high"].tolist(),
+               np.isnan(estimate).tolist())
     for i, (note, lo, hi, no_estimate) in enumerate(rows):
         if not math.isnan(lo):
             note = (f"{note.split(';')[0]}; if they came as early / late as possible: "
@@ -257,5 +260,7 @@ def _ghosting(
         if "no reply yet by this day" in note:
             note = "no reply seen: the interval gives a lower bound"
         notes[i] = note
-    out["note"] = pd.Series(notes, index=out.index, dtype=object)
-    return out.drop(columns=["bounds_low", "bounds_high"]), list(within.attrs["warnings"])
+    method = f"1 - P(reply within {ghost_days} days) (Kaplan-Meier), 95% CI"
+    return ({"n": n, "events": events, "estimate": estimate, "ci_low": 1 - got["ci_high"],
+             "ci_high": 1 - got["ci_low"], "method": [method] * n_groups, "note": notes},
+            list(within.attrs["warnings"]))

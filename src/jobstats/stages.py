@@ -16,8 +16,9 @@ from jobstats.results import (
     NOT_IN_DATA,
     as_list,
     finish,
+    group_codes,
     group_frame,
-    group_keys,
+    has_str_dtype,
     require_rows,
     resolve_data,
     stage_rank,
@@ -107,49 +108,51 @@ def funnel(
             f"Unknown stage value(s) {list(bad)} in the applications table; stages must be one of "
             f"{', '.join(STAGES)}."
         )
-    g["_rank"] = rank.astype(np.int64)
+    # Counts per (group, stage, exit) from one bincount of combined codes, then
+    # arrays per group and stage: on the few dozen rows of one search, pandas'
+    # crosstab / reindex / grouped cumsum cost tens of milliseconds of overhead
+    keys, code = group_codes(g, cols)
+    n_groups, n_stages, n_exits = len(keys), len(STAGES), len(EXITS)
     exit_ = applications["status"].astype(object).map(_EXIT_OF_STATUS).fillna("active")
-    g["_exit"] = exit_.to_numpy()
-    gcols = cols or ["_all"]
-    if not cols:
-        g["_all"] = 0
-    stopped = pd.crosstab([g[c] for c in gcols] + [g["_rank"]], g["_exit"])
-    stopped = stopped.reindex(columns=list(EXITS), fill_value=0)
-    full = pd.MultiIndex.from_tuples(
-        [(*row, r) for row in group_keys(g, gcols).itertuples(index=False)
-         for r in range(len(STAGES))],
-        names=[*gcols, "_rank"],
-    )
-    stopped = stopped.reindex(full, fill_value=0).reset_index()
-    f = stopped[gcols].copy()
-    f["stage"] = np.asarray(STAGES, dtype=object)[stopped["_rank"].to_numpy()]
-    at_stage = stopped[list(EXITS)].sum(axis=1)
+    exit_code = pd.Index(EXITS).get_indexer(exit_.to_numpy())
+    cell = (code * n_stages + rank.to_numpy().astype(np.int64)) * n_exits + exit_code
+    stopped = np.bincount(cell, minlength=n_groups * n_stages * n_exits
+                          ).astype(np.int64).reshape(n_groups, n_stages, n_exits)
+    at_stage = stopped.sum(axis=2)
     # reached = stopped at this stage or later: reverse cumulative sum per group
-    rev = at_stage[::-1].groupby([stopped[c][::-1] for c in gcols], sort=False).cumsum()[::-1]
-    events = rev.to_numpy()
-    prev = pd.Series(events).groupby(f[gcols[0]].to_numpy() if len(gcols) == 1 else
-                                     [f[c].to_numpy() for c in gcols], sort=False).shift(1)
-    prev = prev.fillna(pd.Series(events)).astype(np.int64).to_numpy()
-    first = pd.Series(events).groupby([f[c].to_numpy() for c in gcols], sort=False)
-    first = first.transform("first").to_numpy()
+    reached = np.cumsum(at_stage[:, ::-1], axis=1)[:, ::-1]
+    events = reached.reshape(-1)
+    prev = np.concatenate([reached[:, :1], reached[:, :-1]], axis=1).reshape(-1)
+    first = np.repeat(reached[:, 0], n_stages)
+    f: dict[str, Any] = {}
+    if cols:
+        key_cols = _as_reindexed(keys, cols)
+        rows = np.repeat(np.arange(n_groups), n_stages)
+        for c in cols:
+            f[c] = key_cols[c].take(rows).reset_index(drop=True)
+    stage_pos = np.tile(np.arange(n_stages), n_groups)
+    f["stage"] = np.asarray(STAGES, dtype=object)[stage_pos]
     f["n"] = prev
     f["events"] = events
     with np.errstate(invalid="ignore", divide="ignore"):
         f["estimate"] = np.where(prev > 0, events / np.where(prev > 0, prev, 1), np.nan)
         f["from_applied"] = np.where(first > 0, events / np.where(first > 0, first, 1), np.nan)
-    f["ci_low"], f["ci_high"] = wilson(events, prev)
-    is_applied = (f["stage"] == STAGES[0]).to_numpy()
-    f.loc[is_applied, ["ci_low", "ci_high"]] = np.nan
-    f["stopped_here"] = at_stage.to_numpy()
-    for e in EXITS:
-        f[e] = stopped[e].to_numpy()
+    ci_low, ci_high = wilson(events, prev)
+    is_applied = stage_pos == 0
+    ci_low[is_applied] = np.nan
+    ci_high[is_applied] = np.nan
+    f["ci_low"], f["ci_high"] = ci_low, ci_high
+    f["stopped_here"] = at_stage.reshape(-1)
+    by_exit = stopped.reshape(-1, n_exits)
+    for i, e in enumerate(EXITS):
+        f[e] = by_exit[:, i]
     f["method"] = np.where(is_applied, "count", "conversion from the previous stage, Wilson 95% CI")
-    f["note"] = np.select(
+    note = np.select(
         [is_applied, prev == 0, events == 0],
         ["every application starts here", "nobody reached the previous stage",
-         "none so far: the interval gives an upper bound"], "")
-    rank_of = f["stage"].map(STAGE_RANK).to_numpy()
-    absent = np.zeros(len(f), bool)
+         "none so far: the interval gives an upper bound"], "").astype(object)
+    rank_of = stage_pos
+    absent = np.zeros(len(events), bool)
     if no_reply_info:
         absent = rank_of >= STAGE_RANK["replied"]
         why = "the file has no reply information"
@@ -157,16 +160,31 @@ def funnel(
         absent = rank_of >= STAGE_RANK["screen"]
         why = "the file has no interview information"
     if absent.any():
-        cols_nan = ["estimate", "ci_low", "ci_high", "from_applied"]
-        f.loc[absent, cols_nan] = np.nan
-        f.loc[absent, "note"] = f"{NOT_IN_DATA}: {why}"
-    if not cols:
-        f = f.drop(columns="_all")
-    f.columns.name = None
+        for c in ("estimate", "ci_low", "ci_high", "from_applied"):
+            f[c] = np.where(absent, np.nan, f[c])
+        note[absent] = f"{NOT_IN_DATA}: {why}"
+    f["note"] = note
     order = [*cols, "stage", "n", "events", "estimate", "ci_low", "ci_high", "from_applied",
              "stopped_here", *EXITS, "method", "note"]
-    return finish(f[order], title="Funnel: how far applications got", as_of=as_of_ts,
+    out = pd.DataFrame({c: f[c] for c in order})
+    return finish(out, title="Funnel: how far applications got", as_of=as_of_ts,
                   n_applications=len(applications), warnings=warnings)
+
+
+def _as_reindexed(keys: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """The group keys with the dtypes the funnel's key columns have always had.
+
+    The funnel's rows came from a MultiIndex built from Python tuples, which
+    infers each column's dtype from its values: text stays text, dates and
+    64-bit numbers keep theirs, other dtypes (categories, 32-bit integers,
+    mixed values) are inferred afresh; kept so the tables do not change.
+    """
+    if all(has_str_dtype(keys[c]) or keys[c].dtype in (np.int64, np.float64)
+           or keys[c].dtype.kind == "M" for c in cols):
+        return keys
+    index = pd.MultiIndex.from_tuples(list(keys.itertuples(index=False, name=None)),
+                                      names=cols)
+    return pd.DataFrame({c: index.get_level_values(c) for c in cols})
 
 
 def funnel_links(data: Any) -> pd.DataFrame:

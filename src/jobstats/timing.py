@@ -39,8 +39,10 @@ from jobstats.results import (
     html_view,
     as_list,
     finish,
+    group_codes,
     group_frame,
     group_keys,
+    has_str_dtype,
     require_rows,
     resolve_data,
     z_value,
@@ -226,6 +228,53 @@ def _turnbull(n_dated: np.ndarray, d_dated: np.ndarray, cnt: np.ndarray,
     return p
 
 
+def _turnbull_many(n_dated: np.ndarray, d_dated: np.ndarray, cnt: np.ndarray,
+                   p0: np.ndarray) -> np.ndarray:
+    """:func:`_turnbull` of each row of 2-D ``n_dated``, ``d_dated``, ``cnt`` from ``p0``.
+
+    The multiple imputations each run the iterations on their own resample: run
+    side by side, one numpy call serves every imputation still iterating (a
+    row leaves when it converges), instead of one call per imputation and
+    iteration, which cost most of a reply curve with undated replies. Row by
+    row the same operations in the same order as :func:`_turnbull` (element-wise
+    arithmetic and cumulative sums / products along the row), so the same
+    numbers, bit for bit (checked in ``tests/test_missing_info.py``).
+    """
+    rows, size = cnt.shape
+    result = np.empty((rows, size))
+    live = np.arange(rows)
+    r1 = np.cumsum(cnt[:, ::-1], axis=1)[:, ::-1]  # _revcumsum of each row
+    known = n_dated + r1
+    d, cnt_live = d_dated, cnt
+    p = np.broadcast_to(p0, (rows, size))
+    cdf_before = np.zeros((rows, size))
+    s_before = np.ones((rows, size))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(2000):
+            cdf = p.cumsum(axis=1)
+            ratio = np.where(cnt_live > 0, cnt_live / np.where(cdf > 0, cdf, 1.0), 0.0)
+            r2 = ratio[:, ::-1].cumsum(axis=1)[:, ::-1]
+            cdf_before[:, 1:] = cdf[:, :-1]
+            events = d + p * r2
+            at_risk = known - cdf_before * r2
+            h = np.where(at_risk > 1e-12, events / at_risk, 0.0)
+            s = (1 - np.minimum(np.maximum(h, 0.0), 1.0)).cumprod(axis=1)
+            s_before[:, 1:] = s[:, :-1]
+            new = -(s - s_before)
+            done = np.abs(new - p).max(axis=1) < 1e-9
+            if done.any():
+                result[live[done]] = new[done]
+                keep = ~done
+                if not keep.any():
+                    return result
+                live, known, d, cnt_live = live[keep], known[keep], d[keep], cnt_live[keep]
+                new = new[keep]
+                cdf_before, s_before = cdf_before[keep], s_before[keep]
+            p = new
+    result[live] = p
+    return result
+
+
 def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
                    alpha: float) -> dict[str, np.ndarray]:
     """Reply curve (1 - S) on days ``0..size-1`` when some replies have no date.
@@ -254,13 +303,19 @@ def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
     est = np.cumsum(p)
     c_sorted = np.sort(c)
     g_draws, u_draws, f_draws = [], [], []
+    # proper imputation: the schedule is refitted on a bootstrap resample, the
+    # days are drawn for the undated replies of the data themselves; the draws in
+    # the order the imputations made them one after the other, then every refit at once
+    resampled, undated_counts, uniforms = [], [], []
     for _ in range(N_IMPUTATIONS):
-        # proper imputation: the schedule is refitted on a bootstrap resample,
-        # the days are drawn for the undated replies of the data themselves
-        nb, eb = dated(rng.multinomial(nd, cells / max(nd, 1)).astype(float))
-        pb = _turnbull(nb, eb, rng.multinomial(nu, cnt / nu).astype(float), p0=p)
+        resampled.append(dated(rng.multinomial(nd, cells / max(nd, 1)).astype(float)))
+        undated_counts.append(rng.multinomial(nu, cnt / nu).astype(float))
+        uniforms.append(rng.random(nu))
+    refits = _turnbull_many(np.array([nb for nb, _ in resampled]),
+                            np.array([eb for _, eb in resampled]), np.array(undated_counts), p)
+    for pb, uniform in zip(refits, uniforms):
         cdf = np.cumsum(pb)
-        u = rng.random(nu) * cdf[c_sorted]  # a day from pb restricted to [0, c]
+        u = uniform * cdf[c_sorted]  # a day from pb restricted to [0, c]
         day = np.minimum(np.searchsorted(cdf, u, side="right"), c_sorted)
         imputed = np.bincount(day, minlength=size).astype(float)
         s, gw = _km_counts(n_d + _revcumsum(imputed), e_d + imputed)
@@ -351,6 +406,13 @@ def group_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, *, alpha: float = 
     applications each ``t`` row stands for (collapsed rows from
     :mod:`jobstats.engine`; default 1 each).
     """
+    f, keep = _curve_columns(t, ev, c, alpha=alpha, weight=weight)
+    return pd.DataFrame(f)[keep]
+
+
+def _curve_columns(t: np.ndarray, ev: np.ndarray, c: np.ndarray, *, alpha: float = 0.05,
+                   weight: np.ndarray | None = None) -> tuple[dict[str, Any], np.ndarray]:
+    """:func:`group_curve`'s columns (arrays and scalars) and which days it keeps."""
     t = np.asarray(t, np.int64)
     ev = np.asarray(ev, bool)
     w = np.ones(len(t)) if weight is None else np.asarray(weight, float)
@@ -413,7 +475,7 @@ def group_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, *, alpha: float = 
     else:
         f["note"] = note
     keep = (f["at_risk"] > 0) | (f["day"] == 0)
-    return pd.DataFrame(f)[keep]
+    return f, keep
 
 
 def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
@@ -462,9 +524,50 @@ def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: 
     if not (dur["use"].any() or undated.any()):
         require_usable(dur, warnings)  # raises, naming why
     groups = group_frame(apps, cols)
+    keys, code = group_codes(groups, cols)
+    if not all((has_str_dtype(keys[c]) or keys[c].dtype.kind == "M"
+                or keys[c].dtype in (np.int64, np.float64)) and keys[c].notna().all()
+               for c in cols):
+        return _curves_by_frame(groups, cols, dur, undated, c_undated, alpha), warnings, apps
+    # each group's columns as arrays, one DataFrame at the end: per group, building
+    # and joining frames cost more than the curve itself on a search of a few dozen rows
+    use_all, time_all, event_all = (dur[c].to_numpy() for c in ("use", "time", "event"))
+    order = np.argsort(code, kind="stable")
+    starts = np.searchsorted(code[order], np.arange(len(keys) + 1))
+    parts: dict[str, list[Any]] = {c: [] for c in _CURVE_COLUMNS}
+    lengths = []
+    for i in range(len(keys)):
+        idx = order[starts[i]:starts[i + 1]]
+        use = use_all[idx]
+        f, keep = _curve_columns(time_all[idx][use], event_all[idx][use],
+                                 c_undated[idx][undated[idx]].astype(np.int64), alpha=alpha)
+        size = int(keep.sum())
+        lengths.append(size)
+        for c in _CURVE_COLUMNS:
+            v = f[c]
+            parts[c].append(v[keep] if isinstance(v, np.ndarray) else [v] * size)
+    columns: dict[str, Any] = {}
+    rows = np.repeat(np.arange(len(keys)), lengths)
+    for c in cols:
+        columns[c] = keys[c].take(rows).reset_index(drop=True)
+    for c in _CURVE_COLUMNS:
+        if c in ("method", "note"):  # text: Python strings, as the frames held them
+            columns[c] = pd.array([v for part in parts[c] for v in part], dtype="str")
+        else:
+            columns[c] = np.concatenate([np.asarray(part) for part in parts[c]])
+    columns["n"] = columns["n"].astype(np.int64)
+    return pd.DataFrame(columns), warnings, apps
+
+
+def _curves_by_frame(groups: pd.DataFrame, cols: list[str], dur: pd.DataFrame,
+                     undated: np.ndarray, c_undated: np.ndarray, alpha: float) -> pd.DataFrame:
+    """:func:`_curves`' table one frame per group, the keys' dtypes inferred from values.
+
+    For group columns whose dtype a value does not carry (categories, 32-bit
+    numbers, mixed values, a missing date): their dtypes stay as they have always been.
+    """
     frames = []
-    for key, idx in (groups.groupby(cols, sort=True, dropna=False).indices.items() if cols
-                     else [((), np.arange(len(apps)))]):
+    for key, idx in groups.groupby(cols, sort=True, dropna=False).indices.items():
         key = key if isinstance(key, tuple) else (key,)
         use = dur["use"].to_numpy()[idx]
         f = group_curve(dur["time"].to_numpy()[idx][use], dur["event"].to_numpy()[idx][use],
@@ -472,8 +575,7 @@ def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: 
         for col_name, value in zip(cols, key):
             f.insert(cols.index(col_name), col_name, value)
         frames.append(f)
-    out = pd.concat(frames, ignore_index=True)[[*cols, *_CURVE_COLUMNS]]
-    return out, warnings, apps
+    return pd.concat(frames, ignore_index=True)[[*cols, *_CURVE_COLUMNS]]
 
 
 def reply_curve(
@@ -549,35 +651,52 @@ def within_from_curve(
 ) -> pd.DataFrame:
     """The rows of :func:`reply_within` from reply curves (:func:`group_curve` per group)."""
     cols = as_list(by)
-    groups = curve.groupby(cols, sort=True, dropna=False) if cols else [((), curve)]
+    # the curve's columns as arrays once, each group's rows by position: per group
+    # and day count, pandas indexing cost milliseconds on a search of a few rows
+    if cols:
+        keys, code = group_codes(curve, cols)
+        order = np.argsort(code, kind="stable")
+        starts = np.searchsorted(code[order], np.arange(len(keys) + 1))
+        groups = [(key, order[starts[i]:starts[i + 1]]) for i, key in
+                  enumerate(keys.itertuples(index=False, name=None))]
+    else:
+        groups = [((), np.arange(len(curve)))]
+    day_all = curve["day"].to_numpy()
+    events_all = curve["events"].to_numpy()
+    at_risk_all = curve["at_risk"].to_numpy()
+    n_all = curve["n"].to_numpy()
+    method_all = curve["method"].to_numpy(dtype=object)
+    note_all = curve["note"].to_numpy(dtype=object)
+    value_cols = ("estimate", "ci_low", "ci_high", "bounds_low", "bounds_high")
+    values = {c: curve[c].to_numpy(dtype=float) for c in value_cols}
     rows = []
-    for key, g in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        day = g["day"].to_numpy()
-        n_group = int(g["n"].iloc[0])
-        absent = g["bounds_low"].isna().all() and g["estimate"].isna().all()
+    for key, idx in groups:
+        day = day_all[idx]
+        n_group = int(n_all[idx[0]])
+        absent = bool(np.isnan(values["bounds_low"][idx]).all()
+                      and np.isnan(values["estimate"][idx]).all())
         # the curve reached 1 (everybody replied): it stays there
-        all_replied = bool(len(g)) and float(g["estimate"].iloc[-1]) == 1.0
+        all_replied = bool(len(idx)) and float(values["estimate"][idx[-1]]) == 1.0
         for k in days:
             rec = dict(zip(cols, key))
             rec["days"] = int(k)
-            upto = g[day <= k]
-            at_k = g.loc[day >= k, "at_risk"]
+            upto = idx[day <= k]
+            at_k = (day >= k).any()
             rec["n"] = n_group
-            rec["events"] = int(upto["events"].sum())
-            rec["at_risk"] = int(g.loc[day == k, "at_risk"].sum()) if (day == k).any() else 0
-            rec["method"] = g["method"].iloc[0]
+            rec["events"] = int(events_all[upto].sum())
+            rec["at_risk"] = int(at_risk_all[idx[day == k]].sum()) if (day == k).any() else 0
+            rec["method"] = method_all[idx[0]]
             nan = dict(estimate=np.nan, ci_low=np.nan, ci_high=np.nan,
                        bounds_low=np.nan, bounds_high=np.nan)
             if absent:
-                rec.update(nan, note=g["note"].iloc[0])
+                rec.update(nan, note=note_all[idx[0]])
             elif n_group < MIN_N:
                 rec.update(nan, note=f"too few applications (n={n_group})")
-            elif not len(upto) or (not len(at_k) and not all_replied):
+            elif not len(upto) or (not at_k and not all_replied):
                 rec.update(nan, at_risk=0, note=f"nobody followed for {k} days yet")
             else:
-                last = upto.iloc[-1]
-                rec.update({c: float(last[c]) for c in nan}, note=last["note"])
+                last = upto[-1]
+                rec.update({c: float(values[c][last]) for c in value_cols}, note=note_all[last])
             rows.append(rec)
     columns = [*cols, "days", "n", "events", "at_risk", "estimate", "ci_low", "ci_high",
                "bounds_low", "bounds_high", "method", "note"]
