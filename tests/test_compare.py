@@ -175,12 +175,8 @@ def _null_search(seed: int, n: int = 150) -> pd.DataFrame:
 def test_no_true_difference_flags_nothing_familywise():
     # Holm keeps the chance of flagging any group at about alpha; 4 unadjusted
     # tests would flag in ~15% of searches (about 9 of 60 here).
-    gc.freeze()  # statsmodels' Holm calls gc.collect() each time: keep it cheap
-    try:
-        flagged = [bool(len(jobstats.compare(_null_search(s), "grp", as_of="2025-04-20")
-                            .attrs["credible"])) for s in range(60)]
-    finally:
-        gc.unfreeze()
+    flagged = [bool(len(jobstats.compare(_null_search(s), "grp", as_of="2025-04-20")
+                        .attrs["credible"])) for s in range(60)]
     assert sum(flagged) <= 6  # 5% of 60 is 3; Binomial(60, 0.05) >= 7 has p ~ 0.03
 
 
@@ -203,22 +199,18 @@ def test_recent_month_not_flagged_worse_when_truth_is_equal():
     from scipy.stats import chi2_contingency
 
     naive = flagged = 0
-    gc.freeze()
-    try:
-        for s in range(25):
-            apps, _ = simulate_search(220, seed=100 + s, start="2025-01-06", weeks=12,
-                                      as_of="2025-04-02", followup_prob=0.0,
-                                      day_shape=np.ones(30))
-            t = jobstats.compare(apps, "month", as_of="2025-04-02").set_index("group")
-            last = t.index[-1] if t.index[-1] != "2025-04" else t.index[-2]
-            a, rest = t.loc[last], t.drop(last)
-            table = [[a["events"], a["n"] - a["events"]],
-                     [rest["events"].sum(), (rest["n"] - rest["events"]).sum()]]
-            lower = a["share"] < rest["events"].sum() / rest["n"].sum()
-            naive += bool(lower and chi2_contingency(table, correction=False)[1] < 0.05)
-            flagged += bool(t.at[last, "credible"] and t.at[last, "direction"] == "lower")
-    finally:
-        gc.unfreeze()
+    for s in range(25):
+        apps, _ = simulate_search(220, seed=100 + s, start="2025-01-06", weeks=12,
+                                  as_of="2025-04-02", followup_prob=0.0,
+                                  day_shape=np.ones(30))
+        t = jobstats.compare(apps, "month", as_of="2025-04-02").set_index("group")
+        last = t.index[-1] if t.index[-1] != "2025-04" else t.index[-2]
+        a, rest = t.loc[last], t.drop(last)
+        table = [[a["events"], a["n"] - a["events"]],
+                 [rest["events"].sum(), (rest["n"] - rest["events"]).sum()]]
+        lower = a["share"] < rest["events"].sum() / rest["n"].sum()
+        naive += bool(lower and chi2_contingency(table, correction=False)[1] < 0.05)
+        flagged += bool(t.at[last, "credible"] and t.at[last, "direction"] == "lower")
     assert naive >= 8  # the trap is real in these data (12 of 25 when written)
     assert flagged <= 2  # 0 of 25 when written
 
@@ -285,7 +277,11 @@ def test_holm_adjustment_equals_statsmodels() -> None:
              np.array([0.001, 0.9, 0.9, 0.02, 0.02]), np.array([0.3, 0.6])]
     cases += [rng.uniform(size=n) ** 3 for n in (3, 7, 12, 40)]
     cases += [np.round(rng.uniform(size=15), 1) for _ in range(3)]  # many ties
-    for p in cases:
-        expected = multipletests(p, method="holm")[1]
-        assert np.array_equal(_holm(p), expected), p
+    gc.freeze()  # statsmodels' Holm runs gc.collect() on every call: keep it cheap
+    try:
+        expected = [multipletests(p, method="holm")[1] for p in cases]
+    finally:
+        gc.unfreeze()
+    for p, want in zip(cases, expected):
+        assert np.array_equal(_holm(p), want), p
     assert _holm(np.array([0.01, 0.04, 0.03]))[0] == 0.03  # 0.01 x 3 by hand
