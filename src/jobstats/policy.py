@@ -48,8 +48,14 @@ import numpy as np
 import pandas as pd
 
 from jobstats.blas import one_blas_thread
-from jobstats.results import finish, group_frame, require_rows, resolve_as_of
-from jobstats.risksets import followup_days, number_combinations, reply_durations
+from jobstats.results import (
+    finish,
+    group_frame,
+    number_combinations,
+    require_rows,
+    resolve_as_of,
+)
+from jobstats.risksets import followup_days, reply_durations
 
 __all__ = [
     "followup_policy",
@@ -261,7 +267,7 @@ def inputs_from_durations(
 def _dense_profiles(keys: list[np.ndarray], w: np.ndarray
                     ) -> tuple[np.ndarray, list[np.ndarray]] | None:
     """Weight and key values of each distinct row of ``keys`` (int arrays), rows in
-    sorted order (:func:`~jobstats.risksets.number_combinations`: the keys, day,
+    sorted order (:func:`~jobstats.results.number_combinations`: the keys, day,
     reply, follow-up day and stratum, span small ranges); None when they cannot be
     numbered that way (the caller then sorts)."""
     combined = number_combinations(keys)

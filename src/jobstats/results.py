@@ -45,6 +45,7 @@ __all__ = [
     "as_list",
     "dated_after",
     "group_codes",
+    "number_combinations",
     "group_frame",
     "group_keys",
     "has_str_dtype",
@@ -52,6 +53,7 @@ __all__ = [
     "require_rows",
     "resolve_as_of",
     "stage_rank",
+    "value_typed",
     "to_jsonable",
     "wilson",
     "week_applied",
@@ -167,6 +169,15 @@ def has_str_dtype(s: pd.Series) -> bool:
     return isinstance(s.dtype, pd.StringDtype) and s.dtype == pd.StringDtype(na_value=np.nan)
 
 
+def value_typed(s: pd.Series) -> bool:
+    """Whether ``s``'s dtype is the one its values carry (text, dates, 64-bit numbers).
+
+    Group keys of such a column come out the same whether taken from it or
+    inferred from Python values (as per-group frames and MultiIndexes infer them).
+    """
+    return has_str_dtype(s) or s.dtype.kind == "M" or s.dtype in (np.int64, np.float64)
+
+
 def group_keys(groups: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     """The distinct combinations of ``cols`` in ``groups``, sorted as groupby sorts them.
 
@@ -181,34 +192,65 @@ def group_codes(groups: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, np
 
     Without ``cols``: one group, keys a one-row frame without columns. For text,
     date and number columns without missing values, through one sorted
-    ``pandas.factorize`` per column (what ``groupby`` runs inside) and one
-    ``numpy.unique`` of the combined codes (groupby's sorted combinations):
+    ``pandas.factorize`` per column (what ``groupby`` runs inside) and
+    :func:`number_combinations` of those codes (groupby's sorted combinations):
     on a few dozen rows a ``groupby`` costs milliseconds of pandas overhead,
     and analyses call this per client. Other columns (mixed numbers and
     ``"(missing)"``, categories, missing dates) go through ``groupby`` itself.
     """
     if not cols:
         return pd.DataFrame(index=[0]), np.zeros(len(groups), dtype=np.int64)
-    combined = None
+    parts: list[np.ndarray] | None = []
     for col in cols:
         s = groups[col]
         if not (has_str_dtype(s) or s.dtype.kind in "iufM") or isinstance(
                 s.dtype, pd.CategoricalDtype):
-            combined = None
+            parts = None
             break
-        codes, uniques = pd.factorize(s.array if has_str_dtype(s) else s.to_numpy(), sort=True)
-        if len(codes) and codes.min() < 0 or (
-                combined is not None and combined.max(initial=0) >= 2**62 // max(len(uniques), 1)):
-            combined = None  # a missing value (NaT, NaN) or too many combinations
+        codes, _ = pd.factorize(s.array if has_str_dtype(s) else s.to_numpy(), sort=True)
+        if len(codes) and codes.min() < 0:  # a missing value (NaT, NaN)
+            parts = None
             break
-        combined = codes.astype(np.int64) if combined is None else combined * len(uniques) + codes
-    if combined is None:
+        parts.append(codes)
+    numbered = number_combinations(parts) if parts is not None else None
+    if numbered is None:
         grouped = groups.groupby(cols, sort=True, dropna=False, observed=True)
         return grouped.size().reset_index()[cols], grouped.ngroup().to_numpy().astype(np.int64)
-    _, first, code = np.unique(combined, return_index=True, return_inverse=True)
+    code, _ = numbered
+    # a row of each group, in group order: the keys keep the columns' own dtypes
+    first = np.full(int(code.max(initial=-1)) + 1, len(code), dtype=np.int64)
+    np.minimum.at(first, code, np.arange(len(code)))
     keys = groups[cols].iloc[first].reset_index(drop=True)
     keys.columns = pd.Index(cols, dtype=object)  # (the labels' dtype groupby gives)
-    return keys, code.reshape(-1).astype(np.int64)
+    return keys, code
+
+
+def number_combinations(parts: Sequence[np.ndarray]
+                        ) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """Code of each row's combination of the integer arrays ``parts``, and the
+    values of each combination; combinations numbered in sorted order (row-major),
+    as a sorted group-by numbers them.
+
+    Counted on a table of every combination of the arrays' ranges when it is small
+    (no sort of a million rows: days, flags and group codes span small ranges),
+    else sorted. None when the combinations are too many to number that way (the
+    caller then groups another way).
+    """
+    lows = [int(p.min(initial=0)) for p in parts]
+    dims = [max(int(p.max(initial=0)) - lo + 1, 1) for p, lo in zip(parts, lows)]
+    total = math.prod(dims)
+    if total >= 2**62:
+        return None
+    flat = np.ravel_multi_index([p - lo for p, lo in zip(parts, lows)], dims)
+    if total <= 4 * len(flat) + 4096:  # a table of every combination: no sort
+        present = np.flatnonzero(np.bincount(flat, minlength=total))
+        number = np.full(total, -1, dtype=np.int64)
+        number[present] = np.arange(len(present))
+        codes = number[flat]
+    else:
+        present, codes = np.unique(flat, return_inverse=True)
+    values = [(v + lo).astype(np.int64) for v, lo in zip(np.unravel_index(present, dims), lows)]
+    return codes.astype(np.int64), values
 
 
 def stage_rank(stage: pd.Series) -> pd.Series:

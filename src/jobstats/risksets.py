@@ -14,7 +14,6 @@ group-by a database could run).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,6 +26,7 @@ from jobstats.results import (
     as_list,
     group_frame,
     has_str_dtype,
+    number_combinations,
     require_rows,
     resolve_as_of,
     stage_rank,
@@ -514,34 +514,6 @@ def _channel_codes(channel: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
     if not known.all():
         out[~known] = order[-1]
     return out, labels, int(order[len(seen)])
-
-
-def number_combinations(parts: Sequence[np.ndarray]
-                        ) -> tuple[np.ndarray, list[np.ndarray]] | None:
-    """Code of each row's combination of the integer arrays ``parts``, and the
-    values of each combination; combinations numbered in sorted order (row-major),
-    as a sorted group-by numbers them.
-
-    Counted on a table of every combination of the arrays' ranges when it is small
-    (no sort of a million rows: days, flags and group codes span small ranges),
-    else sorted. None when the combinations are too many to number that way (the
-    caller then groups another way).
-    """
-    lows = [int(p.min(initial=0)) for p in parts]
-    dims = [max(int(p.max(initial=0)) - lo + 1, 1) for p, lo in zip(parts, lows)]
-    total = math.prod(dims)
-    if total >= 2**62:
-        return None
-    flat = np.ravel_multi_index([p - lo for p, lo in zip(parts, lows)], dims)
-    if total <= 4 * len(flat) + 4096:  # a table of every combination: no sort
-        present = np.flatnonzero(np.bincount(flat, minlength=total))
-        number = np.full(total, -1, dtype=np.int64)
-        number[present] = np.arange(len(present))
-        codes = number[flat]
-    else:
-        present, codes = np.unique(flat, return_inverse=True)
-    values = [(v + lo).astype(np.int64) for v, lo in zip(np.unravel_index(present, dims), lows)]
-    return codes.astype(np.int64), values
 
 
 def _combine(parts: list[np.ndarray], cols: list[str]

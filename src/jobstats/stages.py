@@ -18,10 +18,10 @@ from jobstats.results import (
     finish,
     group_codes,
     group_frame,
-    has_str_dtype,
     require_rows,
     resolve_data,
     stage_rank,
+    value_typed,
     wilson,
 )
 from jobstats.schema import NO_REPLY_INFO, STAGE_RANK, STAGES, AnalysisError, InputError, has_info
@@ -179,8 +179,7 @@ def _as_reindexed(keys: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     64-bit numbers keep theirs, other dtypes (categories, 32-bit integers,
     mixed values) are inferred afresh; kept so the tables do not change.
     """
-    if all(has_str_dtype(keys[c]) or keys[c].dtype in (np.int64, np.float64)
-           or keys[c].dtype.kind == "M" for c in cols):
+    if all(value_typed(keys[c]) for c in cols):
         return keys
     index = pd.MultiIndex.from_tuples(list(keys.itertuples(index=False, name=None)),
                                       names=cols)

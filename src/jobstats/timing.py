@@ -42,9 +42,9 @@ from jobstats.results import (
     group_codes,
     group_frame,
     group_keys,
-    has_str_dtype,
     require_rows,
     resolve_data,
+    value_typed,
     z_value,
     zero_upper,
 )
@@ -525,19 +525,14 @@ def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: 
         require_usable(dur, warnings)  # raises, naming why
     groups = group_frame(apps, cols)
     keys, code = group_codes(groups, cols)
-    if not all((has_str_dtype(keys[c]) or keys[c].dtype.kind == "M"
-                or keys[c].dtype in (np.int64, np.float64)) and keys[c].notna().all()
-               for c in cols):
+    if not all(value_typed(keys[c]) and keys[c].notna().all() for c in cols):
         return _curves_by_frame(groups, cols, dur, undated, c_undated, alpha), warnings, apps
     # each group's columns as arrays, one DataFrame at the end: per group, building
     # and joining frames cost more than the curve itself on a search of a few dozen rows
     use_all, time_all, event_all = (dur[c].to_numpy() for c in ("use", "time", "event"))
-    order = np.argsort(code, kind="stable")
-    starts = np.searchsorted(code[order], np.arange(len(keys) + 1))
     parts: dict[str, list[Any]] = {c: [] for c in _CURVE_COLUMNS}
     lengths = []
-    for i in range(len(keys)):
-        idx = order[starts[i]:starts[i + 1]]
+    for idx in _rows_of_groups(code, len(keys)):
         use = use_all[idx]
         f, keep = _curve_columns(time_all[idx][use], event_all[idx][use],
                                  c_undated[idx][undated[idx]].astype(np.int64), alpha=alpha)
@@ -557,6 +552,13 @@ def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: 
             columns[c] = np.concatenate([np.asarray(part) for part in parts[c]])
     columns["n"] = columns["n"].astype(np.int64)
     return pd.DataFrame(columns), warnings, apps
+
+
+def _rows_of_groups(code: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """The row positions of each group ``0..n_groups-1`` of ``code``, in row order."""
+    order = np.argsort(code, kind="stable")
+    starts = np.searchsorted(code[order], np.arange(n_groups + 1))
+    return [order[starts[i]:starts[i + 1]] for i in range(n_groups)]
 
 
 def _curves_by_frame(groups: pd.DataFrame, cols: list[str], dur: pd.DataFrame,
@@ -655,10 +657,8 @@ def within_from_curve(
     # and day count, pandas indexing cost milliseconds on a search of a few rows
     if cols:
         keys, code = group_codes(curve, cols)
-        order = np.argsort(code, kind="stable")
-        starts = np.searchsorted(code[order], np.arange(len(keys) + 1))
-        groups = [(key, order[starts[i]:starts[i + 1]]) for i, key in
-                  enumerate(keys.itertuples(index=False, name=None))]
+        groups = list(zip(keys.itertuples(index=False, name=None),
+                          _rows_of_groups(code, len(keys))))
     else:
         groups = [((), np.arange(len(curve)))]
     day_all = curve["day"].to_numpy()
