@@ -16,6 +16,7 @@ import pytest
 from lifelines import KaplanMeierFitter
 
 import jobstats
+from jobstats.engine import from_parquet
 from jobstats.simulate import simulate_search
 from jobstats.schema import AnalysisError
 
@@ -323,3 +324,70 @@ def test_turnbull_side_by_side_gives_each_imputations_numbers_bit_for_bit() -> N
             alone = _turnbull(n_dated[r], d_dated[r], cnt[r], p0=p0)
             assert np.array_equal(together[r], alone), (case, r)
             assert np.array_equal(np.signbit(together[r]), np.signbit(alone)), (case, r)
+
+
+def _early_days_without_replies() -> pd.DataFrame:
+    """Six applications (a hand-written tracker): dated replies on days 9, 13 and 21,
+    one reply on record without a date, two still waiting; no reply before day 9."""
+    applied = pd.to_datetime(["2025-03-01", "2025-03-03", "2025-03-05", "2025-03-07",
+                              "2025-03-09", "2025-03-11"])
+    return pd.DataFrame({
+        "application_id": [f"a{i}" for i in range(6)],
+        "applied_on": applied,
+        "first_reply_on": pd.to_datetime(["2025-03-10", None, None, "2025-03-20", None,
+                                          "2025-04-01"]),
+        "stage": ["replied", "interview", "applied", "replied", "applied", "replied"],
+        "status": ["rejected", "interview", "applied", "rejected", "applied", "rejected"],
+        "reply_kind": ["rejection", "interview", pd.NA, "rejection", pd.NA, "rejection"],
+    })
+
+
+def test_days_before_any_reply_with_undated_replies_get_an_upper_bound_never_zero_zero() -> None:
+    """With a reply without a date, the days before the first dated reply were 0%
+    with a 0%-0% interval (what the iterations leave, ~1e-13, and 30 imputations that
+    all say 0): now 0 with the exact upper bound, as without undated replies."""
+    apps = _early_days_without_replies()
+    within = jobstats.reply_within(apps, (7, 14), as_of="2025-06-30").set_index("days")
+    assert within.loc[7, "estimate"] == 0 and within.loc[7, "ci_low"] == 0
+    # 5 dated applications followed past day 7 (the undated reply is not among them)
+    assert within.loc[7, "at_risk"] == 5
+    assert within.loc[7, "ci_high"] == pytest.approx(1 - 0.025 ** (1 / 5))
+    assert "none yet" in within.loc[7, "note"]
+    assert within.loc[7, "bounds_high"] == pytest.approx(1 / 6)  # if it came on day 0
+    # after the first dated reply the imputation gives a real interval around the estimate
+    assert within.loc[14, "ci_low"] < within.loc[14, "estimate"] < within.loc[14, "ci_high"]
+    curve = jobstats.reply_curve(apps, as_of="2025-06-30")
+    early = curve[curve["day"] < 9]
+    assert (early["estimate"] == 0).all() and (early["ci_high"] > 0).all()
+    assert (curve.loc[curve["day"] >= 9, "estimate"] > 0.1).all()
+
+
+def test_undated_reply_note_says_which_estimates_leave_it_out(tmp_path) -> None:
+    """The summary keeps an undated reply in the reply chances and leaves it out of
+    the median and the follow-up estimates: the two notes say so, not "left out of
+    time-to-reply estimates" beside "kept in the time to reply"; DuckDB says the same."""
+    apps = _early_days_without_replies()
+    path = tmp_path / "tracker.csv"
+    pd.DataFrame({
+        "Company": list("ABCDEF"), "Date applied": apps["applied_on"].dt.date,
+        "Status": ["Rejected", "Interview", "Applied", "Rejected", "Applied", "Rejected"],
+        "Reply date": apps["first_reply_on"].dt.date,
+        "Follow-up date": pd.to_datetime(["2025-03-08", "2025-03-10", "2025-03-15", None,
+                                          "2025-03-20", None]).date,
+    }).to_csv(path, index=False)
+    loaded = jobstats.load(path, as_of="2025-04-30")
+    on_duckdb = from_parquet(loaded.applications, loaded.events, as_of="2025-04-30")
+    notes = []
+    for data in (loaded, on_duckdb):
+        warnings = jobstats.summarize(data).to_dict()["warnings"]
+        assert any(w.startswith("1 reply(ies) on record without a date: kept") for w in warnings)
+        text = [w for w in warnings if "without a reply date" in w]
+        assert len(text) == 1, warnings
+        assert "median days to reply, follow-up estimates" in text[0]
+        assert "the chances of a reply within N days keep them" in text[0]
+        assert "left out of time-to-reply estimates" not in text[0]
+        notes.append(text[0])
+    assert notes[0] == notes[1] == (
+        "1 application(s) left out where the day of the reply is needed (median days to "
+        "reply, follow-up estimates): reply (per stage) without a reply date (rows 3); the "
+        "chances of a reply within N days keep them (see the note on replies without a date).")

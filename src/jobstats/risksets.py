@@ -34,7 +34,7 @@ from jobstats.results import (
 from jobstats.schema import STAGE_RANK, AnalysisError, has_info
 
 __all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable", "NEVER",
-           "UNDATED_REASON", "NO_REPLY_INFO_REASON", "shared_steps"]
+           "UNDATED_REASON", "NO_REPLY_INFO_REASON", "shared_steps", "exclusion_warning"]
 
 #: ``reason`` of a reply on record (by its stage) without a date.
 UNDATED_REASON = "reply (per stage) without a reply date"
@@ -172,10 +172,7 @@ def _reply_durations(applications: pd.DataFrame, as_of_ts: pd.Timestamp
         pos = np.flatnonzero(code == k)  # positions: the index may repeat labels
         rows = pd.Series(labels).iloc[pos].tolist()
         shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
-        warnings.append(
-            f"{len(pos)} application(s) left out of time-to-reply estimates: {why} "
-            f"(rows {shown})" + ("" if why == NO_REPLY_INFO_REASON else "; check their dates.")
-        )
+        warnings.append(exclusion_warning(why, len(pos), shown))
     out = pd.DataFrame(
         {
             "time": np.where(np.isnan(time), -1, time).astype(np.int64),
@@ -186,6 +183,23 @@ def _reply_durations(applications: pd.DataFrame, as_of_ts: pd.Timestamp
         index=applications.index,
     )
     return out, warnings
+
+
+def exclusion_warning(why: str, count: int, shown: str) -> str:
+    """The warning for ``count`` applications left out for reason ``why`` (rows ``shown``).
+
+    The pandas path and the engines (:mod:`jobstats.engine.source`) say it alike.
+    A reply without a date is left out only where the day of the reply is needed:
+    the reply curves keep it (imputed, with bounds), and the summary prints both
+    notes, so this one says which estimates leave it out.
+    """
+    if why == UNDATED_REASON:
+        return (f"{count} application(s) left out where the day of the reply is needed "
+                f"(median days to reply, follow-up estimates): {why} (rows {shown}); the "
+                "chances of a reply within N days keep them (see the note on replies "
+                "without a date).")
+    return (f"{count} application(s) left out of time-to-reply estimates: {why} "
+            f"(rows {shown})" + ("" if why == NO_REPLY_INFO_REASON else "; check their dates."))
 
 
 def require_usable(durations: pd.DataFrame, warnings: list[str]) -> None:

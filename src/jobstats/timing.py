@@ -338,6 +338,12 @@ def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
         lin_half = z * np.sqrt(f.var(axis=0, ddof=1) * (1 + 1 / N_IMPUTATIONS))
     ci_low = np.where(ok, 1 - s_hi, np.clip(lin - lin_half, 0, 1))
     ci_high = np.where(ok, 1 - s_lo, np.clip(lin + lin_half, 0, 1))
+    # Days before any reply, dated or imputed: the estimate's mass there is what the EM
+    # iterations leave of a value going to 0 (~1e-13, under their 1e-9 tolerance),
+    # and every imputation says 0 with no spread, a 0-0 interval. It is 0, no reply
+    # seen yet: the caller gives it the exact one-sided upper bound, as without undated.
+    none_yet = (f == 0).all(axis=0) & (est < 1e-9)
+    est[none_yet] = 0.0
     return {"estimate": est, "ci_low": np.minimum(ci_low, est),
             "ci_high": np.maximum(ci_high, est)}
 

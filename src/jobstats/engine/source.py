@@ -28,6 +28,7 @@ import pandas as pd
 
 from jobstats.engine.query import DIALECTS, Query, expand_runs, group_alias, risk_points
 from jobstats.results import APPLIED_WEEK, as_list, resolve_as_of
+from jobstats.risksets import exclusion_warning
 from jobstats.schema import AnalysisError, InputError
 
 __all__ = ["TableSource", "DuckDBSource", "SparkSource", "from_parquet", "from_spark",
@@ -206,10 +207,7 @@ class TableSource:
             total = int(g["cnt"].iloc[0])
             rows = g["lbl"].tolist()
             shown = ", ".join(map(str, rows)) + (" ..." if total > len(rows) else "")
-            out.append(
-                f"{total} application(s) left out of time-to-reply estimates: {why} "
-                f"(rows {shown}); check their dates."
-            )
+            out.append(exclusion_warning(why, total, shown))
         return out
 
     def followup_warnings(self, q: Query, counts: pd.Series | None) -> list[str]:
