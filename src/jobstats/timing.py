@@ -245,31 +245,45 @@ def _turnbull_many(n_dated: np.ndarray, d_dated: np.ndarray, cnt: np.ndarray,
     live = np.arange(rows)
     r1 = np.cumsum(cnt[:, ::-1], axis=1)[:, ::-1]  # _revcumsum of each row
     known = n_dated + r1
-    d, cnt_live = d_dated, cnt
+    d = d_dated
+    # the undated replies' interval ends are a few days: the ratios are computed on
+    # those columns only (zero elsewhere), their sums from the right too, then spread
+    # over every day (a day's sum is that of the first end on or after it; adding the
+    # zeros in between changes no sum, so the same numbers)
+    ends = np.flatnonzero((cnt > 0).any(axis=0))
+    after = np.searchsorted(ends, np.arange(size))  # len(ends): no end on or after the day
+    cnt_ends = cnt[:, ends]
+    has_end = cnt_ends > 0
+    r2_ends = np.zeros((rows, len(ends) + 1))
     p = np.broadcast_to(p0, (rows, size))
     cdf_before = np.zeros((rows, size))
-    s_before = np.ones((rows, size))
     with np.errstate(divide="ignore", invalid="ignore"):
         for _ in range(2000):
             cdf = p.cumsum(axis=1)
-            ratio = np.where(cnt_live > 0, cnt_live / np.where(cdf > 0, cdf, 1.0), 0.0)
-            r2 = ratio[:, ::-1].cumsum(axis=1)[:, ::-1]
+            c = cdf[:, ends]
+            ratio = np.where(has_end, cnt_ends / np.where(c > 0, c, 1.0), 0.0)
+            r2_ends[:, :-1] = ratio[:, ::-1].cumsum(axis=1)[:, ::-1]
+            r2 = r2_ends[:, after]
             cdf_before[:, 1:] = cdf[:, :-1]
             events = d + p * r2
             at_risk = known - cdf_before * r2
             h = np.where(at_risk > 1e-12, events / at_risk, 0.0)
             s = (1 - np.minimum(np.maximum(h, 0.0), 1.0)).cumprod(axis=1)
-            s_before[:, 1:] = s[:, :-1]
-            new = -(s - s_before)
+            # new = -(s - s_before), s_before = [1, s[:-1]]: without the shifted copy
+            new = np.empty_like(s)
+            np.subtract(s[:, :1], 1.0, out=new[:, :1])
+            np.subtract(s[:, 1:], s[:, :-1], out=new[:, 1:])
+            np.negative(new, out=new)
             done = np.abs(new - p).max(axis=1) < 1e-9
             if done.any():
                 result[live[done]] = new[done]
                 keep = ~done
                 if not keep.any():
                     return result
-                live, known, d, cnt_live = live[keep], known[keep], d[keep], cnt_live[keep]
+                live, known, d = live[keep], known[keep], d[keep]
+                cnt_ends, has_end, r2_ends = cnt_ends[keep], has_end[keep], r2_ends[keep]
                 new = new[keep]
-                cdf_before, s_before = cdf_before[keep], s_before[keep]
+                cdf_before = cdf_before[keep]
             p = new
     result[live] = p
     return result
