@@ -21,7 +21,6 @@ from jobstats.results import (
     as_list,
     finish,
     group_codes,
-    group_frame,
     replied_by,
     require_rows,
     resolve_data,
@@ -29,10 +28,10 @@ from jobstats.results import (
     stage_rank,
     wilson,
 )
-from jobstats.risksets import reply_durations, shared_steps
+from jobstats.risksets import reply_durations, shared_groups, shared_steps
 from jobstats.schema import STAGE_RANK, has_info
 from jobstats.timing import MIN_N as _TIMING_MIN_N
-from jobstats.timing import reply_within
+from jobstats.timing import _curve_table, _within_rows
 
 __all__ = ["rates", "proportion_rows", "MIN_N", "MEASURES"]
 
@@ -101,10 +100,19 @@ def rates(
     >>> sorted(table["measure"].unique())
     ['ghosting', 'interview', 'offer', 'response']
     """
+    # one shared_steps block: the ghosting rate's reply curves group the table and
+    # take its durations as the counts here do, once
+    with shared_steps():
+        return _rates(data, by, as_of, ghost_days)
+
+
+def _rates(data: Any, by: str | Sequence[str] | None, as_of: Any, ghost_days: int
+           ) -> pd.DataFrame:
+    """:func:`rates` (inside a shared_steps block)."""
     applications, _, as_of_ts = resolve_data(data, None, as_of)
     require_rows(applications, "rates")
     cols = as_list(by)
-    groups = group_frame(applications, cols)
+    groups, all_keys, all_code = shared_groups(applications, cols)
     sent = sent_by(applications, as_of_ts)
     warnings: list[str] = []
     if (~sent).any():
@@ -123,7 +131,7 @@ def rates(
     # are then sums of integers per code, and the table is built once from numpy
     # columns, group after group and measure after measure: pandas' cost here was
     # per operation, and a coach runs this per client
-    keys, code = group_codes(groups[sent], cols)
+    keys, code = (all_keys, all_code) if sent.all() else group_codes(groups[sent], cols)
     n_groups = len(keys)
     parts: dict[str, list[Any]] = {c: [] for c in ("n", "events", "estimate", "ci_low",
                                                     "ci_high", "method", "note")}
@@ -138,11 +146,10 @@ def rates(
                             ("ci_high", hi), ("method", ["proportion, Wilson 95% CI"] * n_groups),
                             ("note", notes)):
             parts[col].append(values)
-    # (the table itself when all were sent: shared_steps then reuses its durations;
-    # the block also lets reply_within and _ghosting share them inside this call)
-    with shared_steps():
-        ghost, ghost_warnings = _ghosting(applications if sent.all() else applications[sent],
-                                          cols, keys, code, as_of_ts, ghost_days)
+    # (the table itself when all were sent: shared_steps then reuses its grouping and
+    # durations)
+    ghost, ghost_warnings = _ghosting(applications if sent.all() else applications[sent],
+                                      cols, keys, code, as_of_ts, ghost_days)
     for col in parts:
         parts[col].append(ghost[col])
     # rows: group after group, the measures in the order of MEASURES
@@ -222,29 +229,33 @@ def _ghosting(
     ``events``, ``estimate``, ``ci_low``, ``ci_high``, ``method``, ``note`` as
     arrays / lists in the order of ``keys``.
     """
-    within = reply_within(apps, (ghost_days,), by=cols or None, as_of=as_of)
+    # the rows of reply_within(apps, (ghost_days,), by=cols) as dicts, from the same
+    # (shared) curve table: a table and its result contract per call cost more than
+    # the few numbers read from it on a search of a few dozen applications
+    curve, _, _, curve_warnings, curve_groups = _curve_table(apps, cols or None, as_of)
+    within = _within_rows(curve, (ghost_days,), cols, curve_groups)
     dur, _ = reply_durations(apps, as_of=as_of)
     # known ghosted: followed for ghost_days days with no reply
-    replied_in_time = dur["event"] & (dur["time"] <= ghost_days)
-    ghosted = (dur["use"] & (dur["time"] >= ghost_days) & ~replied_in_time).to_numpy()
+    time = dur["time"].to_numpy()
+    replied_in_time = dur["event"].to_numpy() & (time <= ghost_days)
+    ghosted = dur["use"].to_numpy() & (time >= ghost_days) & ~replied_in_time
     n_groups = len(keys)
     events = np.bincount(code[ghosted], minlength=n_groups).astype(np.int64)
     # reply_within's rows are the groups with reply information: their rows in keys
     if cols:
         where = {key: i for i, key in enumerate(keys.itertuples(index=False, name=None))}
-        pos = np.array([where[key] for key in
-                        within[cols].itertuples(index=False, name=None)], dtype=np.int64)
+        pos = [where[tuple(rec[c] for c in cols)] for rec in within]
     else:
-        pos = np.zeros(len(within), dtype=np.int64)
+        pos = [0] * len(within)
     n = np.zeros(n_groups, dtype=np.int64)
-    n[pos] = within["n"].to_numpy()
-    got = {}
-    for c in ("estimate", "ci_low", "ci_high", "bounds_low", "bounds_high"):
-        got[c] = np.full(n_groups, np.nan)
-        got[c][pos] = within[c].to_numpy(dtype=float)
+    got = {c: np.full(n_groups, np.nan)
+           for c in ("estimate", "ci_low", "ci_high", "bounds_low", "bounds_high")}
     notes = [""] * n_groups
-    for i, note in zip(pos.tolist(), within["note"].astype(object).fillna("").tolist()):
-        notes[i] = note
+    for i, rec in zip(pos, within):
+        n[i] = rec["n"]
+        for c, values in got.items():
+            values[i] = rec[c]
+        notes[i] = rec["note"] if isinstance(rec["note"], str) else ""  # (finish's "")
     estimate = 1 - got["estimate"]
     # the notes, one group at a time (a few rows: a Python loop, not masked pandas writes)
     rows = zip(notes, got["bounds_low"].tolist(), got["bounds_high"].tolist(),
@@ -263,4 +274,4 @@ def _ghosting(
     method = f"1 - P(reply within {ghost_days} days) (Kaplan-Meier), 95% CI"
     return ({"n": n, "events": events, "estimate": estimate, "ci_low": 1 - got["ci_high"],
              "ci_high": 1 - got["ci_low"], "method": [method] * n_groups, "note": notes},
-            list(within.attrs["warnings"]))
+            list(dict.fromkeys(curve_warnings)))  # (as finish lists them)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from jobstats.results import (
     as_list,
+    group_codes,
     group_frame,
     has_str_dtype,
     number_combinations,
@@ -34,7 +35,8 @@ from jobstats.results import (
 from jobstats.schema import STAGE_RANK, AnalysisError, has_info
 
 __all__ = ["daily_risk_sets", "reply_durations", "followup_days", "require_usable", "NEVER",
-           "UNDATED_REASON", "NO_REPLY_INFO_REASON", "shared_steps", "exclusion_warning"]
+           "UNDATED_REASON", "NO_REPLY_INFO_REASON", "shared_steps", "shared_groups",
+           "exclusion_warning"]
 
 #: ``reason`` of a reply on record (by its stage) without a date.
 UNDATED_REASON = "reply (per stage) without a reply date"
@@ -83,6 +85,25 @@ def _shared(step: str, tables: tuple[Any, ...], as_of: pd.Timestamp, compute: An
         hit = memo[key] = (tables, compute())
     out, warnings, *rest = hit[1]
     return (out.copy(), list(warnings), *rest)
+
+
+def shared_groups(applications: pd.DataFrame, cols: list[str]
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """:func:`~jobstats.results.group_frame` of ``applications`` by ``cols`` and its
+    :func:`~jobstats.results.group_codes` (keys, code), once per table inside
+    :func:`shared_steps`.
+
+    The rates and the reply curves they read group the same table the same way; on a
+    search of a few dozen applications that grouping (pandas per column) cost as much
+    as the counting. The frame is a copy; the keys and codes are shared: read them,
+    do not change them.
+    """
+    def compute() -> tuple[Any, ...]:
+        groups = group_frame(applications, cols)
+        return (groups, [], *group_codes(groups, cols))
+
+    groups, _, keys, code = _shared(f"groups {cols!r}", (applications,), None, compute)
+    return groups, keys, code
 
 
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:

@@ -50,7 +50,7 @@ from jobstats.results import (
 )
 from jobstats.risksets import NO_REPLY_INFO_REASON
 from jobstats.risksets import UNDATED_REASON as _UNDATED_REASON
-from jobstats.risksets import _shared, reply_durations, require_usable
+from jobstats.risksets import _shared, reply_durations, require_usable, shared_groups
 from jobstats.schema import has_info
 
 __all__ = [
@@ -245,31 +245,45 @@ def _turnbull_many(n_dated: np.ndarray, d_dated: np.ndarray, cnt: np.ndarray,
     live = np.arange(rows)
     r1 = np.cumsum(cnt[:, ::-1], axis=1)[:, ::-1]  # _revcumsum of each row
     known = n_dated + r1
-    d, cnt_live = d_dated, cnt
+    d = d_dated
+    # the undated replies' interval ends are a few days: the ratios are computed on
+    # those columns only (zero elsewhere), their sums from the right too, then spread
+    # over every day (a day's sum is that of the first end on or after it; adding the
+    # zeros in between changes no sum, so the same numbers)
+    ends = np.flatnonzero((cnt > 0).any(axis=0))
+    after = np.searchsorted(ends, np.arange(size))  # len(ends): no end on or after the day
+    cnt_ends = cnt[:, ends]
+    has_end = cnt_ends > 0
+    r2_ends = np.zeros((rows, len(ends) + 1))
     p = np.broadcast_to(p0, (rows, size))
     cdf_before = np.zeros((rows, size))
-    s_before = np.ones((rows, size))
     with np.errstate(divide="ignore", invalid="ignore"):
         for _ in range(2000):
             cdf = p.cumsum(axis=1)
-            ratio = np.where(cnt_live > 0, cnt_live / np.where(cdf > 0, cdf, 1.0), 0.0)
-            r2 = ratio[:, ::-1].cumsum(axis=1)[:, ::-1]
+            c = cdf[:, ends]
+            ratio = np.where(has_end, cnt_ends / np.where(c > 0, c, 1.0), 0.0)
+            r2_ends[:, :-1] = ratio[:, ::-1].cumsum(axis=1)[:, ::-1]
+            r2 = r2_ends[:, after]
             cdf_before[:, 1:] = cdf[:, :-1]
             events = d + p * r2
             at_risk = known - cdf_before * r2
             h = np.where(at_risk > 1e-12, events / at_risk, 0.0)
             s = (1 - np.minimum(np.maximum(h, 0.0), 1.0)).cumprod(axis=1)
-            s_before[:, 1:] = s[:, :-1]
-            new = -(s - s_before)
+            # new = -(s - s_before), s_before = [1, s[:-1]]: without the shifted copy
+            new = np.empty_like(s)
+            np.subtract(s[:, :1], 1.0, out=new[:, :1])
+            np.subtract(s[:, 1:], s[:, :-1], out=new[:, 1:])
+            np.negative(new, out=new)
             done = np.abs(new - p).max(axis=1) < 1e-9
             if done.any():
                 result[live[done]] = new[done]
                 keep = ~done
                 if not keep.any():
                     return result
-                live, known, d, cnt_live = live[keep], known[keep], d[keep], cnt_live[keep]
+                live, known, d = live[keep], known[keep], d[keep]
+                cnt_ends, has_end, r2_ends = cnt_ends[keep], has_end[keep], r2_ends[keep]
                 new = new[keep]
-                cdf_before, s_before = cdf_before[keep], s_before[keep]
+                cdf_before = cdf_before[keep]
             p = new
     result[live] = p
     return result
@@ -302,7 +316,6 @@ def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
     p = _turnbull(n_d, e_d, cnt)
     est = np.cumsum(p)
     c_sorted = np.sort(c)
-    g_draws, u_draws, f_draws = [], [], []
     # proper imputation: the schedule is refitted on a bootstrap resample, the
     # days are drawn for the undated replies of the data themselves; the draws in
     # the order the imputations made them one after the other, then every refit at once
@@ -313,19 +326,26 @@ def _undated_curve(t: np.ndarray, ev: np.ndarray, c: np.ndarray, size: int,
         uniforms.append(rng.random(nu))
     refits = _turnbull_many(np.array([nb for nb, _ in resampled]),
                             np.array([eb for _, eb in resampled]), np.array(undated_counts), p)
-    for pb, uniform in zip(refits, uniforms):
-        cdf = np.cumsum(pb)
-        u = uniform * cdf[c_sorted]  # a day from pb restricted to [0, c]
-        day = np.minimum(np.searchsorted(cdf, u, side="right"), c_sorted)
-        imputed = np.bincount(day, minlength=size).astype(float)
-        s, gw = _km_counts(n_d + _revcumsum(imputed), e_d + imputed)
-        f_draws.append(1 - s)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ls = np.log(s)
-            g_draws.append(np.log(-ls))
-            u_draws.append(gw / ls**2)  # var of log(-log S) (Greenwood, delta method)
-    f = np.array(f_draws)
-    g, u = np.array(g_draws), np.array(u_draws)
+    # each imputation's completed data, then Kaplan-Meier of all of them at once (one
+    # row each: the same element-wise steps and cumulative sums / products along
+    # the row as one imputation at a time, so the same numbers)
+    cdfs = np.cumsum(refits, axis=1)
+    imputed = np.empty((N_IMPUTATIONS, size))
+    for row, (cdf, uniform) in enumerate(zip(cdfs, uniforms)):
+        draw = uniform * cdf[c_sorted]  # a day from the refit restricted to [0, c]
+        day = np.minimum(np.searchsorted(cdf, draw, side="right"), c_sorted)
+        imputed[row] = np.bincount(day, minlength=size)
+    n_all = n_d + np.cumsum(imputed[:, ::-1], axis=1)[:, ::-1]  # + _revcumsum of each row
+    d_all = e_d + imputed
+    with np.errstate(divide="ignore", invalid="ignore"):  # (_km_counts, row by row)
+        h = np.where(n_all > 0, d_all / n_all, 0.0)
+        gw = np.cumsum(np.where(n_all > d_all, d_all / (n_all * (n_all - d_all)),
+                                np.where(d_all > 0, np.inf, 0.0)), axis=1)
+        s = np.cumprod(1 - h, axis=1)
+        f = 1 - s
+        ls = np.log(s)
+        g = np.log(-ls)
+        u = gw / ls**2  # var of log(-log S) (Greenwood, delta method)
     z = z_value(alpha)
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(g).all(axis=0) & np.isfinite(u).all(axis=0)
@@ -484,24 +504,31 @@ def _curve_columns(t: np.ndarray, ev: np.ndarray, c: np.ndarray, *, alpha: float
     return f, keep
 
 
+#: Each group of a curve table: its key (a tuple of the ``by`` values) and its rows.
+_Groups = list[tuple[tuple[Any, ...], np.ndarray]]
+
+
 def _curve_table(data: Any, by: str | Sequence[str] | None, as_of: Any,
-                 alpha: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, list[str]]:
-    """The reply curve of every group, and the applications it was computed from."""
+                 alpha: float = 0.05
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, list[str], _Groups | None]:
+    """The reply curve of every group, the applications it was computed from, and
+    the groups' keys and rows when known without grouping the table again (else None)."""
     apps, _, as_of_ts = resolve_data(data, None, as_of)
     require_rows(apps, "time to reply")
     cols = as_list(by)
     # once per table, grouping and as-of inside a shared_steps block (a summary asks
     # for the same curve twice: the ghosting rate and the chance of a reply within N days)
-    out, warnings, used = _shared(f"curve {cols!r} {alpha!r}", (apps,), as_of_ts,
-                                  lambda: _curves(apps, cols, as_of_ts, alpha))
-    return out, used, as_of_ts, warnings
+    out, warnings, used, groups = _shared(f"curve {cols!r} {alpha!r}", (apps,), as_of_ts,
+                                          lambda: _curves(apps, cols, as_of_ts, alpha))
+    return out, used, as_of_ts, warnings, groups
 
 
 def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: float
-            ) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
-    """:func:`_curve_table` of an applications table: (curves, warnings, applications used)."""
+            ) -> tuple[pd.DataFrame, list[str], pd.DataFrame, _Groups | None]:
+    """:func:`_curve_table` of an applications table: (curves, warnings, applications
+    used, groups or None)."""
     info, warnings = _no_reply_info(apps)
-    groups_all = group_frame(apps, cols)
+    groups_all, keys, code = shared_groups(apps, cols)
     if not info.any():
         keys = group_keys(groups_all, cols) if cols else pd.DataFrame(index=[0])
         out = keys.copy()
@@ -514,9 +541,13 @@ def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: 
             out[c] = np.nan
         out["method"] = _KM_METHOD
         out["note"] = f"{NOT_IN_DATA}: the file has no reply information (status or reply dates)"
-        return out[[*cols, *_CURVE_COLUMNS]], warnings, apps
+        return out[[*cols, *_CURVE_COLUMNS]], warnings, apps, None
+    groups = groups_all
     if not info.all():  # (the same table when all hold replies: shared_steps reuses it)
         apps = apps[info]
+        # (grouped again: a column's dtype may depend on which rows it holds)
+        groups = group_frame(apps, cols)
+        keys, code = group_codes(groups, cols)
     dur, dur_warnings = reply_durations(apps, as_of=as_of_ts)
     undated = (dur["reason"] == _UNDATED_REASON).to_numpy()
     # undated replies are not left out here (imputed, with bounds): say so instead
@@ -529,10 +560,9 @@ def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: 
     c_undated = dur["time"].to_numpy()
     if not (dur["use"].any() or undated.any()):
         require_usable(dur, warnings)  # raises, naming why
-    groups = group_frame(apps, cols)
-    keys, code = group_codes(groups, cols)
     if not all(value_typed(keys[c]) and keys[c].notna().all() for c in cols):
-        return _curves_by_frame(groups, cols, dur, undated, c_undated, alpha), warnings, apps
+        return (_curves_by_frame(groups, cols, dur, undated, c_undated, alpha), warnings, apps,
+                None)
     # each group's columns as arrays, one DataFrame at the end: per group, building
     # and joining frames cost more than the curve itself on a search of a few dozen rows
     use_all, time_all, event_all = (dur[c].to_numpy() for c in ("use", "time", "event"))
@@ -557,7 +587,13 @@ def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: 
         else:
             columns[c] = np.concatenate([np.asarray(part) for part in parts[c]])
     columns["n"] = columns["n"].astype(np.int64)
-    return pd.DataFrame(columns), warnings, apps
+    # the groups as within_from_curve would find them again (sorted keys, each
+    # group's rows in a block): given, so reply_within and the ghosting rate do not
+    # group the curve table again
+    ends = np.cumsum(lengths)
+    found = list(zip(keys.itertuples(index=False, name=None) if cols else [()] * len(keys),
+                     (np.arange(end - size, end) for end, size in zip(ends.tolist(), lengths))))
+    return pd.DataFrame(columns), warnings, apps, found
 
 
 def _rows_of_groups(code: np.ndarray, n_groups: int) -> list[np.ndarray]:
@@ -619,7 +655,7 @@ def reply_curve(
         dated). Applications from files with no reply information at all
         (a LinkedIn export) are left out and counted in ``.attrs["warnings"]``.
     """
-    out, apps, as_of_ts, warnings = _curve_table(data, by, as_of)
+    out, apps, as_of_ts, warnings, _ = _curve_table(data, by, as_of)
     return finish(out, title="Chance of a first reply by day since applying", as_of=as_of_ts,
                   n_applications=len(apps), warnings=warnings)
 
@@ -647,25 +683,37 @@ def reply_within(
         the file holds no reply information. With undated replies, see
         :func:`reply_curve` (imputed estimate; bounds).
     """
-    curve, apps, as_of_ts, warnings = _curve_table(data, by, as_of)
-    out = within_from_curve(curve, days, by=by)
+    curve, apps, as_of_ts, warnings, groups = _curve_table(data, by, as_of)
+    out = within_from_curve(curve, days, by=by, groups=groups)
     return finish(out, title="Chance of a first reply within k days", as_of=as_of_ts,
                   n_applications=len(apps), warnings=warnings)
 
 
 def within_from_curve(
     curve: pd.DataFrame, days: Sequence[int] = (7, 14, 30), *,
-    by: str | Sequence[str] | None = None,
+    by: str | Sequence[str] | None = None, groups: _Groups | None = None,
 ) -> pd.DataFrame:
-    """The rows of :func:`reply_within` from reply curves (:func:`group_curve` per group)."""
+    """The rows of :func:`reply_within` from reply curves (:func:`group_curve` per group).
+
+    ``groups``: each group's key and rows in ``curve`` (in the order of its sorted
+    keys) when the caller knows them; default: found by grouping ``curve``.
+    """
     cols = as_list(by)
+    columns = [*cols, "days", "n", "events", "at_risk", "estimate", "ci_low", "ci_high",
+               "bounds_low", "bounds_high", "method", "note"]
+    return pd.DataFrame(_within_rows(curve, days, cols, groups), columns=columns)
+
+
+def _within_rows(curve: pd.DataFrame, days: Sequence[int], cols: list[str],
+                 groups: _Groups | None) -> list[dict[str, Any]]:
+    """:func:`within_from_curve`'s rows as dicts (group after group, day after day)."""
     # the curve's columns as arrays once, each group's rows by position: per group
     # and day count, pandas indexing cost milliseconds on a search of a few rows
-    if cols:
+    if groups is None and cols:
         keys, code = group_codes(curve, cols)
         groups = list(zip(keys.itertuples(index=False, name=None),
                           _rows_of_groups(code, len(keys))))
-    else:
+    elif groups is None:
         groups = [((), np.arange(len(curve)))]
     day_all = curve["day"].to_numpy()
     events_all = curve["events"].to_numpy()
@@ -704,9 +752,7 @@ def within_from_curve(
                 last = upto[-1]
                 rec.update({c: float(values[c][last]) for c in value_cols}, note=note_all[last])
             rows.append(rec)
-    columns = [*cols, "days", "n", "events", "at_risk", "estimate", "ci_low", "ci_high",
-               "bounds_low", "bounds_high", "method", "note"]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
 def median_days_among_replied(
