@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_engine import AS_OFS, _loaded, assert_same_summary, edge_data
+from test_engine import AS_OFS, assert_same_summary, edge_data, pandas_summary
 
 from jobstats.engine import from_spark, risk_sets
 from jobstats.followup import _fit_cloglog
@@ -150,7 +150,7 @@ def test_summary_from_spark_equals_pandas(spark, tables, case: str) -> None:
             warnings.simplefilter("ignore", FutureWarning)  # see pytestmark
             se = spark.createDataFrame(events)
     got = summarize(from_spark(sa, se, as_of=as_of)).to_dict()
-    expected = summarize(_loaded(apps, events, as_of)).to_dict()
+    expected = pandas_summary(apps, events, as_of)
     if case == "full":
         assert got["followup"]["hazard_ratio"] is not None and got["followup_policy"] is not None
     assert_same_summary(got, expected, "spark")
