@@ -32,17 +32,27 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@contextmanager
-def _browser_page() -> Iterator[object]:
-    """A page of the system chromium (playwright drives it, a throwaway profile)."""
+@pytest.fixture(scope="module")
+def _browser() -> Iterator[object]:
+    """The system chromium, started once for this module (playwright drives it)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
-        browser = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS[1:])
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS[1:])
         try:
-            yield browser.new_page()
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def _browser_page(browser: object) -> Iterator[object]:
+    """A page in a fresh browser context of ``browser``: its own throwaway profile (no
+    cookies, cache or storage shared with another test), like a new chromium each time."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +62,10 @@ def report(hostile_report: Path) -> Path:
     return hostile_report / "report.html"
 
 
-def test_report_renders_images_load_no_console_errors_and_names_stay_text(report: Path) -> None:
+def test_report_renders_images_load_no_console_errors_and_names_stay_text(
+        report: Path, _browser: object) -> None:
     console, page_errors, dialogs, requests = [], [], [], []
-    with _browser_page() as page:
+    with _browser_page(_browser) as page:
         page.on("console", lambda m: console.append((m.type, m.text)))
         page.on("pageerror", lambda e: page_errors.append(str(e)))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -78,12 +89,14 @@ def test_report_renders_images_load_no_console_errors_and_names_stay_text(report
 def test_report_prints_to_pdf_and_screenshots_from_the_command_line(report: Path,
                                                                      tmp_path: Path) -> None:
     pdf, png = tmp_path / "report.pdf", tmp_path / "report.png"
-    for extra in ([f"--print-to-pdf={pdf}", "--no-pdf-header-footer"],
-                  [f"--screenshot={png}", "--window-size=1100,1600", "--hide-scrollbars"]):
-        with tempfile.TemporaryDirectory() as profile:
-            proc = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra,
-                                   report.as_uri()], capture_output=True, text=True, timeout=180)
-        assert proc.returncode == 0, proc.stderr[-2000:]
+    # one chromium run writes both files (headless chromium does each switch it is given):
+    # a second start of the browser for the screenshot was half of this test's time
+    extra = [f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+             f"--screenshot={png}", "--window-size=1100,1600", "--hide-scrollbars"]
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra,
+                               report.as_uri()], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -106,11 +119,11 @@ def coach_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_report(safe, folder / "out")["report.html"]
 
 
-def test_cohort_page_links_open_a_client_page_in_the_browser(coach_report: Path,
-                                                             tmp_path: Path) -> None:
+def test_cohort_page_links_open_a_client_page_in_the_browser(coach_report: Path, tmp_path: Path,
+                                                             _browser: object) -> None:
     console, requests = [], []
     shot = tmp_path / "client.png"
-    with _browser_page() as page:
+    with _browser_page(_browser) as page:
         page.on("console", lambda m: console.append((m.type, m.text)))
         page.on("request", lambda r: requests.append(r.url))
         page.goto(coach_report.as_uri(), wait_until="load")
