@@ -20,12 +20,27 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import matplotlib  # noqa: E402
-import openpyxl  # noqa: E402
-import pandas as pd  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
 import pytest  # noqa: E402
 
-matplotlib.use("Agg")
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A quiet matplotlib (Agg) in every process that runs tests.
+
+    Not in pytest-xdist's controller (``-n``), which runs none: there pandas, matplotlib
+    and openpyxl (imported by the helpers below where they are used) would only cost
+    about 1 s of CPU before the workers start.
+    """
+    if config.getoption("numprocesses", default=None) and not os.environ.get(
+            "PYTEST_XDIST_WORKER"):
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
 
 _ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,6 +99,8 @@ def six_applications() -> pd.DataFrame:
 
     As of 2025-03-02 the Kaplan–Meier S(30) is 5/6 * 2/3.
     """
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "application_id": list("abcdef"),
@@ -98,6 +115,8 @@ def six_applications() -> pd.DataFrame:
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     """Write a real workbook at ``path`` with one sheet per item, in order."""
+    import openpyxl
+
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():

@@ -30,12 +30,13 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn, TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from jobstats import __version__
 from jobstats.schema import FIELDS, InputError, JobstatsError
+
+if TYPE_CHECKING:  # imported where used: --help, --version and usage errors need no pandas
+    import pandas as pd
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -112,6 +113,8 @@ def _parse_as_of(text: str) -> pd.Timestamp:
         raise argparse.ArgumentTypeError(
             f"--as-of {text!r}: write the date as YYYY-MM-DD (e.g. 2025-06-30); other forms "
             "are ambiguous between day and month")
+    import pandas as pd
+
     try:
         ts = pd.Timestamp(text)
     except (ValueError, TypeError):
@@ -133,7 +136,7 @@ def _positive_days(text: str) -> int:
 
 def _parse_statuses(pairs: Sequence[str]) -> dict[str, str]:
     """Turn repeated ``WORD=STATUS`` options into the ``statuses=`` mapping of ``load``."""
-    from jobstats.io.vocab import STATUS_MEANINGS
+    from jobstats.io.fields import STATUS_MEANINGS
 
     statuses: dict[str, str] = {}
     for pair in pairs:
@@ -221,7 +224,7 @@ def _common_options() -> argparse.ArgumentParser:
 
 
 def _status_meanings() -> tuple[str, ...]:
-    from jobstats.io.vocab import STATUS_MEANINGS
+    from jobstats.io.fields import STATUS_MEANINGS
 
     return tuple(STATUS_MEANINGS)
 

@@ -93,11 +93,12 @@ Override names
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from jobstats.io.fields import FIELD_NAMES
+
+if TYPE_CHECKING:  # imported where used: `jobstats --help` and `--version` need no pandas
+    import pandas as pd
 
 # --- vocabularies ---------------------------------------------------------
 
@@ -235,6 +236,8 @@ def resolve_as_of(as_of: Any = None) -> pd.Timestamp:
         "01.06.2025" is June 1st in Germany and January 6th in the US, and a
         wrong guess silently drops or censors rows.
     """
+    import pandas as pd
+
     if as_of is None:
         return pd.Timestamp.today().normalize()
     if isinstance(as_of, str) and not _ISO_DAY.match(as_of):
@@ -261,6 +264,8 @@ def has_info(applications: pd.DataFrame, kind: str) -> pd.Series:
     ``kind`` is ``"reply"``, ``"interview"`` or ``"followup"`` (columns
     ``reply_info`` / ``interview_info`` / ``followup_info``). A table without the column holds it (True).
     """
+    import pandas as pd
+
     col = f"{kind}_info"
     if col not in applications.columns:
         return pd.Series(True, index=applications.index)

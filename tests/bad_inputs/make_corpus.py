@@ -20,6 +20,7 @@ import random
 import struct
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -573,22 +574,49 @@ def b_ods_xxe(p: Path) -> None:
         z.writestr("content.xml", content)
 
 
-def _zeros_member(z: zipfile.ZipFile, name: str, size: int) -> None:
-    """Stream ``size`` zero bytes into a member without holding them in memory."""
-    chunk = b"\x00" * (1 << 20)
-    # opened by name: the member takes the archive's compression and level
+_MIB_OF_ZEROS = b"\x00" * (1 << 20)
+
+
+class _ZerosDeflater:
+    """A raw-deflate compressor for a stream of whole MiBs of zeros.
+
+    The first MiB is deflated and ended with a full flush, which empties the
+    compressor's window: every further MiB would deflate to the same bytes, so
+    they are repeated instead of computed again (zlib took 1.5 s of CPU to deflate
+    the two bombs' 700 MB). The member is still one valid deflate stream of zeros
+    with about the same compression ratio, and zipfile still counts its size and CRC.
+    """
+
+    def __init__(self, level: int) -> None:
+        co = zlib.compressobj(level, zlib.DEFLATED, -15)
+        self.block = co.compress(_MIB_OF_ZEROS) + co.flush(zlib.Z_FULL_FLUSH)
+        self.end = co.flush(zlib.Z_FINISH)
+
+    def compress(self, data: bytes) -> bytes:
+        assert data == _MIB_OF_ZEROS  # only ever whole MiBs of zeros
+        return self.block
+
+    def flush(self) -> bytes:
+        return self.end
+
+
+def _zeros_member(z: zipfile.ZipFile, name: str, size: int, level: int) -> None:
+    """Stream ``size`` zero bytes (whole MiBs) into a deflated member without holding
+    them in memory or deflating each MiB (:class:`_ZerosDeflater`)."""
+    assert size % len(_MIB_OF_ZEROS) == 0
     with z.open(name, "w", force_zip64=True) as fh:
-        left = size
-        while left:
-            n = min(left, len(chunk))
-            fh.write(chunk[:n])
-            left -= n
+        # zipfile's member writer has no public hook for its compressor: this private
+        # attribute holds the zlib compressobj it made for the member (Python 3.11-3.13)
+        assert type(fh._compressor).__name__ == "Compress"  # type: ignore[attr-defined]
+        fh._compressor = _ZerosDeflater(level)  # type: ignore[attr-defined]
+        for _ in range(size // len(_MIB_OF_ZEROS)):
+            fh.write(_MIB_OF_ZEROS)
 
 
 def _bomb(p: Path, size: int, level: int = 6) -> None:
     b_xlsx_named_csv(p)  # a valid workbook, then a huge extra member
-    with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
-        _zeros_member(z, "xl/media/image1.bin", size)
+    with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as z:
+        _zeros_member(z, "xl/media/image1.bin", size, level)
 
 
 def b_zip_bomb_total(p: Path) -> None:
@@ -630,9 +658,13 @@ def b_zip_lying_size(p: Path) -> None:
 
 def b_too_many_members(p: Path) -> None:
     b_xlsx_named_csv(p)
-    with zipfile.ZipFile(p, "a", zipfile.ZIP_STORED) as z:
+    # appended in memory, then written: zipfile seeks back to each member's header
+    # on a real file, three times the time of the same members in a BytesIO
+    buf = io.BytesIO(p.read_bytes())
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_STORED) as z:
         for i in range(10_001):
             z.writestr(f"customXml/item{i}.txt", b"x")
+    p.write_bytes(buf.getvalue())
 
 
 def b_nested_zip(p: Path) -> None:

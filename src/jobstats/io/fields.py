@@ -99,3 +99,23 @@ DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELD_TABLE
                                      if f.kind == "date" and not f.many)
 #: Date field -> event kind it produces.
 EVENT_OF: dict[str, str] = {f.name: f.event for f in FIELD_TABLE if f.event}
+
+
+#: Status meanings a vocabulary table (``io/vocab``) may give a word -> (current status,
+#: stage hint). ``"not"`` marks rows that are not applications (excluded, reported).
+#: Here, not in :mod:`jobstats.io.vocab`: the CLI's help lists them without reading the
+#: tables (and without pandas).
+STATUS_MEANINGS: dict[str, tuple[str, str | None]] = {
+    "not_applied": ("not", None),
+    "applied": ("applied", None),
+    "replied": ("applied", "replied"),
+    "no_response": ("no_response", None),
+    "screen": ("screen", "screen"),
+    "interview": ("interview", "interview"),
+    "offer": ("offer", "offer"),
+    "accepted": ("accepted", "accepted"),
+    "rejected": ("rejected", "replied"),
+    "offer_declined": ("withdrawn", "offer"),
+    "withdrawn": ("withdrawn", None),
+    "closed": ("closed", None),
+}

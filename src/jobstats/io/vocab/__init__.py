@@ -26,7 +26,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from jobstats.io.fields import FIELD_NAMES
+from jobstats.io.fields import FIELD_NAMES, STATUS_MEANINGS
 from jobstats.schema import CHANNELS, REPLY_KINDS, SOURCES, STAGE_RANK
 
 _UTC = re.compile(r"\((utc|gmt|local)\)|\butc\b", re.I)
@@ -54,23 +54,6 @@ def _n(*names: str) -> set[str]:
 #: Kinds of table lines (README.md).
 KINDS = ("header", "weak_header", "status", "source", "channel", "yes", "no", "missing",
          "month", "date_order", "decimal")
-
-#: Status meanings a table may give a word -> (current status, stage hint).
-#: ``"not"`` marks rows that are not applications (excluded, reported).
-STATUS_MEANINGS: dict[str, tuple[str, str | None]] = {
-    "not_applied": ("not", None),
-    "applied": ("applied", None),
-    "replied": ("applied", "replied"),
-    "no_response": ("no_response", None),
-    "screen": ("screen", "screen"),
-    "interview": ("interview", "interview"),
-    "offer": ("offer", "offer"),
-    "accepted": ("accepted", "accepted"),
-    "rejected": ("rejected", "replied"),
-    "offer_declined": ("withdrawn", "offer"),
-    "withdrawn": ("withdrawn", None),
-    "closed": ("closed", None),
-}
 
 _ALLOWED: dict[str, set[str] | None] = {
     "header": set(FIELD_NAMES), "weak_header": set(FIELD_NAMES),
