@@ -580,55 +580,6 @@ def test_save_figure_writes_png_at_200_dpi_svg_and_pdf(tmp_path):
         jp.save_figure(ax.figure, tmp_path / "x", dpi=72)
 
 
-def _pdf_streams(path) -> tuple[list, list[bytes]]:
-    """The TrueType fonts embedded in a matplotlib PDF, and its other streams (inflated)."""
-    import io
-    import re
-    import zlib
-
-    from fontTools.ttLib import TTFont
-
-    fonts, other = [], []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", path.read_bytes(), re.S):
-        data = zlib.decompress(m.group(1))
-        if data[:4] == b"\x00\x01\x00\x00":  # a TrueType font program
-            fonts.append(TTFont(io.BytesIO(data)))
-        else:
-            other.append(data)
-    return fonts, other
-
-
-def test_save_figure_pdf_draws_the_same_page_with_fonts_cut_to_what_a_pdf_reads(tmp_path):
-    """save_figure embeds fonts without their layout tables (faster): the same page as
-    matplotlib's own PDF, the same glyphs at the same places."""
-    from fontTools import subset
-    from matplotlib.backends import _backend_pdf_ps
-
-    with jp.style("workshop"):
-        ax = jp.followup_policy_chart(policy_table(), ax=_new_ax())
-        ax.set_title("Office hours: fine, fluffy, affluent")  # ligature-prone text
-        (ours,) = jp.save_figure(ax.figure, tmp_path / "ours", formats=["pdf"])
-        plain = tmp_path / "plain.pdf"
-        ax.figure.savefig(plain, format="pdf", dpi=200, bbox_inches="tight",
-                          metadata={"CreationDate": None})
-    assert _backend_pdf_ps.subset is subset  # matplotlib's module is put back
-    our_fonts, our_page = _pdf_streams(ours)
-    their_fonts, their_page = _pdf_streams(plain)
-    # page drawing, widths, character -> glyph maps, text for copy-paste: byte for byte
-    assert our_page == their_page and len(our_page) > 5
-    assert len(our_fonts) == len(their_fonts) >= 2
-    for mine, theirs in zip(our_fonts, their_fonts):
-        assert {"GSUB", "GPOS", "GDEF"} & set(theirs.keys())  # matplotlib's keeps them
-        assert not {"GSUB", "GPOS", "GDEF"} & set(mine.keys())
-        assert {"glyf", "loca", "hmtx", "head", "hhea", "maxp", "cmap"} <= set(mine.keys())
-        names = mine.getGlyphOrder()
-        assert names == theirs.getGlyphOrder()[:len(names)]  # same glyph numbers
-        for g in names:
-            assert mine["hmtx"][g] == theirs["hmtx"][g]
-            assert (mine["glyf"][g].getCoordinates(mine["glyf"])[0]
-                    == theirs["glyf"][g].getCoordinates(theirs["glyf"])[0]), g
-
-
 def test_save_figure_svg_is_reproducible(tmp_path):
     ax = jp.rates_chart(rates_table(), ax=_new_ax())
     (a,) = jp.save_figure(ax.figure, tmp_path / "a", formats=["svg"])

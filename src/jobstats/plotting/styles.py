@@ -8,10 +8,8 @@ setting is back as it was (library code never changes settings for good).
 
 from __future__ import annotations
 
-import threading
-import types
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,9 +132,7 @@ def save_figure(
     Notes
     -----
     Creation dates are left out of the SVG and PDF metadata so re-running a
-    notebook does not change files whose drawing did not change. Fonts go into
-    the PDF without the layout tables no PDF viewer reads (the page is the same
-    as matplotlib's own PDF; the file is a little smaller and a third faster to write).
+    notebook does not change files whose drawing did not change.
     """
     if isinstance(fig, Axes):
         fig = fig.figure
@@ -154,58 +150,6 @@ def save_figure(
     with plt.rc_context({"svg.hashsalt": "jobstats"}):
         for fmt in formats:
             out = base.with_name(base.name + "." + fmt)
-            with _pdf_fonts_without_layout_tables() if fmt == "pdf" else nullcontext():
-                fig.savefig(out, format=fmt, dpi=dpi, bbox_inches="tight",
-                            metadata=metadata[fmt])
+            fig.savefig(out, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata[fmt])
             written.append(out)
     return written
-
-
-#: Font tables a PDF never reads: text in a PDF is placed glyph by glyph (matplotlib
-#: has already applied kerning and ligatures), so the embedded TrueType program needs
-#: only its outlines, metrics and hinting (PDF 1.7, section 9.9, lists head, hhea, loca,
-#: maxp, cvt, prep, glyf, hmtx, fpgm; cmap for some fonts).
-_UNUSED_IN_PDF = ("GSUB", "GPOS", "GDEF")
-
-_SUBSET_LOCK = threading.Lock()
-
-
-@contextmanager
-def _pdf_fonts_without_layout_tables() -> Iterator[None]:
-    """Embed PDF fonts without their layout tables while the block runs.
-
-    matplotlib subsets each font it embeds (fontTools' subsetter) and keeps the
-    substitution and positioning tables, which no PDF viewer reads; subsetting those
-    is about 60% of the subsetting's time (0.16 -> 0.07 s per font, two or three fonts
-    a chart: a third of a slide's PDF time). The pages look the same: the notebook's
-    PDFs rasterised (poppler) are identical pixel for pixel and their text is the same;
-    the files are about 2 KB smaller. matplotlib has no option for it, so its
-    reference to fontTools' subset module is swapped for one whose ``Options`` drops
-    the tables, and put back afterwards; if that module is not where matplotlib 3.11
-    keeps it, nothing is changed (matplotlib's default subset is written).
-    """
-    try:
-        from fontTools import subset as fonttools_subset
-        from matplotlib.backends import _backend_pdf_ps
-    except ImportError:  # pragma: no cover - another matplotlib layout: its default
-        yield
-        return
-    if getattr(_backend_pdf_ps, "subset", None) is not fonttools_subset:
-        yield  # another matplotlib (or someone else's patch): leave it alone
-        return
-
-    class Options(fonttools_subset.Options):  # type: ignore[misc, name-defined]
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self.drop_tables += [t for t in _UNUSED_IN_PDF if t not in self.drop_tables]
-
-    without_layout = types.ModuleType(fonttools_subset.__name__)
-    without_layout.__dict__.update(vars(fonttools_subset))
-    without_layout.Options = Options  # type: ignore[attr-defined]
-    # one save at a time swaps it: a second thread must not put back the swapped module
-    with _SUBSET_LOCK:
-        _backend_pdf_ps.subset = without_layout  # type: ignore[attr-defined]
-        try:
-            yield
-        finally:
-            _backend_pdf_ps.subset = fonttools_subset  # type: ignore[attr-defined]
