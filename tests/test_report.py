@@ -243,3 +243,20 @@ def test_write_report_announces_each_step_in_order(tmp_path: Path) -> None:
     steps: list[str] = []
     write_report(data, tmp_path / "out", progress=steps.append)
     assert tuple(steps) == REPORT_STEPS
+
+
+def test_report_svg_figures_are_the_same_bytes_each_time() -> None:
+    """SVG ids (clip paths) come from a fixed salt, not a random one: the same
+    figure rendered twice, as the report renders it, gives the same file."""
+    import matplotlib.pyplot as plt
+
+    from jobstats.report import _render
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1, 2], [0, 1, 0])  # an Axes clips its lines: an id in the file
+    try:
+        first, second = _render(fig, "svg"), _render(fig, "svg")
+    finally:
+        plt.close(fig)
+    assert b"clip-path=" in first
+    assert first == second

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import matplotlib
 import pandas as pd
 
 from jobstats.report import analyses
@@ -67,11 +68,13 @@ def _render(fig: Any, fmt: str, dpi: int = DPI, *, cropped: bool = False) -> byt
     if fmt == "png":
         png_canvas(fig)  # measures each text once across the layout and drawing passes
     buf = io.BytesIO()
-    # no creation date in the files: the same data gives the same bytes
+    # no creation date, and SVG ids from a fixed salt instead of random ones (as
+    # plotting.save_figure does): the same data gives the same bytes
     metadata = {"Date": None} if fmt == "svg" else {}
-    # tight: the charts put notes and labels outside their Axes
-    fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight",
-                pad_inches=0.15)
+    with matplotlib.rc_context({"svg.hashsalt": "jobstats"}):
+        # tight: the charts put notes and labels outside their Axes
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight",
+                    pad_inches=0.15)
     return buf.getvalue()
 
 
