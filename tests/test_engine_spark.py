@@ -8,15 +8,8 @@ comes from Debian (``make test`` installs it when missing, see the Makefile).
 
 from __future__ import annotations
 
-import contextlib
-import getpass
-import hashlib
-import os
 import shutil
-import tempfile
-import time
 import warnings
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -39,53 +32,6 @@ if shutil.which("java") is None:  # pragma: no cover - the Makefile installs it
     pytest.skip("no Java runtime: apt-get install -y default-jre-headless", allow_module_level=True)
 
 
-#: The first bytes of a finished dynamic class-data-sharing archive (JDK 13+;
-#: 0xf00baba8, little-endian), written last of all by the JVM.
-_ARCHIVE_MAGIC = bytes.fromhex("a8ab0bf0")
-
-
-def _finished(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(4) == _ARCHIVE_MAGIC
-    except OSError:
-        return False
-
-
-def class_archive_option() -> str:
-    """The JVM option that loads Spark's classes from a class-data-sharing archive.
-
-    Loading and checking Spark's classes is about a third of the JVM's CPU time in
-    this module (8 of 25 s measured on the 2-core dev machine). The first run has its
-    JVM write the archive when it exits (``-XX:ArchiveClassesAtExit``, ~170 MB in the
-    temporary folder, some 35 s of CPU after the tests); the next run renames it into
-    place and maps it (``-XX:SharedArchiveFile``). The key names the Java runtime and
-    Spark's jars (path, size, time): another Java or pyspark makes a new archive, and
-    the JVM itself refuses an archive that does not match. Each JVM writes its own
-    file, header last; only files whose header is written are used. The classes are
-    the same bytes either way: no result depends on this, only the time to start.
-    """
-    import pyspark
-
-    java = os.path.realpath(shutil.which("java") or "java")
-    jars = Path(pyspark.__file__).parent / "jars"
-    parts = [java, str(os.stat(java).st_mtime_ns), str(jars)] + [
-        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(jars.glob("*.jar"))]
-    key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-    folder = Path(tempfile.gettempdir()) / f"jobstats-spark-cds-{getpass.getuser()}"
-    folder.mkdir(exist_ok=True)
-    archive = folder / f"spark-{pyspark.__version__}-{key}.jsa"
-    for written in folder.glob(f"{archive.name}.*.tmp"):
-        with contextlib.suppress(OSError):  # another test run took it first
-            if _finished(written):
-                os.replace(written, archive)  # atomic: a reader sees the old file or the new
-            elif time.time() - written.stat().st_mtime > 3600:
-                written.unlink()  # a JVM killed while writing it
-    if _finished(archive):
-        return f"-XX:SharedArchiveFile={archive}"
-    return f"-XX:ArchiveClassesAtExit={archive}.{os.getpid()}.tmp"
-
-
 @pytest.fixture(scope="module")
 def spark():
     from pyspark.sql import SparkSession
@@ -103,9 +49,7 @@ def spark():
         .config("spark.sql.codegen.wholeStage", "false")
         .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        # a short run: one GC thread, the quick compiler only (C2 doubled the CPU time)
-        .config("spark.driver.extraJavaOptions",
-                f"-XX:+UseSerialGC -XX:TieredStopAtLevel=1 {class_archive_option()}")
+        .config("spark.driver.extraJavaOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
