@@ -116,3 +116,28 @@ def test_hand_written_wilson_equals_statsmodels() -> None:
     np.testing.assert_allclose(hi, np.clip(want_hi, 0, 1), atol=1e-12)
     assert lo[0] == 0 and hi[0] > 0.25  # 0 of 10: an upper bound, not 0-0
     assert np.isnan(wilson([0], [0])[0]).all()
+
+
+def test_ghosting_reads_reply_within_at_ghost_days() -> None:
+    """The ghosting rate takes reply_within's row at ghost_days from the curves it
+    shares with the counts (no second table): the same numbers as reply_within's own
+    table, group by group, with undated replies (imputed) and a missing source."""
+    from jobstats.timing import reply_within
+
+    apps, _ = simulate_search(150, seed=8)
+    replied = apps["first_reply_on"].notna().to_numpy()
+    apps.loc[replied & (np.arange(len(apps)) % 4 == 0), "first_reply_on"] = pd.NaT  # undated
+    apps.loc[apps.index[::9], "source"] = pd.NA
+    as_of = "2025-07-01"
+    table = rates(apps, by="source", as_of=as_of, ghost_days=21)
+    ghost = table[table["measure"] == "ghosting"].set_index("source")
+    within = reply_within(apps, (21,), by="source", as_of=as_of).set_index("source")
+    assert "(missing)" in within.index and within["bounds_low"].notna().any()
+    assert list(ghost.index) == list(within.index)
+    big = within["n"] >= MIN_N
+    assert big.sum() >= 3
+    assert (ghost["n"] == within["n"]).all()
+    for mine, theirs in (("estimate", "estimate"), ("ci_low", "ci_high"), ("ci_high", "ci_low")):
+        np.testing.assert_array_equal(ghost.loc[big, mine].to_numpy(),
+                                      1 - within.loc[big, theirs].to_numpy())
+    assert table.attrs["warnings"] == within.attrs["warnings"]
