@@ -210,15 +210,13 @@ def exclusion_warning(why: str, count: int, shown: str) -> str:
     """The warning for ``count`` applications left out for reason ``why`` (rows ``shown``).
 
     The pandas path and the engines (:mod:`jobstats.engine.source`) say it alike.
-    A reply without a date is left out only where the day of the reply is needed:
-    the reply curves keep it (imputed, with bounds), and the summary prints both
-    notes, so this one says which estimates leave it out.
+    A reply without a date is left out only where the day of the reply is needed
+    (the reply curves impute it and say so), so its warning says that much.
     """
     if why == UNDATED_REASON:
-        return (f"{count} application(s) left out where the day of the reply is needed "
-                f"(median days to reply, follow-up estimates): {why} (rows {shown}); the "
-                "chances of a reply within N days keep them (see the note on replies "
-                "without a date).")
+        return (f"{count} application(s) left out of the estimates that need the day of the "
+                "reply (such as the median days to reply and the follow-up estimates): "
+                f"{why} (rows {shown}).")
     return (f"{count} application(s) left out of time-to-reply estimates: {why} "
             f"(rows {shown})" + ("" if why == NO_REPLY_INFO_REASON else "; check their dates."))
 

@@ -417,8 +417,8 @@ _MI_METHOD = ("Kaplan-Meier with undated replies imputed (Turnbull estimate; 95%
 def undated_warning(k: int) -> str:
     """What the reply curves say about ``k`` replies on record without a date."""
     return (
-        f"{k} reply(ies) on record without a date: kept in the time to "
-        "reply, assuming they came on the same schedule as the dated ones; bounds give "
+        f"{k} reply(ies) on record without a date: kept in the chances of a reply "
+        "by each day, assuming they came on the same schedule as the dated ones; bounds give "
         "the range for any other timing."
     )
 
