@@ -530,11 +530,9 @@ def _curves(apps: pd.DataFrame, cols: list[str], as_of_ts: pd.Timestamp, alpha: 
     info, warnings = _no_reply_info(apps)
     groups_all, keys, code = shared_groups(apps, cols)
     if not info.any():
-        keys = group_keys(groups_all, cols) if cols else pd.DataFrame(index=[0])
         out = keys.copy()
         out["day"] = 0
-        out["n"] = groups_all.groupby(cols, sort=True, dropna=False).size().to_numpy() if cols \
-            else len(apps)
+        out["n"] = np.bincount(code, minlength=len(keys)).astype(np.int64)
         for c in ("at_risk", "events", "censored"):
             out[c] = 0
         for c in ("estimate", "ci_low", "ci_high", "bounds_low", "bounds_high"):
